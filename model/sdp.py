@@ -1,0 +1,235 @@
+"""SDP (single data point processor) of nv_small, int8: the BS (X1) and BN (X2) stages and the
+output converter, plus SDP_RDMA input/operand fetch and the WDMA output.
+
+nv_small has no EW (Y) stage and no SDP LUT: the D_DP_EW_* and S_LUT_* registers are ignored
+(NVIDIA's nv_small RTL gives the same bytes whatever they hold).
+
+Datapath per element (all integer, int64 carriers with the hardware widths named):
+
+    d (int32: CACC output in flying mode, or a sign-extended int8 read by SDP_RDMA)
+    d = X(d, BS) unless BS_BYPASS
+    d = X(d, BN) unless BN_BYPASS
+    out = CVT(d)  -> int8
+
+X stage (``x_stage``): ALU (MAX/MIN/SUM with a left-shifted, 32-bit-saturated operand; 33-bit
+exact result) -> MUL (x int16 operand, 49-bit exact; PReLU passes non-negative values) ->
+truncate (RSHIFT_RND_SAT to 32 bits) -> ReLU.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .fixed import sat, sext, shift_left_sat, shift_right_round_sat
+from .memory import ATOM, Memory, cube_offsets, read_cube, write_cube
+from .regs import RegView
+
+# ALU algorithms (D_DP_BS_CFG.BS_ALU_ALGO); 3 behaves as SUM in the hardware.
+ALU_MAX, ALU_MIN, ALU_SUM = 0, 1, 2
+# Operand DMA data use (D_BRDMA_CFG.BRDMA_DATA_USE)
+USE_MUL, USE_ALU, USE_BOTH = 0, 1, 2
+
+
+class SdpConfigError(ValueError):
+    """An SDP configuration the model (and nv_small) does not support."""
+
+
+@dataclass
+class XConfig:
+    """One X stage (BS = X1 or BN = X2) as the D_DP_B?_CFG / _ALU_CFG / _MUL_CFG registers set it.
+
+    ``alu_src`` / ``mul_src``: 0 = operand from the register, 1 = from memory (B/N RDMA).
+    ``alu_shift``: 6-bit left shift of the ALU operand; ``mul_shift``: right shift after the
+    multiplier (only its low 6 bits are used by the hardware).
+    """
+    bypass: bool = True
+    alu_bypass: bool = True
+    alu_algo: int = ALU_SUM
+    alu_src: int = 0
+    alu_shift: int = 0
+    mul_bypass: bool = True
+    mul_prelu: bool = False
+    mul_src: int = 0
+    mul_shift: int = 0
+    relu_bypass: bool = True
+
+    @classmethod
+    def from_regs(cls, regs: RegView, stage: str) -> "XConfig":
+        """stage: 'BS' or 'BN'."""
+        cfg = f"NVDLA_SDP.D_DP_{stage}_CFG_0"
+        alu = f"NVDLA_SDP.D_DP_{stage}_ALU_CFG_0"
+        mul = f"NVDLA_SDP.D_DP_{stage}_MUL_CFG_0"
+        return cls(
+            bypass=bool(regs.f(cfg, f"{stage}_BYPASS")),
+            alu_bypass=bool(regs.f(cfg, f"{stage}_ALU_BYPASS")),
+            alu_algo=regs.f(cfg, f"{stage}_ALU_ALGO"),
+            alu_src=regs.f(alu, f"{stage}_ALU_SRC"),
+            alu_shift=regs.f(alu, f"{stage}_ALU_SHIFT_VALUE"),
+            mul_bypass=bool(regs.f(cfg, f"{stage}_MUL_BYPASS")),
+            mul_prelu=bool(regs.f(cfg, f"{stage}_MUL_PRELU")),
+            mul_src=regs.f(mul, f"{stage}_MUL_SRC"),
+            mul_shift=regs.f(mul, f"{stage}_MUL_SHIFT_VALUE"),
+            relu_bypass=bool(regs.f(cfg, f"{stage}_RELU_BYPASS")),
+        )
+
+
+def x_stage(d, cfg: XConfig, alu_operand=0, mul_operand=0) -> np.ndarray:
+    """One X stage on int32 data ``d`` (any shape, typically (C,H,W)); returns int32 values in int64.
+
+    Operands are int16 values: a scalar (register), per channel (C,1,1) or per element (C,H,W);
+    they broadcast against ``d``. With ``cfg.bypass`` the data passes unchanged.
+    """
+    d = np.asarray(d, dtype=np.int64)
+    if cfg.bypass:
+        return d
+    # ---- ALU: the int16 operand is shifted left by ALU_SHIFT_VALUE (6 bits) and saturated to
+    # 32 bits (LSHIFT_SAT); MAX/MIN/SUM with the int32 data give an exact 33-bit result.
+    if cfg.alu_bypass:
+        a = d
+    else:
+        op = shift_left_sat(sext(np.asarray(alu_operand, dtype=np.int64), 16),
+                            cfg.alu_shift & 0x3F, 32)
+        if cfg.alu_algo == ALU_MAX:
+            a = np.maximum(d, op)
+        elif cfg.alu_algo == ALU_MIN:
+            a = np.minimum(d, op)
+        else:                      # SUM (2) and the reserved 3
+            a = d + op             # 33-bit exact, no saturation here
+    a = np.asarray(a, dtype=np.int64)
+    # ---- MUL + truncate: m = a * int16 (49-bit exact), then RSHIFT_RND_SAT(m, MUL_SHIFT[5:0], 32)
+    # (round half away from zero, saturate to int32). A bypassed multiplier still truncates
+    # (m = a). PReLU: non-negative a skips the multiplier AND the truncation: low 32 bits of a.
+    shift = cfg.mul_shift & 0x3F
+    if cfg.mul_bypass:
+        t = shift_right_round_sat(a, shift, 32)
+    else:
+        mop = sext(np.asarray(mul_operand, dtype=np.int64), 16)
+        t = shift_right_round_sat(a * mop, shift, 32)
+        if cfg.mul_prelu:
+            t = np.where(a >= 0, sext(a, 32), t)
+    t = np.asarray(t, dtype=np.int64)
+    # ---- ReLU
+    if not cfg.relu_bypass:
+        t = np.maximum(t, 0)
+    return t
+
+
+def output_convert(d, offset: int, scale: int, shift: int) -> np.ndarray:
+    """SDP output converter: ``sat8(RSHIFT_RND_SAT((d - offset) * scale, shift, 17))`` as int8.
+
+    d int32, offset int32 (33-bit exact difference), scale int16 (49-bit exact product),
+    shift 6 bits. Saturation to 17 bits after the rounding shift, then to 8 bits.
+    """
+    d = np.asarray(d, dtype=np.int64)
+    s = d - sext(offset, 32)                                        # 33-bit exact
+    p = s * sext(scale, 16)                                         # 49-bit exact
+    t17 = shift_right_round_sat(p, shift & 0x3F, 17)                # round half away, sat 17
+    return np.asarray(sat(t17, 8), dtype=np.int64).astype(np.int8)  # sat 8
+
+
+# ------------------------------------------------------------------------------------------
+# register-level engine
+
+_R = "NVDLA_SDP_RDMA."
+_S = "NVDLA_SDP."
+
+
+def _operands(regs: RegView, mem: Memory, dma: str, prefix: str, c: int, h: int, w: int):
+    """Memory operands of one X stage from its RDMA (dma 'BRDMA' -> BS_*, 'NRDMA' -> BN_*).
+
+    Returns (alu, mul): int64 arrays broadcastable to (Cp,H,W), or None where the DMA does not
+    deliver that operand. Element size is 1 or 2 bytes (ONE_BYTE sign-extended, TWO_BYTE
+    little-endian int16); with DATA_USE = BOTH each element holds the ALU operand first (lower
+    address) then the MUL operand. PER_KERNEL: one element per channel, packed, no strides;
+    PER_ELEMENT: a feature cube of such elements with the BS_/BN_ line and surface strides.
+    """
+    cfg = f"{_R}D_{dma}_CFG_0"
+    if regs.f(cfg, f"{dma}_DISABLE"):
+        return None, None
+    use = regs.f(cfg, f"{dma}_DATA_USE")
+    size = 2 if regs.f(cfg, f"{dma}_DATA_SIZE") else 1
+    per_elem = regs.f(cfg, f"{dma}_DATA_MODE")
+    n_op = 2 if use == USE_BOTH else 1
+    bpe = size * n_op
+    base = regs.raw(f"{_R}D_{prefix}_BASE_ADDR_LOW_0")
+    cp = -(-c // ATOM) * ATOM
+    if per_elem:
+        line = regs.raw(f"{_R}D_{prefix}_LINE_STRIDE_0")
+        surf = regs.raw(f"{_R}D_{prefix}_SURFACE_STRIDE_0")
+        off = cube_offsets(c, h, w, line, surf, bpe)           # (Cp,H,W,bpe)
+    else:
+        off = (np.arange(cp, dtype=np.int64)[:, None] * bpe
+               + np.arange(bpe, dtype=np.int64)[None, :])[:, None, None, :]  # (Cp,1,1,bpe)
+    raw = mem.gather(base, off).astype(np.int64)
+    vals = []
+    for k in range(n_op):
+        b = raw[..., k * size:(k + 1) * size]
+        v = b[..., 0] if size == 1 else b[..., 0] | (b[..., 1] << 8)
+        vals.append(sext(v, 8 * size))                          # ONE_BYTE: int8 sign-extended
+    if use == USE_BOTH:
+        return vals[0], vals[1]
+    if use == USE_ALU:
+        return vals[0], None
+    return None, vals[0]
+
+
+def _stage_operands(regs, mem, cfg: XConfig, stage: str, dma: str, c, h, w):
+    if cfg.bypass:
+        return 0, 0
+    m_alu, m_mul = _operands(regs, mem, dma, stage, c, h, w)
+    reg_alu = regs.f(f"{_S}D_DP_{stage}_ALU_SRC_VALUE_0", f"{stage}_ALU_OPERAND")
+    reg_mul = regs.f(f"{_S}D_DP_{stage}_MUL_SRC_VALUE_0", f"{stage}_MUL_OPERAND")
+    # An operand selected from memory while its DMA does not deliver it reads as 0.
+    alu = (m_alu if m_alu is not None else 0) if cfg.alu_src else reg_alu
+    mul = (m_mul if m_mul is not None else 0) if cfg.mul_src else reg_mul
+    return alu, mul
+
+
+def run(regs: RegView, mem: Memory, flying_in=None):
+    """Run one SDP operation. Returns the int8 cube (C,H,W) when OUTPUT_DST = PDP, else writes
+    the output cube (whole 8-channel atoms, padding lanes included) to memory and returns None.
+
+    flying_in: the CACC output (K,H,W) int64 (FLYING_MODE = ON); its channels beyond K up to
+    the next multiple of 8 are taken as 0.
+    """
+    w = regs.f(f"{_S}D_DATA_CUBE_WIDTH_0", "WIDTH") + 1
+    h = regs.f(f"{_S}D_DATA_CUBE_HEIGHT_0", "HEIGHT") + 1
+    c = regs.f(f"{_S}D_DATA_CUBE_CHANNEL_0", "CHANNEL") + 1
+    cp = -(-c // ATOM) * ATOM
+    if regs.f(f"{_S}D_DATA_FORMAT_0", "PROC_PRECISION") or regs.f(f"{_S}D_DATA_FORMAT_0",
+                                                                    "OUT_PRECISION"):
+        raise SdpConfigError("SDP: only INT8 processing/output precision is modelled")
+    flying = regs.f(f"{_S}D_FEATURE_MODE_CFG_0", "FLYING_MODE")
+    to_pdp = regs.f(f"{_S}D_FEATURE_MODE_CFG_0", "OUTPUT_DST")
+
+    # ---- input: int32 per element, all Cp lanes (the padding lanes run through the datapath)
+    if flying:
+        if flying_in is None:
+            raise SdpConfigError("SDP: FLYING_MODE=ON but no CACC input given")
+        fin = np.asarray(flying_in, dtype=np.int64)
+        if fin.shape[1:] != (h, w) or fin.shape[0] < c:
+            raise SdpConfigError(f"SDP: flying input shape {fin.shape} does not match the "
+                                 f"programmed cube {(c, h, w)}")
+        d = np.zeros((cp, h, w), dtype=np.int64)
+        n = min(cp, fin.shape[0])
+        d[:n] = fin[:n]
+    else:
+        # SDP_RDMA MRDMA: int8 cube, each byte sign-extended to 32 bits
+        d = read_cube(mem, regs.raw(f"{_R}D_SRC_BASE_ADDR_LOW_0"), c, h, w,
+                      regs.raw(f"{_R}D_SRC_LINE_STRIDE_0"),
+                      regs.raw(f"{_R}D_SRC_SURFACE_STRIDE_0"), padded=True).astype(np.int64)
+
+    for stage, dma in (("BS", "BRDMA"), ("BN", "NRDMA")):
+        cfg = XConfig.from_regs(regs, stage)
+        alu, mul = _stage_operands(regs, mem, cfg, stage, dma, c, h, w)
+        d = x_stage(d, cfg, alu, mul)
+
+    out = output_convert(d, regs.raw(f"{_S}D_CVT_OFFSET_0"),
+                         regs.f(f"{_S}D_CVT_SCALE_0", "CVT_SCALE"),
+                         regs.f(f"{_S}D_CVT_SHIFT_0", "CVT_SHIFT"))
+    if to_pdp:
+        return out[:c]
+    write_cube(mem, regs.raw(f"{_S}D_DST_BASE_ADDR_LOW_0"), out,
+               regs.raw(f"{_S}D_DST_LINE_STRIDE_0"), regs.raw(f"{_S}D_DST_SURFACE_STRIDE_0"))
+    return None
