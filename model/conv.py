@@ -1,0 +1,117 @@
+"""The nv_small convolution pipeline CDMA -> CSC -> CMAC -> CACC (int8, direct convolution,
+feature or image input). ``run`` returns what CACC streams to SDP: int64 (K, Ho, Wo) values in
+the int32 range.
+
+Feature (DC) input: CDMA reads and converts the cube; CSC windows it with stride, dilation,
+top/left padding (CSC.D_ZERO_PADDING) and its pad value (CSC.D_ZERO_PADDING_VALUE low byte).
+
+Image (pixel) input: CDMA stores each line as pixels of n canonical components (left/right
+padding pixels hold CDMA's PAD_VALUE low byte). CSC sees the kernel with width 1 and its width
+folded into the channels (CSC WEIGHT_WIDTH_EXT = 0, WEIGHT_CHANNEL_EXT + 1 = S * n): the
+"channel" j of output column x is byte ``x * stride_x * n + j`` of the (padded) line, with
+n = CSC.D_DATAIN_SIZE_EXT_1.DATAIN_CHANNEL_EXT + 1. Lines above/below the image read the CSC
+pad value. The weights use the ordinary DC layout for (K, S*n, R, 1).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import cacc, cdma, cmac
+from .cdma import ConfigError
+from .memory import Memory
+
+CSC = "NVDLA_CSC."
+
+
+def _csc(regs, reg, field):
+    return regs.f(CSC + reg, field)
+
+
+def geometry(regs) -> dict:
+    """Convolution geometry read from the CSC registers."""
+    return dict(
+        k=_csc(regs, "D_WEIGHT_SIZE_EXT_1_0", "WEIGHT_KERNEL") + 1,
+        c=_csc(regs, "D_WEIGHT_SIZE_EXT_1_0", "WEIGHT_CHANNEL_EXT") + 1,
+        r=_csc(regs, "D_WEIGHT_SIZE_EXT_0_0", "WEIGHT_HEIGHT_EXT") + 1,
+        s=_csc(regs, "D_WEIGHT_SIZE_EXT_0_0", "WEIGHT_WIDTH_EXT") + 1,
+        stride=(_csc(regs, "D_CONV_STRIDE_EXT_0", "CONV_Y_STRIDE_EXT") + 1,
+                _csc(regs, "D_CONV_STRIDE_EXT_0", "CONV_X_STRIDE_EXT") + 1),
+        dilation=(_csc(regs, "D_DILATION_EXT_0", "Y_DILATION_EXT") + 1,
+                  _csc(regs, "D_DILATION_EXT_0", "X_DILATION_EXT") + 1),
+        pad=(_csc(regs, "D_ZERO_PADDING_0", "PAD_TOP"), _csc(regs, "D_ZERO_PADDING_0", "PAD_LEFT")),
+        # pad value: low byte as int8, inserted after the converter (not converted)
+        pad_value=int(np.uint8(_csc(regs, "D_ZERO_PADDING_VALUE_0", "PAD_VALUE") & 0xFF)
+                      .view(np.int8)),
+        out=(_csc(regs, "D_DATAOUT_SIZE_0_0", "DATAOUT_HEIGHT") + 1,
+             _csc(regs, "D_DATAOUT_SIZE_0_0", "DATAOUT_WIDTH") + 1),
+        clip=regs.f("NVDLA_CACC.D_CLIP_CFG_0", "CLIP_TRUNCATE"),
+    )
+
+
+def _check(regs):
+    if regs.f("NVDLA_CDMA.D_MISC_CFG_0", "CONV_MODE") != 0:
+        raise ConfigError("CDMA.D_MISC_CFG: CONV_MODE = WINOGRAD is not supported by nv_small")
+    for unit in ("CDMA", "CSC"):
+        for fld in ("IN_PRECISION", "PROC_PRECISION"):
+            if regs.f(f"NVDLA_{unit}.D_MISC_CFG_0", fld) != 0:
+                raise ConfigError(f"{unit}.D_MISC_CFG: {fld} is not INT8 (the only nv_small "
+                                  "precision)")
+    if regs.f("NVDLA_CDMA.D_WEIGHT_FORMAT_0", "WEIGHT_FORMAT") != 0:
+        raise ConfigError("CDMA.D_WEIGHT_FORMAT: compressed weights are not supported by nv_small")
+    if regs.f("NVDLA_CDMA.D_BATCH_NUMBER_0", "BATCHES") != 0:
+        raise ConfigError("CDMA.D_BATCH_NUMBER: batches are not supported by nv_small")
+
+
+def weights(regs, mem: Memory, g: dict) -> np.ndarray:
+    base = regs.addr64("NVDLA_CDMA.D_WEIGHT_ADDR_LOW_0", "NVDLA_CDMA.D_WEIGHT_ADDR_HIGH_0")
+    return cdma.read_weights(mem, base, g["k"], g["c"], g["r"], g["s"])
+
+
+def accumulate(regs, mem: Memory) -> np.ndarray:
+    """Exact CMAC sums (before CACC), int64 (K, Ho, Wo)."""
+    _check(regs)
+    g = geometry(regs)
+    w = weights(regs, mem, g)
+    if regs.f("NVDLA_CDMA.D_DATAIN_FORMAT_0", "DATAIN_FORMAT") == 0:     # FEATURE
+        x = cdma.fetch_feature(regs, mem)
+        if x.shape[0] < g["c"]:
+            raise ConfigError(f"CSC kernel has {g['c']} channels but the CDMA cube has "
+                              f"{x.shape[0]}")
+        x = x[:g["c"]]
+        return cmac.conv_accumulate(x, w, g["stride"], g["dilation"], g["pad"], g["pad_value"],
+                                    g["out"])
+    # PIXEL: image input, kernel width folded into the channels
+    if g["s"] != 1:
+        raise ConfigError("CSC.D_WEIGHT_SIZE_EXT_0: image input needs WEIGHT_WIDTH_EXT = 0 "
+                          "(kernel width folded into the channels)")
+    lines, n = cdma.fetch_image(regs, mem)
+    n_csc = _csc(regs, "D_DATAIN_SIZE_EXT_1_0", "DATAIN_CHANNEL_EXT") + 1
+    if n_csc != n:
+        raise ConfigError(f"CSC.D_DATAIN_SIZE_EXT_1: {n_csc} channels but the pixel format has "
+                          f"{n} components")
+    ho, wo = g["out"]
+    sy, sx = g["stride"]
+    cols = (np.arange(wo) * sx * n)[None, :] + np.arange(g["c"])[:, None]     # (C', Wo)
+    need = int(cols.max()) + 1
+    if need > lines.shape[1]:      # bytes past the padded line read as 0 in the buffer
+        lines = np.concatenate([lines, np.zeros((lines.shape[0], need - lines.shape[1]),
+                                                dtype=np.int8)], axis=1)
+    x = lines[:, cols].transpose(1, 0, 2)                                   # (C', H, Wo)
+    return cmac.conv_accumulate(x, w, (sy, 1), (g["dilation"][0], 1), (g["pad"][0], 0),
+                                g["pad_value"], (ho, wo))
+
+
+def run(regs, mem: Memory, padded: bool = False) -> np.ndarray:
+    """The CACC output streamed to SDP: int64 (K, Ho, Wo) in the int32 range.
+
+    CACC streams whole atoms of 8 channels: the lanes of kernels K..ceil(K/8)*8-1 carry 0 (no
+    weights, sum 0), and SDP converts and writes them like real channels (trace
+    dc_4x1x8192_1x1x8192x1_int8_0: the RTL writes SDP(0) in those lanes). ``padded=True``
+    returns those ceil(K/8)*8 channels.
+    """
+    acc = accumulate(regs, mem)
+    out = cacc.truncate(acc, regs.f("NVDLA_CACC.D_CLIP_CFG_0", "CLIP_TRUNCATE"))
+    if padded and out.shape[0] % 8:
+        kp = -(-out.shape[0] // 8) * 8
+        out = np.concatenate([out, np.zeros((kp - out.shape[0],) + out.shape[1:], np.int64)])
+    return out
