@@ -74,6 +74,15 @@ class XConfig:
         )
 
 
+def _rshift_rnd_sat_49(v, shift: int, out_bits: int):
+    """RSHIFT_RND_SAT of a 49-bit value (the SDP truncate and CVT shifters): round half away
+    from zero, saturate to out_bits. RTL quirk (NV_NVDLA_HLS_shiftrightsu/-satsu): a shift of
+    49 or more (the 6-bit field allows up to 63) gives 0."""
+    if shift >= 49:
+        return np.zeros(np.shape(v), dtype=np.int64)
+    return shift_right_round_sat(v, shift, out_bits)
+
+
 def x_stage(d, cfg: XConfig, alu_operand=0, mul_operand=0) -> np.ndarray:
     """One X stage on int32 data ``d`` (any shape, typically (C,H,W)); returns int32 values in int64.
 
@@ -102,10 +111,10 @@ def x_stage(d, cfg: XConfig, alu_operand=0, mul_operand=0) -> np.ndarray:
     # (m = a). PReLU: non-negative a skips the multiplier AND the truncation: low 32 bits of a.
     shift = cfg.mul_shift & 0x3F
     if cfg.mul_bypass:
-        t = shift_right_round_sat(a, shift, 32)
+        t = _rshift_rnd_sat_49(a, shift, 32)
     else:
         mop = sext(np.asarray(mul_operand, dtype=np.int64), 16)
-        t = shift_right_round_sat(a * mop, shift, 32)
+        t = _rshift_rnd_sat_49(a * mop, shift, 32)
         if cfg.mul_prelu:
             t = np.where(a >= 0, sext(a, 32), t)
     t = np.asarray(t, dtype=np.int64)
@@ -124,7 +133,7 @@ def output_convert(d, offset: int, scale: int, shift: int) -> np.ndarray:
     d = np.asarray(d, dtype=np.int64)
     s = d - sext(offset, 32)                                        # 33-bit exact
     p = s * sext(scale, 16)                                         # 49-bit exact
-    t17 = shift_right_round_sat(p, shift & 0x3F, 17)                # round half away, sat 17
+    t17 = _rshift_rnd_sat_49(p, shift & 0x3F, 17)                  # round half away, sat 17
     return np.asarray(sat(t17, 8), dtype=np.int64).astype(np.int8)  # sat 8
 
 
@@ -142,7 +151,8 @@ def _operands(regs: RegView, mem: Memory, dma: str, prefix: str, c: int, h: int,
     deliver that operand. Element size is 1 or 2 bytes (ONE_BYTE sign-extended, TWO_BYTE
     little-endian int16); with DATA_USE = BOTH each element holds the ALU operand first (lower
     address) then the MUL operand. PER_KERNEL: one element per channel, packed, no strides;
-    PER_ELEMENT: a feature cube of such elements with the BS_/BN_ line and surface strides.
+    PER_ELEMENT: a feature cube of such elements with the BS_/BN_ line and surface strides
+    (a 1x1 cube is read packed, like PER_KERNEL).
     """
     cfg = f"{_R}D_{dma}_CFG_0"
     if regs.f(cfg, f"{dma}_DISABLE"):
@@ -154,11 +164,13 @@ def _operands(regs: RegView, mem: Memory, dma: str, prefix: str, c: int, h: int,
     bpe = size * n_op
     base = regs.raw(f"{_R}D_{prefix}_BASE_ADDR_LOW_0")
     cp = -(-c // ATOM) * ATOM
-    if per_elem:
+    if per_elem and not (w == 1 and h == 1):
         line = regs.raw(f"{_R}D_{prefix}_LINE_STRIDE_0")
         surf = regs.raw(f"{_R}D_{prefix}_SURFACE_STRIDE_0")
         off = cube_offsets(c, h, w, line, surf, bpe)           # (Cp,H,W,bpe)
     else:
+        # PER_KERNEL, and PER_ELEMENT of a 1x1 cube (the RDMA's "1x1 pack" mode reads the
+        # surfaces as one contiguous block, ignoring the strides)
         off = (np.arange(cp, dtype=np.int64)[:, None] * bpe
                + np.arange(bpe, dtype=np.int64)[None, :])[:, None, None, :]  # (Cp,1,1,bpe)
     raw = mem.gather(base, off).astype(np.int64)
@@ -200,6 +212,9 @@ def run(regs: RegView, mem: Memory, flying_in=None):
     if regs.f(f"{_S}D_DATA_FORMAT_0", "PROC_PRECISION") or regs.f(f"{_S}D_DATA_FORMAT_0",
                                                                     "OUT_PRECISION"):
         raise SdpConfigError("SDP: only INT8 processing/output precision is modelled")
+    # 1x1 pack mode (W = H = 1): MRDMA and WDMA move the surfaces as one contiguous block,
+    # i.e. the surface stride is ignored and taken as one atom (RTL cfg_mode_1x1_pack).
+    pack1x1 = w == 1 and h == 1
     flying = regs.f(f"{_S}D_FEATURE_MODE_CFG_0", "FLYING_MODE")
     to_pdp = regs.f(f"{_S}D_FEATURE_MODE_CFG_0", "OUTPUT_DST")
 
@@ -218,7 +233,8 @@ def run(regs: RegView, mem: Memory, flying_in=None):
         # SDP_RDMA MRDMA: int8 cube, each byte sign-extended to 32 bits
         d = read_cube(mem, regs.raw(f"{_R}D_SRC_BASE_ADDR_LOW_0"), c, h, w,
                       regs.raw(f"{_R}D_SRC_LINE_STRIDE_0"),
-                      regs.raw(f"{_R}D_SRC_SURFACE_STRIDE_0"), padded=True).astype(np.int64)
+                      ATOM if pack1x1 else regs.raw(f"{_R}D_SRC_SURFACE_STRIDE_0"),
+                      padded=True).astype(np.int64)
 
     for stage, dma in (("BS", "BRDMA"), ("BN", "NRDMA")):
         cfg = XConfig.from_regs(regs, stage)
@@ -231,5 +247,6 @@ def run(regs: RegView, mem: Memory, flying_in=None):
     if to_pdp:
         return out[:c]
     write_cube(mem, regs.raw(f"{_S}D_DST_BASE_ADDR_LOW_0"), out,
-               regs.raw(f"{_S}D_DST_LINE_STRIDE_0"), regs.raw(f"{_S}D_DST_SURFACE_STRIDE_0"))
+               regs.raw(f"{_S}D_DST_LINE_STRIDE_0"),
+               ATOM if pack1x1 else regs.raw(f"{_S}D_DST_SURFACE_STRIDE_0"))
     return None
