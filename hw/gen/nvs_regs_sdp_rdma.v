@@ -197,8 +197,8 @@ module nvs_regs_sdp_rdma (
             g1_d_src_line_stride_0 <= 32'h00000000;
             g0_d_src_surface_stride_0 <= 32'h00000000;
             g1_d_src_surface_stride_0 <= 32'h00000000;
-            g0_d_brdma_cfg_0 <= 32'h00000000;
-            g1_d_brdma_cfg_0 <= 32'h00000000;
+            g0_d_brdma_cfg_0 <= 32'h00000001;
+            g1_d_brdma_cfg_0 <= 32'h00000001;
             g0_d_bs_base_addr_low_0 <= 32'h00000000;
             g1_d_bs_base_addr_low_0 <= 32'h00000000;
             g0_d_bs_base_addr_high_0 <= 32'h00000000;
@@ -209,8 +209,8 @@ module nvs_regs_sdp_rdma (
             g1_d_bs_surface_stride_0 <= 32'h00000000;
             g0_d_bs_batch_stride_0 <= 32'h00000000;
             g1_d_bs_batch_stride_0 <= 32'h00000000;
-            g0_d_nrdma_cfg_0 <= 32'h00000000;
-            g1_d_nrdma_cfg_0 <= 32'h00000000;
+            g0_d_nrdma_cfg_0 <= 32'h00000001;
+            g1_d_nrdma_cfg_0 <= 32'h00000001;
             g0_d_bn_base_addr_low_0 <= 32'h00000000;
             g1_d_bn_base_addr_low_0 <= 32'h00000000;
             g0_d_bn_base_addr_high_0 <= 32'h00000000;
@@ -221,8 +221,8 @@ module nvs_regs_sdp_rdma (
             g1_d_bn_surface_stride_0 <= 32'h00000000;
             g0_d_bn_batch_stride_0 <= 32'h00000000;
             g1_d_bn_batch_stride_0 <= 32'h00000000;
-            g0_d_erdma_cfg_0 <= 32'h00000000;
-            g1_d_erdma_cfg_0 <= 32'h00000000;
+            g0_d_erdma_cfg_0 <= 32'h00000001;
+            g1_d_erdma_cfg_0 <= 32'h00000001;
             g0_d_ew_base_addr_low_0 <= 32'h00000000;
             g1_d_ew_base_addr_low_0 <= 32'h00000000;
             g0_d_ew_base_addr_high_0 <= 32'h00000000;
