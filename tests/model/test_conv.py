@@ -1,0 +1,207 @@
+"""Convolution pipeline (model/cdma.py, cmac.py, cacc.py, conv.py) against hand-computed values
+and against the bytes NVIDIA's nv_small RTL wrote for the dc_* and img_* traces."""
+from __future__ import annotations
+
+import re
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from model import cacc, cdma, cmac, conv, data
+from model.memory import Memory
+from model.regs import RegView
+
+
+# ------------------------------------------------------------------ CDMA input converter
+@pytest.mark.parametrize("x, offset, scale, trunc, want", [
+    (3, 0, 1, 1, 2),          # +1.5 -> 2 (tie away from zero)
+    (-3, 0, 1, 1, -2),        # -1.5 -> -2
+    (-10, 0, 1, 2, -3),       # -2.5 -> -3
+    (-5, 0, 1, 2, -1),        # -1.25 -> -1
+    (-6, 0, 1, 2, -2),        # -1.5 -> -2
+    (5, 2, 3, 0, 9),          # (5-2)*3
+    (7, -1, -2, 1, -8),       # (7+1)*-2 / 2
+    (127, -128, 2, 0, 127),   # 510 saturates to 127
+    (-128, 127, 1, 0, -128),  # -255 saturates to -128
+    (127, -32768, 32767, 0, 127),   # beyond 17 bits: sat17 then sat8
+    (-128, 32767, 32767, 0, -128),
+    (100, 0, 1, 63, 0),       # huge truncate
+])
+def test_input_convert_hand_values(x, offset, scale, trunc, want):
+    assert int(cdma.input_convert(np.array([x]), offset, scale, trunc)[0]) == want
+
+
+def test_input_convert_large_product_shifted():
+    # (127 - (-32768)) * 32767 = 1,077,870,465; / 2^24 = 64.247 -> 64 (exact 34-bit product)
+    assert int(cdma.input_convert(np.array([127]), -32768, 32767, 24)[0]) == 64
+
+
+# ------------------------------------------------------------------ pixel formats / image converter
+# memory bytes of one pixel whose components are R=30, G=20, B=10, A(or X)=40 (names read MSB first)
+RAW_RGBA = {
+    "A8B8G8R8": [30, 20, 10, 40], "X8B8G8R8": [30, 20, 10, 40],
+    "A8R8G8B8": [10, 20, 30, 40], "X8R8G8B8": [10, 20, 30, 40],
+    "B8G8R8A8": [40, 30, 20, 10], "B8G8R8X8": [40, 30, 20, 10],
+    "R8G8B8A8": [40, 10, 20, 30], "R8G8B8X8": [40, 10, 20, 30],
+    # Y=30, U=20, V=10, A=40
+    "A8Y8U8V8": [10, 20, 30, 40], "V8U8Y8A8": [40, 30, 20, 10],
+}
+# PIXEL_FORMAT enumeration of nv_small (NVDLA_CDMA.rdl, D_DATAIN_FORMAT.PIXEL_FORMAT)
+ENUM = {"R8": 0, "A8B8G8R8": 12, "A8R8G8B8": 13, "B8G8R8A8": 14, "R8G8B8A8": 15, "X8B8G8R8": 16,
+        "X8R8G8B8": 17, "B8G8R8X8": 18, "R8G8B8X8": 19, "A8Y8U8V8": 26, "V8U8Y8A8": 27}
+
+
+@pytest.mark.parametrize("name", sorted(RAW_RGBA))
+def test_pixel_component_order(name):
+    fmt = cdma.PIXEL_FORMAT_BY_NAME[name]
+    assert fmt.code == ENUM[name]
+    got = cdma.pixel_components(np.array([RAW_RGBA[name]], dtype=np.uint8), fmt)
+    assert got.tolist() == [[30, 20, 10, 40]]
+
+
+def test_pixel_enum_complete():
+    assert {p.name: p.code for p in cdma.PIXEL_FORMATS.values()} == ENUM
+    assert cdma.PIXEL_FORMAT_BY_NAME["R8"].bytes_per_pixel == 1
+
+
+def test_convert_pixels_unsigned_signed_mean():
+    on = cdma.Converter(True, 0, 1, 0)
+    comp = np.array([[200, 255, 0, 100]], dtype=np.uint8)
+    # unsigned: 200 -> sat 127, 255 -> 127, 0, 100
+    assert cdma.convert_pixels(comp, sign_override=False, cvt=on).tolist() == [[127, 127, 0, 100]]
+    # sign override: bytes are int8 (200 = -56, 255 = -1)
+    assert cdma.convert_pixels(comp, sign_override=True, cvt=on).tolist() == [[-56, -1, 0, 100]]
+    # per-component means replace CVT_OFFSET: 200-100, 255-110, 0-120, 100-130
+    assert cdma.convert_pixels(comp, sign_override=False, cvt=on,
+                               means=(100, 110, 120, 130)).tolist() == [[100, 127, -120, -30]]
+    # converter off: the byte passes as is (no mean subtraction)
+    off = cdma.Converter(False, 5, 3, 1)
+    assert cdma.convert_pixels(comp, sign_override=False, cvt=off,
+                               means=(100, 110, 120, 130)).tolist() == [[-56, -1, 0, 100]]
+    # scale 2, truncate 2, offset 1: (200-1)*2/4 = 99.5 -> 100 (tie away); (0-1)*2/4 = -0.5 -> -1
+    sc = cdma.Converter(True, 1, 2, 2)
+    assert cdma.convert_pixels(np.array([200, 0], np.uint8), sign_override=False,
+                               cvt=sc).tolist() == [100, -1]
+
+
+# ------------------------------------------------------------------ DC weight layout
+def test_weight_offsets_hand_layout():
+    # K=9 (one full kernel group + 1), C=10 (one full channel group + 2), R=1, S=2.
+    # Kernel group 0 (8 kernels): channel group 0: s0 -> bytes 0..63 (k*8+c), s1 -> 64..127;
+    # channel group 1 (2 ch): s0 -> 128..143 (k*2+c'), s1 -> 144..159.
+    # Kernel group 1 (1 kernel) at 160: cg0 s0 160..167, s1 168..175; cg1 s0 176,177, s1 178,179.
+    off = cdma.weight_offsets(9, 10, 1, 2)
+    assert off.shape == (9, 10, 1, 2)
+    assert off[0, 0, 0, 0] == 0
+    assert off[3, 5, 0, 1] == 64 + 3 * 8 + 5
+    assert off[7, 9, 0, 0] == 128 + 7 * 2 + 1
+    assert off[2, 8, 0, 1] == 144 + 2 * 2 + 0
+    assert off[8, 0, 0, 0] == 160
+    assert off[8, 3, 0, 1] == 171
+    assert off[8, 9, 0, 0] == 177
+    assert off[8, 9, 0, 1] == 179
+    assert sorted(off.reshape(-1).tolist()) == list(range(180))   # tight packing
+
+
+def test_read_weights_roundtrip():
+    rng = np.random.default_rng(1)
+    w = rng.integers(-128, 128, size=(11, 13, 3, 2), dtype=np.int64).astype(np.int8)
+    mem = Memory()
+    mem.write(0x1000, cdma.pack_weights(w))
+    assert np.array_equal(cdma.read_weights(mem, 0x1000, 11, 13, 3, 2), w)
+    # the blob is W in the documented loop order (first bytes: kernel 0..7, channel 0..7 of r0 s0)
+    blob = cdma.pack_weights(w)
+    assert blob[:8].view(np.int8).tolist() == w[0, :8, 0, 0].tolist()
+    assert blob[8:16].view(np.int8).tolist() == w[1, :8, 0, 0].tolist()
+
+
+# ------------------------------------------------------------------ CSC/CMAC windowing
+def test_pad_value_used_outside_cube():
+    x = np.array([[[1, 2], [3, 4]]], dtype=np.int8)           # (1, 2, 2)
+    w = np.zeros((1, 1, 3, 3), dtype=np.int8)
+    w[0, 0, 1, 1] = 1                                           # centre
+    w[0, 0, 0, 0] = 10                                          # top-left
+    out = cmac.conv_accumulate(x, w, pad=(1, 1), pad_value=-2, out_size=(2, 2))
+    # out[y,x] = x[y,x] + 10 * X'[y-1, x-1], X' = -2 outside
+    assert out.tolist() == [[[1 - 20, 2 - 20], [3 - 20, 4 + 10]]]
+    assert out.dtype == np.int64
+
+
+def test_stride_and_dilation():
+    v = (10 * np.arange(5)[:, None] + np.arange(5)[None, :]).astype(np.int8)[None]   # v[y,x]=10y+x
+    w = np.array([[[[1, 2], [3, 4]]]], dtype=np.int8)
+    out = cmac.conv_accumulate(v, w, stride=(2, 1), dilation=(1, 2), out_size=(2, 3))
+    # out[y,x] = 1*v[2y][x] + 2*v[2y][x+2] + 3*v[2y+1][x] + 4*v[2y+1][x+2]
+    assert out[0, 0, 0] == 0 + 2 * 2 + 3 * 10 + 4 * 12
+    assert out[0, 1, 2] == 22 + 2 * 24 + 3 * 32 + 4 * 34
+    assert out[0, 0, 1] == 1 + 2 * 3 + 3 * 11 + 4 * 13
+    assert out.shape == (1, 2, 3)
+
+
+def test_conv_accumulate_extremes_exact():
+    # 8192 channels of (-128)*(-128): 8192 * 16384 = 2^27 exactly
+    x = np.full((8192, 1, 1), -128, dtype=np.int8)
+    w = np.full((2, 8192, 1, 1), -128, dtype=np.int8)
+    w[1] = 127
+    out = cmac.conv_accumulate(x, w, out_size=(1, 1))
+    assert out[:, 0, 0].tolist() == [1 << 27, -128 * 127 * 8192]
+
+
+# ------------------------------------------------------------------ CACC
+@pytest.mark.parametrize("acc, clip, want", [
+    (12345, 0, 12345),
+    (6, 2, 2), (-6, 2, -2), (-5, 2, -1), (-10, 2, -3), (10, 2, 3),   # round half away
+    (1 << 31, 0, (1 << 31) - 1), (-(1 << 31) - 1, 0, -(1 << 31)),   # saturate to int32
+    (1 << 40, 8, 1 << 25),          # 34-bit accumulator saturates first: (2^33-1)/256 -> 2^25
+    (-(1 << 40), 8, -(1 << 25)),    # -2^33 / 256 exactly
+    ((1 << 33) - 1, 31, 4),         # 3.99999... -> 4
+])
+def test_cacc_truncate(acc, clip, want):
+    assert int(cacc.truncate(np.array([acc]), clip)[0]) == want
+
+
+# ------------------------------------------------------------------ whole pipeline on NVIDIA's traces
+_MEM_RE = re.compile(r"offset:(0x[0-9a-fA-F]+),\s*size:\d+,\s*payload:([^}]*)")
+_TRACES = [p for p in data.trace_dirs()
+           if p.name.startswith(("dc_", "img_"))]
+
+
+def _load_trace(d: Path):
+    """Register values, memory and the checked region of a conv trace (own tiny reader: only the
+    commands conv traces use)."""
+    vals, mem, chk = {}, Memory(), None
+    for line in (d / f"{d.name}.cfg").read_text().splitlines():
+        line = line.strip()
+        args = [a.strip() for a in line[line.find("(") + 1:line.rfind(")")].split(",")]
+        if line.startswith("reg_write("):
+            vals[args[0]] = int(args[1], 16)
+        elif line.startswith("mem_load("):
+            txt = (d / args[2].strip('"')).read_text()
+            for m in _MEM_RE.finditer(txt):
+                mem.write(int(args[1], 16) + int(m.group(1), 16),
+                          bytes(int(t, 16) for t in m.group(2).split()))
+        elif line.startswith("check_crc("):
+            chk = (int(args[2], 16), int(args[3], 16), int(args[4], 16))
+    return RegView(vals), mem, chk
+
+
+@pytest.mark.skipif(not _TRACES, reason=f"no dc_*/img_* NVIDIA traces under {data.traces_root()}")
+@pytest.mark.parametrize("trace", _TRACES, ids=lambda p: p.name)
+def test_conv_trace_bytes(trace):
+    from model import sdp
+    regs, mem, (base, size, crc) = _load_trace(trace)
+    flying = conv.run(regs, mem)
+    k = regs.f("NVDLA_CSC.D_WEIGHT_SIZE_EXT_1_0", "WEIGHT_KERNEL") + 1
+    assert flying.shape[0] == k and flying.dtype == np.int64
+    assert flying.min() >= -(1 << 31) and flying.max() < (1 << 31)
+    sdp.run(regs, mem, flying_in=flying)
+    got = mem.read(base, size)
+    rtl_files = sorted(data.rtl_output_dir(trace).glob("crc_*.bin"))
+    if rtl_files:
+        rtl = np.fromfile(rtl_files[0], dtype=np.uint8)
+        diff = np.flatnonzero(got != rtl)
+        assert diff.size == 0, (f"{diff.size} bytes differ from the RTL output, first at "
+                                f"+{diff[0]:#x}: expected {rtl[diff[0]]}, got {got[diff[0]]}")
+    assert zlib.crc32(got.tobytes()) == crc
