@@ -330,8 +330,8 @@ module nvs_regs_sdp (
             g1_d_dst_line_stride_0 <= 32'h00000000;
             g0_d_dst_surface_stride_0 <= 32'h00000000;
             g1_d_dst_surface_stride_0 <= 32'h00000000;
-            g0_d_dp_bs_cfg_0 <= 32'h00000000;
-            g1_d_dp_bs_cfg_0 <= 32'h00000000;
+            g0_d_dp_bs_cfg_0 <= 32'h00000073;
+            g1_d_dp_bs_cfg_0 <= 32'h00000073;
             g0_d_dp_bs_alu_cfg_0 <= 32'h00000000;
             g1_d_dp_bs_alu_cfg_0 <= 32'h00000000;
             g0_d_dp_bs_alu_src_value_0 <= 32'h00000000;
@@ -340,8 +340,8 @@ module nvs_regs_sdp (
             g1_d_dp_bs_mul_cfg_0 <= 32'h00000000;
             g0_d_dp_bs_mul_src_value_0 <= 32'h00000000;
             g1_d_dp_bs_mul_src_value_0 <= 32'h00000000;
-            g0_d_dp_bn_cfg_0 <= 32'h00000000;
-            g1_d_dp_bn_cfg_0 <= 32'h00000000;
+            g0_d_dp_bn_cfg_0 <= 32'h00000053;
+            g1_d_dp_bn_cfg_0 <= 32'h00000053;
             g0_d_dp_bn_alu_cfg_0 <= 32'h00000000;
             g1_d_dp_bn_alu_cfg_0 <= 32'h00000000;
             g0_d_dp_bn_alu_src_value_0 <= 32'h00000000;
@@ -350,10 +350,10 @@ module nvs_regs_sdp (
             g1_d_dp_bn_mul_cfg_0 <= 32'h00000000;
             g0_d_dp_bn_mul_src_value_0 <= 32'h00000000;
             g1_d_dp_bn_mul_src_value_0 <= 32'h00000000;
-            g0_d_dp_ew_cfg_0 <= 32'h00000000;
-            g1_d_dp_ew_cfg_0 <= 32'h00000000;
-            g0_d_dp_ew_alu_cfg_0 <= 32'h00000000;
-            g1_d_dp_ew_alu_cfg_0 <= 32'h00000000;
+            g0_d_dp_ew_cfg_0 <= 32'h00000053;
+            g1_d_dp_ew_cfg_0 <= 32'h00000053;
+            g0_d_dp_ew_alu_cfg_0 <= 32'h00000002;
+            g1_d_dp_ew_alu_cfg_0 <= 32'h00000002;
             g0_d_dp_ew_alu_src_value_0 <= 32'h00000000;
             g1_d_dp_ew_alu_src_value_0 <= 32'h00000000;
             g0_d_dp_ew_alu_cvt_offset_value_0 <= 32'h00000000;
@@ -362,8 +362,8 @@ module nvs_regs_sdp (
             g1_d_dp_ew_alu_cvt_scale_value_0 <= 32'h00000000;
             g0_d_dp_ew_alu_cvt_truncate_value_0 <= 32'h00000000;
             g1_d_dp_ew_alu_cvt_truncate_value_0 <= 32'h00000000;
-            g0_d_dp_ew_mul_cfg_0 <= 32'h00000000;
-            g1_d_dp_ew_mul_cfg_0 <= 32'h00000000;
+            g0_d_dp_ew_mul_cfg_0 <= 32'h00000002;
+            g1_d_dp_ew_mul_cfg_0 <= 32'h00000002;
             g0_d_dp_ew_mul_src_value_0 <= 32'h00000000;
             g1_d_dp_ew_mul_src_value_0 <= 32'h00000000;
             g0_d_dp_ew_mul_cvt_offset_value_0 <= 32'h00000000;

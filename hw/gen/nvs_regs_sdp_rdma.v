@@ -233,8 +233,8 @@ module nvs_regs_sdp_rdma (
             g1_d_ew_surface_stride_0 <= 32'h00000000;
             g0_d_ew_batch_stride_0 <= 32'h00000000;
             g1_d_ew_batch_stride_0 <= 32'h00000000;
-            g0_d_feature_mode_cfg_0 <= 32'h00000000;
-            g1_d_feature_mode_cfg_0 <= 32'h00000000;
+            g0_d_feature_mode_cfg_0 <= 32'h00000014;
+            g1_d_feature_mode_cfg_0 <= 32'h00000014;
             g0_d_src_dma_cfg_0 <= 32'h00000000;
             g1_d_src_dma_cfg_0 <= 32'h00000000;
             g0_d_perf_enable_0 <= 32'h00000000;
