@@ -261,11 +261,24 @@ def _frac16(frac, bits):
                     frac << np.maximum(FRAC_BITS - bits, 0))
 
 
+SQ_BITS = 22   # width of the square sum path in the RTL LUT index logic (pPP_BW + 1)
+
+
+def _index_start(start: int) -> np.int64:
+    """The table start as the RTL index logic sees it: only its low 22 bits, signed.
+
+    The nv_small RTL (CDP LUT_CTRL unit) compares and subtracts start[21:0] as a 22-bit signed
+    number when it decides underflow / index / fraction, while the slope (under/overflow)
+    arithmetic uses the full 38-bit start. The cmod uses the full 38 bits everywhere; the two
+    agree whenever start lies in [-2^21, 2^21), as in all NVIDIA traces. We follow the RTL."""
+    return I64(sext(int(start) & ((1 << SQ_BITS) - 1), SQ_BITS))
+
+
 def _linear_lookup(sq, table, start, end, sel, uscale, ushift, oscale, oshift):
     """A linear table of N = table.size entries (N-1 intervals of 2^sel).
     Returns (value int16-range int64, underflow, overflow, hit)."""
     n_last = table.size - 1
-    d = sq - I64(start)
+    d = sq - _index_start(start)
     if sel >= 0:
         idx = d >> sel
         frac = d & ((1 << sel) - 1)                   # d mod 2^sel (d > 0 where used)
@@ -290,7 +303,7 @@ def _exponent_lookup(sq, table, start, end, index_offset, uscale, ushift, oscale
     Returns (value, underflow, overflow, hit)."""
     n_last = table.size - 1
     off = int(index_offset)
-    d = sq - I64(start)
+    d = sq - _index_start(start)
     pos = d > 0
     # floor(log2 d) exactly (d < 2^53): frexp gives d = m * 2^e with m in [0.5, 1)
     _, e = np.frexp(np.where(pos, d, 1).astype(np.float64))
@@ -299,8 +312,9 @@ def _exponent_lookup(sq, table, start, end, index_offset, uscale, ushift, oscale
     under = (idx < 0) | ~pos
     over = ~under & (idx >= n_last)
     hit = ~under & ~over
-    # underflow slope starts at start + 2^off (the lower edge of entry 0), or start if off < 0
-    uflow_base = I64(start) + (0 if off < 0 else (1 << off))
+    # underflow slope starts at start + 2^off (the lower edge of entry 0), or start if off < 0.
+    # RTL (cdp intp): start + 2^off[6:0] kept in 39 bits signed, so 2^off vanishes for off >= 39
+    uflow_base = sext(int(start) + (0 if off < 0 else (1 << off)), 39)
     y_under = _clip16(table[0].astype(I64) + _conv56((sq - uflow_base) * uscale, ushift))
     y_over = _clip16(table[n_last].astype(I64) + _conv56((sq - I64(end)) * oscale, oshift))
     L = np.where(hit, log2d, 0)
