@@ -205,8 +205,35 @@ def weight_offsets(k: int, c: int, r: int, s: int) -> np.ndarray:
     return off.astype(np.int64)
 
 
-def read_weights(mem: Memory, base: int, k: int, c: int, r: int, s: int) -> np.ndarray:
-    """Uncompressed int8 DC weights W (K, C, R, S) from memory."""
+def weight_offsets_y_ext(k: int, c: int, r: int, ext: int) -> np.ndarray:
+    """Byte offset of W[k][c][r][0] (shape (K, C, R, 1)) for image input with CSC post
+    Y-extension ``ext`` (2 or 4; C <= 8 / ext, a single channel group): the kernel rows are
+    taken ``ext`` at a time, and each kernel stores its rows of one such group tightly, row
+    then channel. Order outermost first: kernel group, row group a, kernel in group, row in
+    group, channel. The last row group holds R - a*ext rows when R is not a multiple of ext."""
+    kk = np.arange(k)
+    kg, kl = kk // ATOM, kk % ATOM
+    nk = np.minimum(ATOM, k - kg * ATOM)
+    rr = np.arange(r)
+    a, ri = rr // ext, rr % ext
+    rows = np.minimum(ext, r - a * ext)                  # rows in row group a
+    off = (kg * ATOM * r * c)[:, None, None] \
+        + (nk[:, None] * a[None, :] * ext * c)[:, None, :] \
+        + (kl[:, None] * rows[None, :] * c)[:, None, :] \
+        + (ri * c)[None, None, :] \
+        + np.arange(c)[None, :, None]
+    return off.astype(np.int64)[..., None]
+
+
+def read_weights(mem: Memory, base: int, k: int, c: int, r: int, s: int,
+                 y_ext: int = 1) -> np.ndarray:
+    """Uncompressed int8 weights W (K, C, R, S) from memory (DC layout, or the image layout
+    with CSC post Y-extension ``y_ext`` > 1, which needs S = 1)."""
+    if y_ext > 1:
+        if s != 1 or c > ATOM // y_ext:
+            raise ConfigError(f"CSC.D_POST_Y_EXTENSION: Y-extension {y_ext} needs kernel width 1 "
+                              f"and at most {ATOM // y_ext} channels (got S={s}, C={c})")
+        return mem.gather(base, weight_offsets_y_ext(k, c, r, y_ext)).view(np.int8)
     return mem.gather(base, weight_offsets(k, c, r, s)).view(np.int8)
 
 

@@ -10,7 +10,9 @@ padding pixels hold CDMA's PAD_VALUE low byte). CSC sees the kernel with width 1
 folded into the channels (CSC WEIGHT_WIDTH_EXT = 0, WEIGHT_CHANNEL_EXT + 1 = S * n): the
 "channel" j of output column x is byte ``x * stride_x * n + j`` of the (padded) line, with
 n = CSC.D_DATAIN_SIZE_EXT_1.DATAIN_CHANNEL_EXT + 1. Lines above/below the image read the CSC
-pad value. The weights use the ordinary DC layout for (K, S*n, R, 1).
+pad value. The weights use the ordinary DC layout for (K, S*n, R, 1) (or, with CSC post
+Y-extension, rows grouped 2 or 4 at a time: cdma.weight_offsets_y_ext). Dilation does not apply
+to image input.
 """
 from __future__ import annotations
 
@@ -62,17 +64,24 @@ def _check(regs):
         raise ConfigError("CDMA.D_BATCH_NUMBER: batches are not supported by nv_small")
 
 
-def weights(regs, mem: Memory, g: dict) -> np.ndarray:
+def weights(regs, mem: Memory, g: dict, y_ext: int = 1) -> np.ndarray:
     base = regs.addr64("NVDLA_CDMA.D_WEIGHT_ADDR_LOW_0", "NVDLA_CDMA.D_WEIGHT_ADDR_HIGH_0")
-    return cdma.read_weights(mem, base, g["k"], g["c"], g["r"], g["s"])
+    return cdma.read_weights(mem, base, g["k"], g["c"], g["r"], g["s"], y_ext)
 
 
 def accumulate(regs, mem: Memory) -> np.ndarray:
     """Exact CMAC sums (before CACC), int64 (K, Ho, Wo)."""
     _check(regs)
     g = geometry(regs)
-    w = weights(regs, mem, g)
+    y_code = _csc(regs, "D_POST_Y_EXTENSION_0", "Y_EXTENSION")
+    if y_code > 2:
+        raise ConfigError(f"CSC.D_POST_Y_EXTENSION: Y_EXTENSION = {y_code} is reserved (0, 1, 2 "
+                          "= 1, 2, 4 rows)")
+    y_ext = 1 << y_code
     if regs.f("NVDLA_CDMA.D_DATAIN_FORMAT_0", "DATAIN_FORMAT") == 0:     # FEATURE
+        if y_ext != 1:
+            raise ConfigError("CSC.D_POST_Y_EXTENSION: Y-extension is only for image input")
+        w = weights(regs, mem, g)
         x = cdma.fetch_feature(regs, mem)
         if x.shape[0] < g["c"]:
             raise ConfigError(f"CSC kernel has {g['c']} channels but the CDMA cube has "
@@ -84,21 +93,22 @@ def accumulate(regs, mem: Memory) -> np.ndarray:
     if g["s"] != 1:
         raise ConfigError("CSC.D_WEIGHT_SIZE_EXT_0: image input needs WEIGHT_WIDTH_EXT = 0 "
                           "(kernel width folded into the channels)")
-    lines, n = cdma.fetch_image(regs, mem)
+    w = weights(regs, mem, g, y_ext)
+    lines, _ = cdma.fetch_image(regs, mem)
+    # CSC steps through the line by stride_x * its input channel count (not the format's).
     n_csc = _csc(regs, "D_DATAIN_SIZE_EXT_1_0", "DATAIN_CHANNEL_EXT") + 1
-    if n_csc != n:
-        raise ConfigError(f"CSC.D_DATAIN_SIZE_EXT_1: {n_csc} channels but the pixel format has "
-                          f"{n} components")
     ho, wo = g["out"]
     sy, sx = g["stride"]
-    cols = (np.arange(wo) * sx * n)[None, :] + np.arange(g["c"])[:, None]     # (C', Wo)
+    cols = (np.arange(wo) * sx * n_csc)[None, :] + np.arange(g["c"])[:, None]     # (C', Wo)
     need = int(cols.max()) + 1
     if need > lines.shape[1]:      # bytes past the padded line read as 0 in the buffer
         lines = np.concatenate([lines, np.zeros((lines.shape[0], need - lines.shape[1]),
                                                 dtype=np.int8)], axis=1)
     x = lines[:, cols].transpose(1, 0, 2)                                   # (C', H, Wo)
-    return cmac.conv_accumulate(x, w, (sy, 1), (g["dilation"][0], 1), (g["pad"][0], 0),
-                                g["pad_value"], (ho, wo))
+    # Image mode has no dilation: CSC steps the kernel rows one line at a time (the Y-extension
+    # only regroups rows, the sums are the same).
+    return cmac.conv_accumulate(x, w, (sy, 1), (1, 1), (g["pad"][0], 0), g["pad_value"],
+                                (ho, wo))
 
 
 def run(regs, mem: Memory, padded: bool = False) -> np.ndarray:

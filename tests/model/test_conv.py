@@ -205,3 +205,95 @@ def test_conv_trace_bytes(trace):
         assert diff.size == 0, (f"{diff.size} bytes differ from the RTL output, first at "
                                 f"+{diff[0]:#x}: expected {rtl[diff[0]]}, got {got[diff[0]]}")
     assert zlib.crc32(got.tobytes()) == crc
+
+
+def test_weight_offsets_y_extension_hand_layout():
+    # K=2, C=3, R=3, Y-extension 2: rows grouped (0,1) then (2). Kernel group (2 kernels):
+    # row group 0: k0 rows 0,1 x 3 ch -> bytes 0..5, k1 -> 6..11; row group 1: k0 12..14, k1 15..17
+    off = cdma.weight_offsets_y_ext(2, 3, 3, 2)[..., 0]
+    assert off[0, 0, 0] == 0 and off[0, 2, 1] == 5
+    assert off[1, 2, 1] == 11 and off[1, 0, 0] == 6
+    assert off[0, 1, 2] == 13 and off[1, 0, 2] == 15
+    assert sorted(off.reshape(-1).tolist()) == list(range(18))
+
+
+def _encode(values: dict) -> dict:
+    """{"UNIT.REG": {FIELD: v}} -> RegView values by full trace name."""
+    from model.regs import REGMAP
+    out = {}
+    for name, fields in values.items():
+        full = f"NVDLA_{name}_0"
+        out[full] = REGMAP[full].encode(**fields)
+    return out
+
+
+def test_image_pipeline_hand_case():
+    """R8 image 3x2 with PIXEL_X_OFFSET 1, mean, converter, left padding (CDMA pad value), top
+    padding (CSC pad value), kernel 2 wide folded into 2 channels, 2 rows; computed by hand."""
+    mem = Memory()
+    mem.write(0x1000, bytes([9, 1, 2, 3]))          # line 0; byte 0 skipped by PIXEL_X_OFFSET
+    mem.write(0x1020, bytes([9, 4, 5, 6]))          # line 1 (LINE_STRIDE 0x20)
+    mem.write(0x2000, bytes([1, 10, 2, 20]))        # W[k0][c0,c1][r0], then [r1]
+    regs = RegView(_encode({
+        "CDMA.D_DATAIN_FORMAT": dict(DATAIN_FORMAT=1, PIXEL_FORMAT=0),
+        "CDMA.D_DATAIN_SIZE_0": dict(DATAIN_WIDTH=2, DATAIN_HEIGHT=1),
+        "CDMA.D_DATAIN_SIZE_1": dict(DATAIN_CHANNEL=0),
+        "CDMA.D_PIXEL_OFFSET": dict(PIXEL_X_OFFSET=1),
+        "CDMA.D_DAIN_ADDR_LOW_0": dict(DATAIN_ADDR_LOW_0=0x1000),
+        "CDMA.D_LINE_STRIDE": dict(LINE_STRIDE=0x20),
+        "CDMA.D_ZERO_PADDING": dict(PAD_LEFT=1, PAD_TOP=1),
+        "CDMA.D_ZERO_PADDING_VALUE": dict(PAD_VALUE=0x1105),   # low byte 5 (left/right pad)
+        "CDMA.D_MEAN_FORMAT": dict(MEAN_FORMAT=1),
+        "CDMA.D_MEAN_GLOBAL_0": dict(MEAN_RY=1),
+        "CDMA.D_CVT_CFG": dict(CVT_EN=1, CVT_TRUNCATE=1),
+        "CDMA.D_CVT_OFFSET": dict(CVT_OFFSET=100),              # replaced by the mean
+        "CDMA.D_CVT_SCALE": dict(CVT_SCALE=2),
+        "CDMA.D_WEIGHT_ADDR_LOW": dict(WEIGHT_ADDR_LOW=0x2000),
+        "CSC.D_DATAIN_SIZE_EXT_1": dict(DATAIN_CHANNEL_EXT=0),
+        "CSC.D_WEIGHT_SIZE_EXT_0": dict(WEIGHT_WIDTH_EXT=0, WEIGHT_HEIGHT_EXT=1),
+        "CSC.D_WEIGHT_SIZE_EXT_1": dict(WEIGHT_CHANNEL_EXT=1, WEIGHT_KERNEL=0),
+        "CSC.D_ZERO_PADDING": dict(PAD_TOP=1),
+        "CSC.D_ZERO_PADDING_VALUE": dict(PAD_VALUE=0xFD),      # -3 (top/bottom rows)
+        "CSC.D_DATAOUT_SIZE_0": dict(DATAOUT_WIDTH=2, DATAOUT_HEIGHT=1),
+    }))
+    # converted pixels: (p - 1) * 2 / 2 = p - 1 -> lines [5 | 0 1 2] and [5 | 3 4 5]
+    # out[y][x] = 1*L[y-1][x] + 10*L[y-1][x+1] + 2*L[y][x] + 20*L[y][x+1], L[-1] = -3
+    want = [[[-33 + 10, -33 + 20, -33 + 42], [5 + 70, 10 + 86, 21 + 108]]]
+    assert conv.run(regs, mem).tolist() == want
+    assert conv.run(regs, mem, padded=True).shape == (8, 2, 3)
+
+
+def test_dc_pipeline_hand_case():
+    """9-channel 1x1 cube, both maps packed (surfaces contiguous, SURF_STRIDE unused), input
+    converter on, 3x3 kernel over pad 1: the pad value enters unconverted."""
+    mem = Memory()
+    mem.write(0x4000, bytes([1, 2, 3, 4, 5, 6, 7, 8, 9]))   # ch 0..7, then ch 8 (next atom)
+    wt = np.zeros(81, dtype=np.uint8)
+    wt[0] = 1                  # channel group 0, (r0, s0), channel 0
+    wt[32:40] = 1              # channel group 0, (r1, s1), channels 0..7
+    wt[72 + 4] = 1             # channel group 1 (1 channel) starts at 72, (r1, s1)
+    mem.write(0x5000, wt)
+    regs = RegView(_encode({
+        "CDMA.D_DATAIN_FORMAT": dict(DATAIN_FORMAT=0),
+        "CDMA.D_DATAIN_SIZE_0": dict(DATAIN_WIDTH=0, DATAIN_HEIGHT=0),
+        "CDMA.D_DATAIN_SIZE_1": dict(DATAIN_CHANNEL=8),
+        "CDMA.D_DAIN_ADDR_LOW_0": dict(DATAIN_ADDR_LOW_0=0x4000),
+        "CDMA.D_LINE_STRIDE": dict(LINE_STRIDE=8),
+        "CDMA.D_SURF_STRIDE": dict(SURF_STRIDE=0x1000),
+        "CDMA.D_DAIN_MAP": dict(LINE_PACKED=1, SURF_PACKED=1),
+        "CDMA.D_CVT_CFG": dict(CVT_EN=1, CVT_TRUNCATE=1),
+        "CDMA.D_CVT_OFFSET": dict(CVT_OFFSET=1),
+        "CDMA.D_CVT_SCALE": dict(CVT_SCALE=3),
+        "CDMA.D_MEAN_FORMAT": dict(MEAN_FORMAT=1),             # no effect on feature input
+        "CDMA.D_MEAN_GLOBAL_0": dict(MEAN_RY=50),
+        "CDMA.D_WEIGHT_ADDR_LOW": dict(WEIGHT_ADDR_LOW=0x5000),
+        "CSC.D_WEIGHT_SIZE_EXT_0": dict(WEIGHT_WIDTH_EXT=2, WEIGHT_HEIGHT_EXT=2),
+        "CSC.D_WEIGHT_SIZE_EXT_1": dict(WEIGHT_CHANNEL_EXT=8, WEIGHT_KERNEL=0),
+        "CSC.D_ZERO_PADDING": dict(PAD_LEFT=1, PAD_TOP=1),
+        "CSC.D_ZERO_PADDING_VALUE": dict(PAD_VALUE=0x0107),    # low byte 7
+        "CSC.D_DATAOUT_SIZE_0": dict(DATAOUT_WIDTH=0, DATAOUT_HEIGHT=0),
+        "CACC.D_CLIP_CFG": dict(CLIP_TRUNCATE=1),
+    }))
+    # converted: (x - 1) * 3 / 2 rounded half away: 0 2 3 5 6 8 9 11 12 (sum 56); corner pad 7
+    assert conv.accumulate(regs, mem).tolist() == [[[56 + 7]]]
+    assert conv.run(regs, mem).tolist() == [[[32]]]           # 63 / 2 = 31.5 -> 32
