@@ -199,8 +199,11 @@ def _stage_operands(regs, mem, cfg: XConfig, stage: str, dma: str, c, h, w):
 
 
 def run(regs: RegView, mem: Memory, flying_in=None):
-    """Run one SDP operation. Returns the int8 cube (C,H,W) when OUTPUT_DST = PDP, else writes
-    the output cube (whole 8-channel atoms, padding lanes included) to memory and returns None.
+    """Run one SDP operation. When OUTPUT_DST = PDP returns the int8 cube streamed to PDP, else
+    writes the output cube to memory and returns None. Either way the hardware moves whole
+    8-channel atoms: the returned cube has Cp = ceil(C/8)*8 channels (``[:C]`` is the data, the
+    rest is what the datapath made of the padding lanes; PDP pools them too) and the memory
+    write covers the padding lanes of the last surface.
 
     flying_in: the CACC output (K,H,W) int64 (FLYING_MODE = ON); its channels beyond K up to
     the next multiple of 8 are taken as 0.
@@ -245,7 +248,7 @@ def run(regs: RegView, mem: Memory, flying_in=None):
                          regs.f(f"{_S}D_CVT_SCALE_0", "CVT_SCALE"),
                          regs.f(f"{_S}D_CVT_SHIFT_0", "CVT_SHIFT"))
     if to_pdp:
-        return out[:c]
+        return out
     write_cube(mem, regs.raw(f"{_S}D_DST_BASE_ADDR_LOW_0"), out,
                regs.raw(f"{_S}D_DST_LINE_STRIDE_0"),
                ATOM if pack1x1 else regs.raw(f"{_S}D_DST_SURFACE_STRIDE_0"))

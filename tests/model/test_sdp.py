@@ -244,9 +244,20 @@ def test_flying_input_to_pdp_returns_cube_and_writes_nothing():
                       SDP__D_CVT_SHIFT=10, SDP__D_DST_BASE_ADDR_LOW=0x200)
     mem = Memory()
     out = sdp.run(regs, mem, flying_in=fin)
-    # 100000/1024 = 97.66 -> 98; 512/1024 = 0.5 -> 1, -0.5 -> -1
-    assert out.dtype == np.int8 and out.tolist() == [[[98, -98]], [[1, -1]]]
+    # 100000/1024 = 97.66 -> 98; 512/1024 = 0.5 -> 1, -0.5 -> -1; whole atom: 8 lanes, the
+    # padding lanes (flying input 0) convert to 0 here
+    assert out.dtype == np.int8 and out.shape == (8, 1, 2)
+    assert out[:2].tolist() == [[[98, -98]], [[1, -1]]]
+    assert not out[2:].any()
     assert mem.pages == {}
+
+
+def test_flying_padding_lanes_reach_pdp_converted():
+    # CVT offset -3: the zero padding lanes of the flying input become 3 (whole atoms go to PDP)
+    regs = _cube_regs(1, 1, 1, SDP__D_FEATURE_MODE_CFG=dict(FLYING_MODE=1, OUTPUT_DST=1),
+                      SDP__D_CVT_OFFSET=(-3) & 0xFFFFFFFF)
+    out = sdp.run(regs, Memory(), flying_in=np.array([[[10]]]))
+    assert out[:, 0, 0].tolist() == [13, 3, 3, 3, 3, 3, 3, 3]
 
 
 def test_flying_mode_without_input_is_a_clear_error():
