@@ -157,6 +157,14 @@ def test_conv_accumulate_extremes_exact():
     (1 << 40, 8, 1 << 25),          # 34-bit accumulator saturates first: (2^33-1)/256 -> 2^25
     (-(1 << 40), 8, -(1 << 25)),    # -2^33 / 256 exactly
     ((1 << 33) - 1, 31, 4),         # 3.99999... -> 4
+    # RTL sticky sees only the 15 bits below the guard bit:
+    (-(1 << 15) + 1, 16, 0),        # clip 16: -0.49998 -> 0 (bit 0 is still visible)
+    (-(1 << 16) + 1, 17, -1),       # clip 17: -0.499992 looks like -0.5 (bit 0 invisible) -> -1
+    (-(1 << 16) + 2, 17, 0),        # bit 1 visible -> -0.49998 -> 0
+    (-(1 << 19) + 16, 20, 0),       # clip 20: bit 4 is the lowest visible bit -> 0
+    (-(1 << 19) + 15, 20, -1),      # bits 0..3 invisible: taken as the tie -0.5 -> -1
+    ((1 << 19) + 1, 20, 1),         # positive: +0.5000x -> 1 regardless
+    (-(1 << 19), 20, -1),           # exact tie -0.5 -> -1
 ])
 def test_cacc_truncate(acc, clip, want):
     assert int(cacc.truncate(np.array([acc]), clip)[0]) == want
