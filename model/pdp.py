@@ -36,15 +36,17 @@ class PdpConfigError(ValueError):
     """A PDP configuration the model (and nv_small) does not support."""
 
 
-def _recip_round(v, recip: int, out_bits: int) -> np.ndarray:
+def _recip_round(v, recip: int, out_bits: int, prod_bits: int) -> np.ndarray:
     """v * recip / 2^16 rounded half away from zero, keeping ``out_bits`` bits (RTL cal2d).
+
+    The product (signed v times the unsigned 17-bit reciprocal) is held in ``prod_bits`` bits.
 
     The RTL rounds a negative product by its guard/sticky bits (floor, +1 when the fraction is
     above one half) and keeps out_bits bits; a non-negative product keeps out_bits-1 bits of the
     floor and adds the guard bit. For results inside the signed out_bits range this is exactly
     round-half-away-from-zero; outside it the bits wrap as the hardware's do.
     """
-    p = np.asarray(v, dtype=np.int64) * np.int64(recip & 0x1FFFF)    # exact product
+    p = sext(np.asarray(v, dtype=np.int64) * np.int64(recip & 0x1FFFF), prod_bits)
     floor = p >> 16
     guard = (p >> 15) & 1
     sticky = (p & 0x7FFF) != 0
@@ -100,8 +102,9 @@ def pool(x, method: str, kernel, stride, pad, pad_values=(0,) * 7, recip=(0x1000
         hpad = sext(sext(table[kh - rval.sum(axis=1)], 19) * kw, W2D)             # (Ho,)
         s2 = s2 + hpad[None, :, None]                                              # 15-bit
         # division: width reciprocal then height reciprocal, each rounded half away from zero
-        t1 = _recip_round(s2, recip[0], W1D)
-        out = _recip_round(t1, recip[1], W_OUT)
+        # (products held in 31 and 28 bits: 15-bit sum and 11-bit t1 times the 17-bit recip)
+        t1 = _recip_round(s2, recip[0], W1D, W2D + 17)
+        out = _recip_round(t1, recip[1], W_OUT, W1D + 17)
     else:
         # max/min over in-bounds elements only (padding never participates)
         fill = np.iinfo(np.int64).min if method == "max" else np.iinfo(np.int64).max
