@@ -51,7 +51,8 @@ class CdpLut:
     LUT_DATA[15:0] at the current address; each DATA read (access type READ) returns the entry.
     Either access auto-increments the address, which stops at the last entry (64 for LE,
     256 for LO), so extra accesses hit the last entry again. An address beyond the table
-    (possible through LUT_ADDR) stores nothing and reads 0, and keeps incrementing (10-bit wrap).
+    (possible through LUT_ADDR) stores nothing, reads entry 0 (the RTL read mux default), and
+    keeps incrementing (10-bit wrap).
     These registers are single (not ping-pong).
     """
 
@@ -98,7 +99,8 @@ class CdpLut:
         if name == self.CFG:
             return (self.access_type << 17) | (self.table_id << 16) | self.addr
         t = self._table()
-        v = int(t[self.addr]) & 0xFFFF if self.addr < t.size else 0
+        # RTL read mux: an address beyond the table returns entry 0
+        v = int(t[self.addr if self.addr < t.size else 0]) & 0xFFFF
         if self.access_type == 0:             # DATA read, access type READ
             self._advance()
         return v

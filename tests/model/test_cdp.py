@@ -251,6 +251,16 @@ def test_cdp_lut_write_read_autoincrement():
     # a data write while the access type is READ stores nothing
     lut.write("S_LUT_ACCESS_DATA_0", 0x1234)
     assert int(lut.lo[7]) == 0
+    # an address beyond the LE table stores nothing and reads entry 0 (RTL read-mux default)
+    lut.write("S_LUT_ACCESS_CFG_0", 0x20000 | 100)
+    lut.write("S_LUT_ACCESS_DATA_0", 7)
+    assert lut.le[:3].tolist() == [0, 1, 2] and int(lut.le[64]) == 65
+    lut.write("S_LUT_ACCESS_CFG_0", 100)
+    assert lut.read("S_LUT_ACCESS_DATA_0") == 0
+    lut.write("S_LUT_ACCESS_CFG_0", 0x20000)
+    lut.write("S_LUT_ACCESS_DATA_0", 9)
+    lut.write("S_LUT_ACCESS_CFG_0", 200)
+    assert lut.read("S_LUT_ACCESS_DATA_0") == 9
     with pytest.raises(CdpError):
         lut.write("NVDLA_CDP.D_LRN_CFG_0", 1)
 
@@ -308,3 +318,20 @@ def test_run_reads_and_writes_whole_atoms_through_strides():
     assert out[0:8] == [20, 56, 52, 36, 0, 0, 0, 0]
     assert out[8:16] == [127, 127, 64, 64, 0, 0, 0, 0]
     assert mem.read(dst + 0x10, 0x10).tolist() == [0x55] * 16          # nothing past the line
+
+
+# ---------------------------------------------------------------- NVIDIA traces
+def _cdp_traces():
+    from model.data import trace_dirs, traces_root
+    return [d for d in trace_dirs(traces_root()) if d.name.startswith("cdp_")]
+
+
+@pytest.mark.parametrize("trace_dir", _cdp_traces() or [None],
+                         ids=lambda d: d.name if d else "no-traces")
+def test_nvidia_cdp_trace(trace_dir):
+    """NVIDIA's cdp_* traces: check_crc and the exact bytes nv_small's RTL wrote."""
+    if trace_dir is None:
+        pytest.skip("NVIDIA nv_small traces not found (set NVDLA_TRACES or NVDLA_SHARED)")
+    trace = pytest.importorskip("model.trace", reason="model.trace (trace runner) not available")
+    res = trace.run_trace(trace_dir)
+    assert res.passed, res.line()
