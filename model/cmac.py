@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+_COLS_BYTES = 32 << 20     # im2col block budget (float64)
+
 
 def out_size(in_size: int, kernel: int, stride: int, dilation: int, pad_before: int,
              pad_after: int) -> int:
@@ -59,9 +61,19 @@ def conv_accumulate(x_int8: np.ndarray, w_int8: np.ndarray, stride=(1, 1), dilat
         out_size = (out_size_1d(x.shape[1], r, stride[0], dilation[0], pad[0]),
                     out_size_1d(x.shape[2], s, stride[1], dilation[1], pad[1]))
     ho, wo = out_size
-    cols = im2col(x.astype(np.float64), r, s, stride, dilation, pad, float(pad_value), out_size)
-    acc = w.reshape(k, c * r * s).astype(np.float64) @ cols.reshape(c * r * s, ho * wo)
-    return acc.astype(np.int64).reshape(k, ho, wo)
+    wm = w.reshape(k, c * r * s).astype(np.float64)
+    xf = x.astype(np.float64)
+    out = np.empty((k, ho, wo), dtype=np.int64)
+    # Output rows in blocks so the im2col matrix stays below ~_COLS_BYTES.
+    rows = max(1, _COLS_BYTES // max(1, c * r * s * wo * 8))
+    sy, top = stride[0], pad[0]
+    for y0 in range(0, ho, rows):
+        n = min(rows, ho - y0)
+        cols = im2col(xf, r, s, stride, dilation, (top - y0 * sy, pad[1]), float(pad_value),
+                      (n, wo))
+        out[:, y0:y0 + n, :] = (wm @ cols.reshape(c * r * s, n * wo)).astype(np.int64) \
+            .reshape(k, n, wo)
+    return out
 
 
 def out_size_1d(n: int, k: int, stride: int, dil: int, pad_before: int) -> int:

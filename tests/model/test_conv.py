@@ -305,3 +305,31 @@ def test_dc_pipeline_hand_case():
     # converted: (x - 1) * 3 / 2 rounded half away: 0 2 3 5 6 8 9 11 12 (sum 56); corner pad 7
     assert conv.accumulate(regs, mem).tolist() == [[[56 + 7]]]
     assert conv.run(regs, mem).tolist() == [[[32]]]           # 63 / 2 = 31.5 -> 32
+
+
+def _naive_conv(x, w, stride, dil, pad, pad_value, out):
+    k_, c_, r_, s_ = w.shape
+    o = np.zeros((k_,) + tuple(out), dtype=np.int64)
+    for k in range(k_):
+        for y in range(out[0]):
+            for xx in range(out[1]):
+                t = 0
+                for c in range(c_):
+                    for i in range(r_):
+                        for j in range(s_):
+                            yy = y * stride[0] + i * dil[0] - pad[0]
+                            xi = xx * stride[1] + j * dil[1] - pad[1]
+                            inside = 0 <= yy < x.shape[1] and 0 <= xi < x.shape[2]
+                            t += int(w[k, c, i, j]) * (int(x[c, yy, xi]) if inside else pad_value)
+                o[k, y, xx] = t
+    return o
+
+
+@pytest.mark.parametrize("budget", [1, 1 << 30])
+def test_conv_accumulate_matches_loops_any_block_size(monkeypatch, budget):
+    monkeypatch.setattr(cmac, "_COLS_BYTES", budget)    # 1: one output row per im2col block
+    rng = np.random.default_rng(0)
+    x = rng.integers(-128, 128, (10, 9, 7)).astype(np.int8)
+    w = rng.integers(-128, 128, (3, 10, 3, 2)).astype(np.int8)
+    args = ((2, 1), (2, 3), (3, 2), -7, (6, 5))
+    assert np.array_equal(cmac.conv_accumulate(x, w, *args), _naive_conv(x, w, *args))
