@@ -19,6 +19,15 @@ Datapath per output element (c, h, w), every width and rounding point named:
    surface are written too, with what the datapath computed for them.
 
 The LUT memory is loaded through S_LUT_ACCESS_CFG_0 / S_LUT_ACCESS_DATA_0 (``CdpLut``).
+
+Where NVIDIA's cmod and RTL differ we follow the RTL (no NVIDIA trace distinguishes them):
+* the LUT index logic sees only start[21:0] as a 22-bit signed value (``_index_start``), the
+  slope arithmetic the full 38-bit start/end;
+* the exponent-mode underflow base start + 2^LE_INDEX_OFFSET is kept in 39 bits signed;
+* padding lanes: the RTL zeroes the converted value of invalid lanes, the cmod fills the raw
+  offset byte; both give v9 = 0;
+* slopes: the RTL keeps the full product (no 56-bit saturation) and saturates the sum to
+  int16; this equals the cmod's CONV(.., 56) + CLIP16 for every int16 table entry.
 Facts from NVIDIA's public nv_small sources (cmod/cdp, vmod/nvdla/cdp); checked against the
 15 cdp_* NVIDIA traces and the nv_small RTL output bytes.
 """
