@@ -895,18 +895,78 @@ module nvsmall_top (
     wire [63:0] sdp2pdp_data;
 
     // ---------------- engines (stubs until the engine modules exist) ----------------
-    // STUB SDP: never starts (the op stays armed; a testbench watchdog reports it).
-    assign sdp_op_done = 1'b0;
-    assign sdp_rdma_op_done = 1'b0;
-    assign sdp_mrdma_rd_req_valid = 1'b0; assign sdp_mrdma_rd_req_addr = 32'd0; assign sdp_mrdma_rd_req_len = 4'd0;
-    assign sdp_mrdma_rd_rsp_ready = 1'b1;
-    assign sdp_brdma_rd_req_valid = 1'b0; assign sdp_brdma_rd_req_addr = 32'd0; assign sdp_brdma_rd_req_len = 4'd0;
-    assign sdp_brdma_rd_rsp_ready = 1'b1;
-    assign sdp_nrdma_rd_req_valid = 1'b0; assign sdp_nrdma_rd_req_addr = 32'd0; assign sdp_nrdma_rd_req_len = 4'd0;
-    assign sdp_nrdma_rd_rsp_ready = 1'b1;
-    assign sdp_wdma_wr_req_valid = 1'b0; assign sdp_wdma_wr_req_addr = 32'd0; assign sdp_wdma_wr_req_len = 4'd0;
-    assign sdp_wdma_wr_dat_valid = 1'b0; assign sdp_wdma_wr_dat_data = 64'd0; assign sdp_wdma_wr_dat_mask = 8'd0;
-    assign sdp2pdp_valid = 1'b0; assign sdp2pdp_data = 64'd0;
+    // SDP engine
+    nvs_sdp u_sdp (
+        .clk(clk), .rstn(rstn), .sdp_op_en(sdp_op_en), .sdp_op_done(sdp_op_done), .sdp_rdma_op_en(sdp_rdma_op_en),
+        .sdp_rdma_op_done(sdp_rdma_op_done), .sdp_rdma_d_data_cube_width_width(sdp_rdma_d_data_cube_width_width),
+        .sdp_rdma_d_data_cube_height_height(sdp_rdma_d_data_cube_height_height),
+        .sdp_rdma_d_data_cube_channel_channel(sdp_rdma_d_data_cube_channel_channel),
+        .sdp_rdma_d_src_base_addr_low_src_base_addr_low(sdp_rdma_d_src_base_addr_low_src_base_addr_low),
+        .sdp_rdma_d_src_line_stride_src_line_stride(sdp_rdma_d_src_line_stride_src_line_stride),
+        .sdp_rdma_d_src_surface_stride_src_surface_stride(sdp_rdma_d_src_surface_stride_src_surface_stride),
+        .sdp_rdma_d_brdma_cfg_brdma_disable(sdp_rdma_d_brdma_cfg_brdma_disable),
+        .sdp_rdma_d_brdma_cfg_brdma_data_use(sdp_rdma_d_brdma_cfg_brdma_data_use),
+        .sdp_rdma_d_brdma_cfg_brdma_data_size(sdp_rdma_d_brdma_cfg_brdma_data_size),
+        .sdp_rdma_d_brdma_cfg_brdma_data_mode(sdp_rdma_d_brdma_cfg_brdma_data_mode),
+        .sdp_rdma_d_bs_base_addr_low_bs_base_addr_low(sdp_rdma_d_bs_base_addr_low_bs_base_addr_low),
+        .sdp_rdma_d_bs_line_stride_bs_line_stride(sdp_rdma_d_bs_line_stride_bs_line_stride),
+        .sdp_rdma_d_bs_surface_stride_bs_surface_stride(sdp_rdma_d_bs_surface_stride_bs_surface_stride),
+        .sdp_rdma_d_nrdma_cfg_nrdma_disable(sdp_rdma_d_nrdma_cfg_nrdma_disable),
+        .sdp_rdma_d_nrdma_cfg_nrdma_data_use(sdp_rdma_d_nrdma_cfg_nrdma_data_use),
+        .sdp_rdma_d_nrdma_cfg_nrdma_data_size(sdp_rdma_d_nrdma_cfg_nrdma_data_size),
+        .sdp_rdma_d_nrdma_cfg_nrdma_data_mode(sdp_rdma_d_nrdma_cfg_nrdma_data_mode),
+        .sdp_rdma_d_bn_base_addr_low_bn_base_addr_low(sdp_rdma_d_bn_base_addr_low_bn_base_addr_low),
+        .sdp_rdma_d_bn_line_stride_bn_line_stride(sdp_rdma_d_bn_line_stride_bn_line_stride),
+        .sdp_rdma_d_bn_surface_stride_bn_surface_stride(sdp_rdma_d_bn_surface_stride_bn_surface_stride),
+        .sdp_d_data_cube_width_width(sdp_d_data_cube_width_width),
+        .sdp_d_data_cube_height_height(sdp_d_data_cube_height_height),
+        .sdp_d_data_cube_channel_channel(sdp_d_data_cube_channel_channel),
+        .sdp_d_dst_base_addr_low_dst_base_addr_low(sdp_d_dst_base_addr_low_dst_base_addr_low),
+        .sdp_d_dst_line_stride_dst_line_stride(sdp_d_dst_line_stride_dst_line_stride),
+        .sdp_d_dst_surface_stride_dst_surface_stride(sdp_d_dst_surface_stride_dst_surface_stride),
+        .sdp_d_dp_bs_cfg_bs_bypass(sdp_d_dp_bs_cfg_bs_bypass),
+        .sdp_d_dp_bs_cfg_bs_alu_bypass(sdp_d_dp_bs_cfg_bs_alu_bypass),
+        .sdp_d_dp_bs_cfg_bs_alu_algo(sdp_d_dp_bs_cfg_bs_alu_algo),
+        .sdp_d_dp_bs_cfg_bs_mul_bypass(sdp_d_dp_bs_cfg_bs_mul_bypass),
+        .sdp_d_dp_bs_cfg_bs_mul_prelu(sdp_d_dp_bs_cfg_bs_mul_prelu),
+        .sdp_d_dp_bs_cfg_bs_relu_bypass(sdp_d_dp_bs_cfg_bs_relu_bypass),
+        .sdp_d_dp_bs_alu_cfg_bs_alu_src(sdp_d_dp_bs_alu_cfg_bs_alu_src),
+        .sdp_d_dp_bs_alu_cfg_bs_alu_shift_value(sdp_d_dp_bs_alu_cfg_bs_alu_shift_value),
+        .sdp_d_dp_bs_alu_src_value_bs_alu_operand(sdp_d_dp_bs_alu_src_value_bs_alu_operand),
+        .sdp_d_dp_bs_mul_cfg_bs_mul_src(sdp_d_dp_bs_mul_cfg_bs_mul_src),
+        .sdp_d_dp_bs_mul_cfg_bs_mul_shift_value(sdp_d_dp_bs_mul_cfg_bs_mul_shift_value),
+        .sdp_d_dp_bs_mul_src_value_bs_mul_operand(sdp_d_dp_bs_mul_src_value_bs_mul_operand),
+        .sdp_d_dp_bn_cfg_bn_bypass(sdp_d_dp_bn_cfg_bn_bypass),
+        .sdp_d_dp_bn_cfg_bn_alu_bypass(sdp_d_dp_bn_cfg_bn_alu_bypass),
+        .sdp_d_dp_bn_cfg_bn_alu_algo(sdp_d_dp_bn_cfg_bn_alu_algo),
+        .sdp_d_dp_bn_cfg_bn_mul_bypass(sdp_d_dp_bn_cfg_bn_mul_bypass),
+        .sdp_d_dp_bn_cfg_bn_mul_prelu(sdp_d_dp_bn_cfg_bn_mul_prelu),
+        .sdp_d_dp_bn_cfg_bn_relu_bypass(sdp_d_dp_bn_cfg_bn_relu_bypass),
+        .sdp_d_dp_bn_alu_cfg_bn_alu_src(sdp_d_dp_bn_alu_cfg_bn_alu_src),
+        .sdp_d_dp_bn_alu_cfg_bn_alu_shift_value(sdp_d_dp_bn_alu_cfg_bn_alu_shift_value),
+        .sdp_d_dp_bn_alu_src_value_bn_alu_operand(sdp_d_dp_bn_alu_src_value_bn_alu_operand),
+        .sdp_d_dp_bn_mul_cfg_bn_mul_src(sdp_d_dp_bn_mul_cfg_bn_mul_src),
+        .sdp_d_dp_bn_mul_cfg_bn_mul_shift_value(sdp_d_dp_bn_mul_cfg_bn_mul_shift_value),
+        .sdp_d_dp_bn_mul_src_value_bn_mul_operand(sdp_d_dp_bn_mul_src_value_bn_mul_operand),
+        .sdp_d_feature_mode_cfg_output_dst(sdp_d_feature_mode_cfg_output_dst),
+        .sdp_d_cvt_offset_cvt_offset(sdp_d_cvt_offset_cvt_offset),
+        .sdp_d_cvt_scale_cvt_scale(sdp_d_cvt_scale_cvt_scale), .sdp_d_cvt_shift_cvt_shift(sdp_d_cvt_shift_cvt_shift),
+        .sdp_mrdma_rd_req_valid(sdp_mrdma_rd_req_valid), .sdp_mrdma_rd_req_ready(sdp_mrdma_rd_req_ready),
+        .sdp_mrdma_rd_req_addr(sdp_mrdma_rd_req_addr), .sdp_mrdma_rd_req_len(sdp_mrdma_rd_req_len),
+        .sdp_mrdma_rd_rsp_valid(sdp_mrdma_rd_rsp_valid), .sdp_mrdma_rd_rsp_ready(sdp_mrdma_rd_rsp_ready),
+        .sdp_mrdma_rd_rsp_data(sdp_mrdma_rd_rsp_data), .sdp_brdma_rd_req_valid(sdp_brdma_rd_req_valid),
+        .sdp_brdma_rd_req_ready(sdp_brdma_rd_req_ready), .sdp_brdma_rd_req_addr(sdp_brdma_rd_req_addr),
+        .sdp_brdma_rd_req_len(sdp_brdma_rd_req_len), .sdp_brdma_rd_rsp_valid(sdp_brdma_rd_rsp_valid),
+        .sdp_brdma_rd_rsp_ready(sdp_brdma_rd_rsp_ready), .sdp_brdma_rd_rsp_data(sdp_brdma_rd_rsp_data),
+        .sdp_nrdma_rd_req_valid(sdp_nrdma_rd_req_valid), .sdp_nrdma_rd_req_ready(sdp_nrdma_rd_req_ready),
+        .sdp_nrdma_rd_req_addr(sdp_nrdma_rd_req_addr), .sdp_nrdma_rd_req_len(sdp_nrdma_rd_req_len),
+        .sdp_nrdma_rd_rsp_valid(sdp_nrdma_rd_rsp_valid), .sdp_nrdma_rd_rsp_ready(sdp_nrdma_rd_rsp_ready),
+        .sdp_nrdma_rd_rsp_data(sdp_nrdma_rd_rsp_data), .sdp_wdma_wr_req_valid(sdp_wdma_wr_req_valid),
+        .sdp_wdma_wr_req_ready(sdp_wdma_wr_req_ready), .sdp_wdma_wr_req_addr(sdp_wdma_wr_req_addr),
+        .sdp_wdma_wr_req_len(sdp_wdma_wr_req_len), .sdp_wdma_wr_dat_valid(sdp_wdma_wr_dat_valid),
+        .sdp_wdma_wr_dat_ready(sdp_wdma_wr_dat_ready), .sdp_wdma_wr_dat_data(sdp_wdma_wr_dat_data),
+        .sdp_wdma_wr_dat_mask(sdp_wdma_wr_dat_mask), .sdp_wdma_wr_ack(sdp_wdma_wr_ack), .sdp2pdp_valid(sdp2pdp_valid),
+        .sdp2pdp_ready(sdp2pdp_ready), .sdp2pdp_data(sdp2pdp_data));
     // STUB PDP
     assign pdp_op_done = 1'b0;
     assign pdp_rdma_op_done = 1'b0;
