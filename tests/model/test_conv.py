@@ -187,9 +187,17 @@ def _load_trace(d: Path):
             vals[args[0]] = int(args[1], 16)
         elif line.startswith("mem_load("):
             txt = (d / args[2].strip('"')).read_text()
+            offs, data_b = [], []
             for m in _MEM_RE.finditer(txt):
-                mem.write(int(args[1], 16) + int(m.group(1), 16),
-                          bytes(int(t, 16) for t in m.group(2).split()))
+                b = m.group(2).split()
+                o = int(m.group(1), 16)
+                offs.extend(range(o, o + len(b)))
+                data_b.extend(int(t, 16) for t in b)
+            if offs:
+                offs = np.asarray(offs, dtype=np.int64)
+                buf = np.zeros(int(offs.max()) + 1, dtype=np.uint8)
+                buf[offs] = data_b
+                mem.write(int(args[1], 16), buf)    # the regions are mem_init'ed (zero) first
         elif line.startswith("check_crc("):
             chk = (int(args[2], 16), int(args[3], 16), int(args[4], 16))
     return RegView(vals), mem, chk
