@@ -292,3 +292,34 @@ def test_nvidia_sdp_trace(trace_dir):
     trace = pytest.importorskip("model.trace", reason="model.trace (trace runner) not available")
     res = trace.run_trace(trace_dir)
     assert res.passed, res.line()
+
+
+def test_per_kernel_one_byte_both_and_two_byte_mul_only():
+    # BS: PER_KERNEL ONE_BYTE BOTH -> bytes per channel: ALU then MUL (sign-extended)
+    # BN: PER_KERNEL TWO_BYTE MUL only -> little-endian int16 per channel
+    C, H, W = 2, 1, 1
+    mem = Memory()
+    mem.write(0x100, bytes([3, 0xFD, 0, 0, 0, 0, 0, 0]))               # x = 3, -3
+    mem.write(0x300, bytes([0xFF, 0x02, 0x05, 0xFE] + [0] * 12))       # (alu,mul): (-1,2) (5,-2)
+    mem.write(0x400, bytes([0x00, 0x01, 0xFF, 0xFF] + [0] * 12))       # mul 256, -1
+    regs = _cube_regs(
+        C, H, W,
+        SDP_RDMA__D_SRC_BASE_ADDR_LOW=0x100, SDP_RDMA__D_SRC_LINE_STRIDE=8,
+        SDP_RDMA__D_SRC_SURFACE_STRIDE=8,
+        SDP_RDMA__D_BRDMA_CFG=dict(BRDMA_DISABLE=0, BRDMA_DATA_USE=2, BRDMA_DATA_SIZE=0,
+                                   BRDMA_DATA_MODE=0),
+        SDP_RDMA__D_BS_BASE_ADDR_LOW=0x300,
+        SDP_RDMA__D_NRDMA_CFG=dict(NRDMA_DISABLE=0, NRDMA_DATA_USE=0, NRDMA_DATA_SIZE=1,
+                                   NRDMA_DATA_MODE=0),
+        SDP_RDMA__D_BN_BASE_ADDR_LOW=0x400,
+        SDP__D_DP_BS_CFG=dict(BS_BYPASS=0, BS_ALU_BYPASS=0, BS_ALU_ALGO=ALU_SUM, BS_MUL_BYPASS=0,
+                              BS_RELU_BYPASS=1),
+        SDP__D_DP_BS_ALU_CFG=dict(BS_ALU_SRC=1), SDP__D_DP_BS_MUL_CFG=dict(BS_MUL_SRC=1),
+        SDP__D_DP_BN_CFG=dict(BN_BYPASS=0, BN_ALU_BYPASS=1, BN_MUL_BYPASS=0, BN_RELU_BYPASS=1),
+        SDP__D_DP_BN_MUL_CFG=dict(BN_MUL_SRC=1, BN_MUL_SHIFT_VALUE=8),
+        SDP__D_DST_BASE_ADDR_LOW=0x200, SDP__D_DST_LINE_STRIDE=8, SDP__D_DST_SURFACE_STRIDE=8,
+    )
+    sdp.run(regs, mem)
+    # ch0: (3 + -1) * 2 = 4; BN: 4 * 256 >> 8 = 4
+    # ch1: (-3 + 5) * -2 = -4; BN: -4 * -1 = 4, / 256 = 0.0156 -> 0
+    assert mem.read(0x200, 2).view(np.int8).tolist() == [4, 0]
