@@ -12,7 +12,9 @@ the operations that need it (:class:`EngineMissing`).
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+
+import numpy as np
+from dataclasses import dataclass
 
 from .memory import Memory
 from .regfile import RegFile
@@ -150,8 +152,7 @@ class TrackingMemory(Memory):
     def write(self, addr, data):
         super().write(addr, data)
         if self.log is not None:
-            n = len(data) if isinstance(data, (bytes, bytearray)) else \
-                __import__("numpy").ascontiguousarray(data).nbytes
+            n = len(data) if isinstance(data, (bytes, bytearray)) else np.asarray(data).nbytes
             self.log.append((addr, addr + n))
 
 

@@ -95,8 +95,62 @@ def parse_mem_file(path: Path) -> list[tuple[int, bytes]]:
     return out
 
 
+_ENTRY_ANY = re.compile(r"\{\s*offset\s*:\s*(\w+)\s*,\s*size\s*:\s*(\w+)\s*,\s*payload\s*:"
+                        r"([\sA-Za-z0-9]*)\}\s*,?")
+_REST_OK = re.compile(r"^(\s*|\s*[{}]\s*|\s*(#|//).*)$")
+_HEX_TOKS = re.compile(r"^(\s*0[xX][0-9a-fA-F]{2})*\s*$")
+
+
+def _image_fast(text: str):
+    """Vectorised parse of a well-formed memory file; None when anything is unusual (the exact
+    per-line parser then runs, and names the bad line)."""
+    entries = _ENTRY_ANY.findall(text)
+    rest = _ENTRY_ANY.sub("", text)
+    if not all(_REST_OK.match(ln) for ln in rest.splitlines()):
+        return None
+    if not entries:
+        return 0, np.zeros(0, np.uint8), np.zeros(0, bool)
+    try:
+        offs = np.array([int(o, 0) for o, _, _ in entries], dtype=np.int64)
+        sizes = np.array([int(z, 0) for _, z, _ in entries], dtype=np.int64)
+    except ValueError:
+        return None
+    toks = [p.split() for _, _, p in entries]
+    counts = np.fromiter((len(t) for t in toks), dtype=np.int64, count=len(toks))
+    if np.any(counts > sizes) or np.any(offs < 0) or np.any(sizes < 0):
+        return None
+    order = np.argsort(offs, kind="stable")
+    if np.any(offs[order][1:] < (offs + sizes)[order][:-1]):
+        return None                     # overlapping entries: the sequential parser decides
+    joined = " ".join(" ".join(t) for t in toks)
+    if not _HEX_TOKS.match(joined):
+        return None
+    vals = np.frombuffer(bytes.fromhex(joined.replace("0x", "").replace("0X", "")
+                                       .replace(" ", "")), dtype=np.uint8)
+    end = int((offs + sizes).max())
+    img = np.zeros(end, dtype=np.uint8)
+    mask = np.zeros(end, dtype=bool)
+    # every entry covers [off, off + size); payload bytes first, zeros for the rest
+    starts = np.repeat(offs, sizes)
+    within = np.arange(int(sizes.sum()), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    mask[starts + within] = True
+    pos_starts = np.repeat(offs, counts)
+    pos_within = np.arange(int(counts.sum()), dtype=np.int64) - \
+        np.repeat(np.cumsum(counts) - counts, counts)
+    img[pos_starts + pos_within] = vals
+    return end, img, mask
+
+
 def mem_file_image(path: Path) -> tuple[int, np.ndarray, np.ndarray]:
-    """(end_offset, image bytes [0, end), written mask) of a memory file."""
+    """(end_offset, image bytes [0, end), written mask) of a memory file. Later entries win
+    where entries overlap."""
+    try:
+        text = Path(path).read_text()
+    except OSError as e:
+        raise TraceError(f"{path}: cannot read: {e.strerror}") from None
+    fast = _image_fast(text)
+    if fast is not None:
+        return fast
     entries = parse_mem_file(path)
     end = max((o + len(p) for o, p in entries), default=0)
     img = np.zeros(end, dtype=np.uint8)
@@ -105,6 +159,18 @@ def mem_file_image(path: Path) -> tuple[int, np.ndarray, np.ndarray]:
         img[o:o + len(p)] = np.frombuffer(p, dtype=np.uint8)
         mask[o:o + len(p)] = True
     return end, img, mask
+
+
+def load_mem_file(mem, base: int, path: Path) -> None:
+    """mem_load: write the file's bytes at base + offset (bytes the file does not list are left
+    as they are)."""
+    end, img, mask = mem_file_image(path)
+    if end == 0:
+        return
+    # contiguous runs of listed bytes
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.view(np.int8), [0]))))
+    for a, b in zip(edges[::2], edges[1::2]):
+        mem.write(base + int(a), img[a:b])
 
 
 def pattern_bytes(pattern: str, base: int, n: int, where: str) -> np.ndarray:
@@ -276,6 +342,7 @@ class TraceRunner:
         self.dev = NvSmall()
         self.notes: list[str] = []
         self.nchecks = 0
+        self.cur: Cmd | None = None        # command being executed (for error messages)
 
     def _where(self, cmd: Cmd) -> str:
         return f"{self.cfg}:{cmd.line}"
@@ -292,6 +359,10 @@ class TraceRunner:
             res = TraceResult(self.name, False, str(e), skipped=str(e))
         except _Fail as e:
             res = TraceResult(self.name, False, str(e), notes=self.notes)
+        except Exception as e:          # an engine rejecting its configuration, a model bug
+            at = f" at {self.cfg.name}:{self.cur.line}" if self.cur is not None else ""
+            msg = str(e).splitlines()[0] if str(e) else ""
+            res = TraceResult(self.name, False, f"{type(e).__name__}{at}: {msg}")
         res.seconds = time.perf_counter() - t0
         res.checks = self.nchecks
         return res
@@ -301,6 +372,7 @@ class TraceRunner:
         dev = self.dev
         # memory commands first (NVIDIA's players do the same)
         for c in cmds:
+            self.cur = c
             if c.kind == "mem_init":
                 _, base, size_or_file, pat = c.args
                 if isinstance(size_or_file, str):
@@ -310,8 +382,7 @@ class TraceRunner:
                 dev.mem.write(base, pattern_bytes(pat, base, size, self._where(c)))
             elif c.kind == "mem_load":
                 _, base, fname = c.args
-                for off, payload in parse_mem_file(self._path(fname, c)):
-                    dev.mem.write(base + off, payload)
+                load_mem_file(dev.mem, base, self._path(fname, c))
         # interrupt handler: every notify registered up front, in order
         self.notifies = [c for c in cmds if c.kind == "intr_notify"]
         self.fired: set[str] = set()
@@ -324,6 +395,7 @@ class TraceRunner:
                 self.checks.setdefault(c.args[0], []).append(c)
         # register sequence
         for c in cmds:
+            self.cur = c
             if c.kind == "reg_write":
                 dev.reg_write(*c.args)
                 self._service()

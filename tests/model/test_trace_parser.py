@@ -135,3 +135,41 @@ def test_cli_malformed_trace_one_line(tmp_path, capsys):
     assert rc == 1
     assert out[0].startswith("FAIL bad: ") and out[0].endswith(":2: not a command 'name(args);': 'what is this'")
     assert out[-1].startswith("0 passed, 1 failed")
+
+
+def test_engine_error_is_a_one_line_fail(tmp_path, monkeypatch):
+    import model.nvdla as nvdla
+
+    class Broken:
+        @staticmethod
+        def run(regs, mem, flying_in=None):
+            raise ValueError("unsupported configuration\nsecond line")
+
+    monkeypatch.setitem(nvdla._ENGINES, "sdp", Broken)
+    d = _trace(tmp_path, "t7", "reg_write(NVDLA_SDP_RDMA.D_OP_ENABLE_0, 1);\n"
+                               "reg_write(NVDLA_SDP.D_OP_ENABLE_0, 1);\n")
+    r = run_trace(d, rtl_dir=tmp_path / "none")
+    assert not r.passed
+    assert r.message == "ValueError at t7.cfg:2: unsupported configuration"
+
+
+@pytest.mark.parametrize("text,want", [
+    # regular file (vectorised path)
+    ("{\n{offset:0x2, size:2, payload:0x0a 0x0b} ,\n{offset:0x5, size:2, payload:0x0c} ,\n}\n",
+     {2: 0x0A, 3: 0x0B, 5: 0x0C, 6: 0x00}),
+    # decimal numbers and single-digit bytes (exact per-line path)
+    ("{\n{offset:3, size:2, payload:7 0x8} ,\n}\n", {3: 7, 4: 8}),
+    # overlapping entries: the later one wins, zero tail included (sequential semantics)
+    ("{\n{offset:0x0, size:4, payload:0x01 0x02 0x03 0x04} ,\n"
+     "{offset:0x2, size:2, payload:0x09} ,\n}\n", {0: 1, 1: 2, 2: 9, 3: 0}),
+])
+def test_mem_load_leaves_unlisted_bytes(tmp_path, text, want):
+    from model.memory import Memory
+    from model.trace import load_mem_file
+    p = tmp_path / "m.dat"
+    p.write_text(text)
+    m = Memory()
+    m.fill(0x1000, 8, 0xEE)
+    load_mem_file(m, 0x1000, p)
+    got = m.read(0x1000, 8).tolist()
+    assert got == [want.get(i, 0xEE) for i in range(8)]
