@@ -6,6 +6,9 @@ Per unit (every unit that has an ``S_POINTER_0``):
   ``D_*`` registers go to (and which group CSB reads of ``D_*`` registers return);
   ``S_POINTER.CONSUMER`` (bit 16, read-only) is the group the unit runs next.
 * every ``D_*`` register exists twice (group 0 and group 1); ``D_OP_ENABLE.OP_EN`` arms a group.
+  While a group is armed, CSB writes to its ``D_*`` registers (``D_OP_ENABLE`` included) are
+  ignored (NVIDIA's register RTL gates the group's write enable with its OP_EN); the group is
+  disarmed by the unit when its operation is done.
 * ``S_STATUS.STATUS_<g>`` per group: 0 idle (not armed), 1 running (armed and the consumer),
   2 pending (armed, waiting for the other group).
 * ``S_*`` registers are single.
@@ -93,6 +96,8 @@ class RegFile:
             return
         if reg.dual and unit in self.groups:
             g = self.producer[unit]
+            if self.op_enabled(unit, g):
+                return          # an armed group is locked: its D_* writes (OP_EN too) are ignored
             self.groups[unit][g][name] = v
             if reg.name == "D_OP_ENABLE_0" and (v & 1) and self.on_op_enable is not None:
                 self.on_op_enable(unit)

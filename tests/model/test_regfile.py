@@ -138,3 +138,20 @@ def test_device_launches_when_all_units_armed_and_signals_done():
     dev.reg_write("NVDLA_SDP.D_OP_ENABLE_0", 1)
     assert dev.reg_read("NVDLA_GLB.S_INTR_STATUS_0") == 0b11
     assert dev.mem.read(0x3000, 16).tolist() == data.tolist()
+
+
+def test_armed_group_is_locked_until_done():
+    rf = RegFile()
+    en, scale = A("NVDLA_SDP.D_OP_ENABLE_0"), A("NVDLA_SDP.D_CVT_SCALE_0")
+    rf.write(scale, 5)
+    rf.write(en, 1)
+    rf.write(scale, 7)                  # ignored: group 0 is armed
+    rf.write(en, 0)                     # ignored too: only the unit disarms a group
+    assert rf.read(scale) == 5 and rf.read(en) == 1
+    rf.write(A("NVDLA_SDP.S_POINTER_0"), 1)
+    rf.write(scale, 9)                  # group 1 is free
+    assert rf.read(scale) == 9
+    rf.complete("SDP")
+    rf.write(A("NVDLA_SDP.S_POINTER_0"), 0)
+    rf.write(scale, 7)                  # group 0 done: writable again
+    assert rf.read(scale) == 7 and rf.read(en) == 0
