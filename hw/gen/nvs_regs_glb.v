@@ -30,7 +30,7 @@ module nvs_regs_glb (
     assign dla_intr = |intr_status;
     always @(*) begin
         case (req_addr)
-            10'h000: rd_data = 32'h00000000;
+            10'h000: rd_data = 32'h00303031;
             10'h001: rd_data = intr_mask;
             10'h003: rd_data = intr_status;
             default: rd_data = 32'd0;

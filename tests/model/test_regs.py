@@ -43,6 +43,7 @@ def test_reset_values_from_rtl():
     assert REGMAP["NVDLA_SDP.D_DP_EW_CFG_0"].field("EW_BYPASS").get(
         REGMAP["NVDLA_SDP.D_DP_EW_CFG_0"].reset) == 1
     assert REGMAP["NVDLA_CDMA.S_CBUF_FLUSH_STATUS_0"].reset == 1
+    assert REGMAP["NVDLA_GLB.S_NVDLA_HW_VERSION_0"].reset == 0x303031   # major 0x31, minor 0x3030
 
 
 def test_regview_reads_reset_and_signed():
