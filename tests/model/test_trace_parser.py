@@ -1,7 +1,6 @@
 """model/trace.py: the trace language, errors with file:line, notify/poll failures, check_file."""
 import zlib
 
-import numpy as np
 import pytest
 
 from model.trace import TraceError, main, mem_file_image, parse_cfg, parse_mem_file, \
