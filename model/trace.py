@@ -10,7 +10,12 @@ Trace language (facts from NVIDIA's public verif sources, nvdla/hw verif/tools/n
 and verif/vip/mem_model, written here from those facts):
 
 * ``reg_write(NVDLA_UNIT.REG_0, value);``  ``poll_reg_equal(NVDLA_UNIT.REG_0, value);``
-  ``reg_read_check(NVDLA_UNIT.REG_0, value);``
+  ``reg_read_check(NVDLA_UNIT.REG_0, value);`` ``sync_notify(NVDLA_UNIT, id);``
+  ``sync_wait(NVDLA_UNIT, id);`` NVIDIA's player runs one sequencer per block (unit): commands
+  of different blocks interleave, a sync_wait holds its block until another block's
+  sync_notify, a poll holds its block until the register reads the value. Here blocks run in
+  file order unless held; when every block is held, the trace fails (the synchronous model
+  cannot change anything any more) instead of hanging.
 * ``mem_init(pri_mem, addr, size, PATTERN);`` PATTERN one of ALL_ZERO (0x00), ONES (0xff),
   AFIVE (0xa5), FIVEA (0x5a), ADDR (low byte of the address), RANDOM (here: a fixed seeded
   stream, since a test cannot depend on it), X (here: 0x00);
@@ -206,6 +211,14 @@ _MEMTYPES = {"pri_mem": "pri_mem", "1": "pri_mem"}
 _INTR = re.compile(r"^([A-Za-z_]+?)_(\d+)$")
 
 
+_SEQ_KINDS = ("reg_write", "poll_reg_equal", "reg_read_check", "sync_notify", "sync_wait")
+
+
+def _block(c: Cmd) -> str:
+    """The block (sequencer) a sequence command belongs to: NVDLA_<UNIT>."""
+    return c.args[0].split(".")[0]
+
+
 def _reg(name: str, where: str) -> str:
     if name not in REGMAP:
         raise TraceError(f"{where}: unknown register {name!r}")
@@ -287,6 +300,12 @@ def parse_cfg(path: Path) -> list[Cmd]:
             _nargs(kind, args, (5,), where)
             a = [args[0], _memtype(args[1], where), _int(args[2], where), _int(args[3], where),
                  _file(args[4], where)]
+        elif kind in ("sync_notify", "sync_wait"):
+            _nargs(kind, args, (2,), where)
+            unit = args[0][len("NVDLA_"):] if args[0].startswith("NVDLA_") else None
+            if unit not in REGMAP.unit_base:
+                raise TraceError(f"{where}: unknown block {args[0]!r}")
+            a = [args[0], args[1]]
         elif kind == "check_nothing":
             _nargs(kind, args, (1,), where)
             a = [args[0]]
@@ -393,18 +412,10 @@ class TraceRunner:
                 if c.args[0] not in known:
                     raise TraceError(f"{self._where(c)}: sync id {c.args[0]!r} has no intr_notify")
                 self.checks.setdefault(c.args[0], []).append(c)
-        # register sequence
-        for c in cmds:
-            self.cur = c
-            if c.kind == "reg_write":
-                dev.reg_write(*c.args)
-                self._service()
-            elif c.kind in ("poll_reg_equal", "reg_read_check"):
-                got = dev.reg_read(c.args[0])
-                if got != c.args[1]:
-                    # the model is synchronous: nothing can change the value any more
-                    raise _Fail(f"{c.kind}({c.args[0]}) at line {c.line}: expected "
-                                f"0x{c.args[1]:x}, reads 0x{got:x}")
+        # register sequence: one queue per block (unit), as NVIDIA's player runs a sequencer
+        # per block; blocks interleave in file order unless a sync_wait (or a poll not yet
+        # satisfied) holds a block back until another block's command releases it.
+        self._sequence([c for c in cmds if c.kind in _SEQ_KINDS])
         self._service()
         for c in self.notifies:
             if c.args[0] not in self.fired:
@@ -414,6 +425,48 @@ class TraceRunner:
                 raise _Fail(f"intr_notify({c.args[2]}, {c.args[0]}) at line {c.line}: "
                             f"{unit.upper()} group {grp} never signalled done "
                             f"({c.args[1]} not set{self._why_not(unit.upper(), int(grp))})")
+
+    def _sequence(self, seq: list[Cmd]) -> None:
+        dev = self.dev
+        queues: dict[str, list[Cmd]] = {}
+        for c in seq:
+            queues.setdefault(_block(c), []).append(c)
+        heads = {b: 0 for b in queues}
+        notified: set[str] = set()
+
+        def blocked_reason(c: Cmd) -> str | None:
+            if c.kind == "sync_wait" and c.args[1] not in notified:
+                return f"sync_wait({c.args[0]}, {c.args[1]}) at line {c.line}: never notified"
+            if c.kind == "poll_reg_equal":
+                got = dev.reg_read(c.args[0])
+                if got != c.args[1]:
+                    return (f"poll_reg_equal({c.args[0]}) at line {c.line}: expected "
+                            f"0x{c.args[1]:x}, reads 0x{got:x}")
+            return None
+
+        while True:
+            ready = sorted((q[heads[b]].line, b) for b, q in queues.items() if heads[b] < len(q))
+            if not ready:
+                return
+            for _, b in ready:
+                c = queues[b][heads[b]]
+                if blocked_reason(c) is None:
+                    break
+            else:
+                # every block waits: nothing in the (synchronous) model can change that
+                raise _Fail(blocked_reason(queues[ready[0][1]][heads[ready[0][1]]]))
+            heads[b] += 1
+            self.cur = c
+            if c.kind == "reg_write":
+                dev.reg_write(*c.args)
+                self._service()
+            elif c.kind == "reg_read_check":
+                got = dev.reg_read(c.args[0])
+                if got != c.args[1]:
+                    raise _Fail(f"reg_read_check({c.args[0]}) at line {c.line}: expected "
+                                f"0x{c.args[1]:x}, reads 0x{got:x}")
+            elif c.kind == "sync_notify":
+                notified.add(c.args[1])
 
     def _why_not(self, unit: str, grp: int) -> str:
         rf = self.dev.rf

@@ -172,3 +172,25 @@ def test_mem_load_leaves_unlisted_bytes(tmp_path, text, want):
     load_mem_file(m, 0x1000, p)
     got = m.read(0x1000, 8).tolist()
     assert got == [want.get(i, 0xEE) for i in range(8)]
+
+
+def test_sync_wait_holds_its_block_until_notified(tmp_path):
+    # CSC's OP_EN is written first in the file but waits for CACC's notify, so the CSC write
+    # happens after the CACC write; a wait that is never notified fails (no hang).
+    cfg = ("sync_wait(NVDLA_CSC, go);\nreg_write(NVDLA_CSC.D_MISC_CFG_0, 0x1);\n"
+           "reg_write(NVDLA_CACC.D_MISC_CFG_0, 0x1);\nsync_notify(NVDLA_CACC, go);\n"
+           "reg_read_check(NVDLA_CSC.D_MISC_CFG_0, 0x1);\n")
+    assert run_trace(_trace(tmp_path, "s1", cfg), rtl_dir=tmp_path / "none").passed
+    # same program, but the check in CSC's block runs before CSC's write is released: it is
+    # ordered after the write within the CSC block, so it still sees 0x1
+    cfg2 = ("sync_wait(NVDLA_CSC, go);\nreg_write(NVDLA_CSC.D_MISC_CFG_0, 0x1);\n"
+            "reg_read_check(NVDLA_CSC.D_MISC_CFG_0, 0x1);\n"
+            "sync_notify(NVDLA_CACC, go);\n")
+    assert run_trace(_trace(tmp_path, "s2", cfg2), rtl_dir=tmp_path / "none").passed
+    r = run_trace(_trace(tmp_path, "s3", "sync_wait(NVDLA_CSC, never);\n"),
+                  rtl_dir=tmp_path / "none")
+    assert not r.passed and "sync_wait(NVDLA_CSC, never) at line 1: never notified" in r.message
+    with pytest.raises(TraceError, match="unknown block"):
+        p = tmp_path / "bad.cfg"
+        p.write_text("sync_notify(NVDLA_FOO, x);\n")
+        parse_cfg(p)
