@@ -26,10 +26,13 @@ def main(argv=None) -> int:
     rows = []
     t0 = time.perf_counter()
     for i, d in enumerate(dirs, 1):
-        print(f"[{i}/{len(dirs)}] {d.name}", file=sys.stderr, flush=True)
+        if sys.stderr.isatty():
+            print(f"\r[{i}/{len(dirs)}] {d.name}\033[K", end="", file=sys.stderr, flush=True)
         r = run_trace(d)
         rows.append((r.seconds, d.parent.name, r))
     total = time.perf_counter() - t0
+    if sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
     cpu = time.process_time()
     nfail = 0
     print(f"{'seconds':>8}  {'result':6}  trace")

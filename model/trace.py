@@ -601,9 +601,13 @@ def main(argv=None) -> int:
         dirs += found
     npass = nfail = 0
     t0 = time.perf_counter()
+    tty = sys.stderr.isatty()
     for i, d in enumerate(dirs, 1):
-        print(f"[{i}/{len(dirs)}] {d.name} ...", file=sys.stderr, flush=True)
+        if tty:                         # progress on the terminal; the PASS/FAIL lines stay clean
+            print(f"\r[{i}/{len(dirs)}] {d.name} ...\033[K", end="", file=sys.stderr, flush=True)
         r = run_trace(d)
+        if tty:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
         print(r.line(), flush=True)
         if r.passed:
             npass += 1
