@@ -155,3 +155,83 @@ def test_armed_group_is_locked_until_done():
     rf.write(A("NVDLA_SDP.S_POINTER_0"), 0)
     rf.write(scale, 7)                  # group 0 done: writable again
     assert rf.read(scale) == 7 and rf.read(en) == 0
+
+
+class _Recorder:
+    """Stand-in engines recording the order of calls and what flows between them."""
+
+    def __init__(self, log, name, out):
+        self.log, self.name, self.out = log, name, out
+
+    def run(self, regs, mem, flying_in=None):
+        self.log.append((self.name, flying_in))
+        return self.out
+
+
+def _stub_engines(monkeypatch):
+    import model.nvdla as nvdla
+    log = []
+    for name, out in (("conv", "acc"), ("sdp", "sdp_out"), ("pdp", None), ("cdp", None)):
+        monkeypatch.setitem(nvdla._ENGINES, name, _Recorder(log, name, out))
+    return log
+
+
+def test_conv_sdp_pdp_on_the_fly_launches_on_the_last_enable(monkeypatch):
+    log = _stub_engines(monkeypatch)
+    dev = NvSmall()
+    dev.reg_write("NVDLA_GLB.S_INTR_MASK_0", 0x3F0000)              # CDMA/CACC done masked
+    dev.reg_write("NVDLA_SDP.D_FEATURE_MODE_CFG_0", 0b11)           # flying in, output to PDP
+    dev.reg_write("NVDLA_PDP.D_OPERATION_MODE_CFG_0", 0)            # PDP on the fly
+    order = ["PDP", "SDP", "CACC", "CMAC_A", "CMAC_B", "CSC", "CDMA"]
+    for u in order:
+        assert not log, u                                           # nothing until all armed
+        dev.reg_write(f"NVDLA_{u}.D_OP_ENABLE_0", 1)
+    assert log == [("conv", None), ("sdp", "acc"), ("pdp", "sdp_out")]
+    assert [o.kind for o in dev.ops] == ["SDP"]
+    assert set(dev.ops[0].units) == set(order)                      # no SDP_RDMA needed
+    st = dev.reg_read("NVDLA_GLB.S_INTR_STATUS_0")
+    # SDP, PDP, CACC, CDMA_DAT, CDMA_WT done for group 0 (the status is set even where masked)
+    assert st == (1 << 0) | (1 << 4) | (1 << 16) | (1 << 18) | (1 << 20)
+
+
+def test_pdp_on_the_fly_never_runs_alone_and_off_fly_needs_pdp_rdma(monkeypatch):
+    log = _stub_engines(monkeypatch)
+    dev = NvSmall()
+    dev.reg_write("NVDLA_PDP.D_OPERATION_MODE_CFG_0", 0)            # on the fly: waits for SDP
+    dev.reg_write("NVDLA_PDP.D_OP_ENABLE_0", 1)
+    dev.reg_write("NVDLA_PDP_RDMA.D_OP_ENABLE_0", 1)
+    assert not log
+    dev2 = NvSmall()
+    dev2.reg_write("NVDLA_PDP.D_OPERATION_MODE_CFG_0", 1 << 4)      # OFF_FLYING
+    dev2.reg_write("NVDLA_PDP.D_OP_ENABLE_0", 1)
+    assert not log
+    dev2.reg_write("NVDLA_PDP_RDMA.D_OP_ENABLE_0", 1)
+    assert log == [("pdp", None)]
+    assert dev2.reg_read("NVDLA_GLB.S_INTR_STATUS_0") == 1 << 4
+
+
+def test_sdp_flying_with_bs_from_memory_needs_sdp_rdma(monkeypatch):
+    log = _stub_engines(monkeypatch)
+    dev = NvSmall()
+    dev.reg_write("NVDLA_SDP.D_FEATURE_MODE_CFG_0", 1)
+    dev.reg_write("NVDLA_SDP_RDMA.D_BRDMA_CFG_0", 0)                # BRDMA enabled
+    for u in ("SDP", "CACC", "CMAC_A", "CMAC_B", "CSC", "CDMA"):
+        dev.reg_write(f"NVDLA_{u}.D_OP_ENABLE_0", 1)
+    assert not log
+    dev.reg_write("NVDLA_SDP_RDMA.D_OP_ENABLE_0", 1)
+    assert log == [("conv", None), ("sdp", "acc")]
+
+
+def test_second_group_runs_after_first_when_both_armed(monkeypatch):
+    log = _stub_engines(monkeypatch)
+    dev = NvSmall()
+    for g in (0, 1):
+        dev.reg_write("NVDLA_CDP.S_POINTER_0", g)
+        dev.reg_write("NVDLA_CDP_RDMA.S_POINTER_0", g)
+        dev.reg_write("NVDLA_CDP.D_OP_ENABLE_0", 1)
+    dev.reg_write("NVDLA_CDP_RDMA.D_OP_ENABLE_0", 1)                # group 1 of CDP_RDMA
+    assert not log                                                  # CDP_RDMA consumer is 0
+    dev.reg_write("NVDLA_CDP_RDMA.S_POINTER_0", 0)
+    dev.reg_write("NVDLA_CDP_RDMA.D_OP_ENABLE_0", 1)                # now both groups run
+    assert [o.groups for o in dev.ops] == [{"CDP": 0, "CDP_RDMA": 0}, {"CDP": 1, "CDP_RDMA": 1}]
+    assert dev.reg_read("NVDLA_GLB.S_INTR_STATUS_0") == 0b1100      # CDP_DONE_STATUS0 and 1
