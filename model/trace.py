@@ -219,6 +219,20 @@ def _block(c: Cmd) -> str:
     return c.args[0].split(".")[0]
 
 
+def _u32(tok: str, where: str, what: str = "value") -> int:
+    v = _int(tok, where)
+    if not 0 <= v <= 0xFFFFFFFF:
+        raise TraceError(f"{where}: {what} {tok} does not fit in 32 bits")
+    return v
+
+
+def _region(base_tok: str, size_tok: str, where: str) -> tuple[int, int]:
+    base, size = _u32(base_tok, where, "address"), _u32(size_tok, where, "size")
+    if base + size > 1 << 32:
+        raise TraceError(f"{where}: region {base_tok}+{size_tok} ends beyond 32-bit memory")
+    return base, size
+
+
 def _reg(name: str, where: str) -> str:
     if name not in REGMAP:
         raise TraceError(f"{where}: unknown register {name!r}")
@@ -264,19 +278,20 @@ def parse_cfg(path: Path) -> list[Cmd]:
         args = [a.strip() for a in body.split(",")] if body else []
         if kind in ("reg_write", "poll_reg_equal", "reg_read_check"):
             _nargs(kind, args, (2,), where)
-            a = [_reg(args[0], where), _int(args[1], where) & 0xFFFFFFFF]
+            a = [_reg(args[0], where), _u32(args[1], where)]
         elif kind == "mem_init":
             _nargs(kind, args, (4,), where)
             if args[2].startswith('"'):
                 size_or_file = _file(args[2], where)
+                base = _u32(args[1], where, "address")
             else:
-                size_or_file = _int(args[2], where)
-            a = [_memtype(args[0], where), _int(args[1], where), size_or_file, args[3]]
+                base, size_or_file = _region(args[1], args[2], where)
+            a = [_memtype(args[0], where), base, size_or_file, args[3]]
             if not isinstance(size_or_file, str):
                 pattern_bytes(args[3], 0, 0, where)          # validate the pattern name now
         elif kind == "mem_load":
             _nargs(kind, args, (3,), where)
-            a = [_memtype(args[0], where), _int(args[1], where), _file(args[2], where)]
+            a = [_memtype(args[0], where), _u32(args[1], where, "address"), _file(args[2], where)]
         elif kind == "intr_notify":
             _nargs(kind, args, (1, 2), where)
             if len(args) == 2:
@@ -294,11 +309,11 @@ def parse_cfg(path: Path) -> list[Cmd]:
                 a = [args[0], None, None]
         elif kind == "check_crc":
             _nargs(kind, args, (5,), where)
-            a = [args[0], _memtype(args[1], where), _int(args[2], where), _int(args[3], where),
-                 _int(args[4], where) & 0xFFFFFFFF]
+            a = [args[0], _memtype(args[1], where), *_region(args[2], args[3], where),
+                 _u32(args[4], where, "CRC")]
         elif kind == "check_file":
             _nargs(kind, args, (5,), where)
-            a = [args[0], _memtype(args[1], where), _int(args[2], where), _int(args[3], where),
+            a = [args[0], _memtype(args[1], where), *_region(args[2], args[3], where),
                  _file(args[4], where)]
         elif kind in ("sync_notify", "sync_wait"):
             _nargs(kind, args, (2,), where)

@@ -58,6 +58,10 @@ def test_patterns():
     ("mem_load(sec_mem, 0x0, \"a.dat\");", "unknown memory type"),
     ("intr_notify(XYZ_0, s);", "no interrupt"),
     ("check_crc(s, 1, 0x0, 0x10);", "takes 5 arguments"),
+    ("reg_write(NVDLA_SDP.D_CVT_SCALE_0, 0x100000000);", "does not fit in 32 bits"),
+    ("reg_write(NVDLA_SDP.D_CVT_SCALE_0, -1);", "does not fit in 32 bits"),
+    ("mem_init(pri_mem, 0xfffffff0, 0x20, ALL_ZERO);", "ends beyond 32-bit memory"),
+    ("check_crc(s, 1, 0x0, 0x10, 0x1ffffffff);", "CRC 0x1ffffffff does not fit"),
 ])
 def test_cfg_errors_name_file_and_line(tmp_path, line, problem):
     p = tmp_path / "t.cfg"
