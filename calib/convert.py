@@ -1,0 +1,40 @@
+"""python -m calib.convert: TensorRT calibration cache <-> NVDLA JSON calibration table."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from calib import tables
+from calib.errors import run_cli
+
+
+def parser():
+    ap = argparse.ArgumentParser(prog="python -m calib.convert", description=(
+        "Convert a calibration table between TensorRT's cache format ('TRT-7202-EntropyCalibration2' "
+        "header, 'name: <big-endian float32 hex>' lines) and NVDLA's JSON (--calibtable of "
+        "nvdla_compiler). Scales are float32 and survive a round trip bit-exactly."))
+    ap.add_argument("input", help="a .cache/.txt TensorRT cache or a .json NVDLA table (detected by content)")
+    ap.add_argument("output", help="where to write; '-' for stdout")
+    ap.add_argument("--to", choices=("json", "cache", "auto"), default="auto",
+                    help="output format (auto: the other one than the input's)")
+    ap.add_argument("--header", default=tables.DEFAULT_HEADER, help="cache header line when writing a cache")
+    return ap
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    with open(args.input, "rb") as f:
+        is_json = f.read(64).lstrip().startswith(b"{")
+    table = tables.read_table(args.input)
+    to = args.to if args.to != "auto" else ("cache" if is_json else "json")
+    text = tables.format_json(table) if to == "json" else tables.format_cache(table, args.header)
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        with open(args.output, "w") as f:
+            f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run_cli(main))

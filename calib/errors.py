@@ -1,0 +1,27 @@
+"""One error type for everything calib/ reads: its message is one line naming file and problem."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+class CalibError(Exception):
+    """Bad input: ``str(e)`` is ``"<file>: <problem>"`` on one line."""
+
+    def __init__(self, path, problem: str):
+        self.path = str(path) if path is not None else "<input>"
+        self.problem = " ".join(str(problem).split())  # one line, whatever the cause said
+        super().__init__(f"{self.path}: {self.problem}")
+
+
+def run_cli(main, argv=None) -> int:
+    """Run a command-line main(argv); a CalibError or a missing file becomes one line on stderr
+    and exit status 2 (no traceback)."""
+    try:
+        return main(argv) or 0
+    except CalibError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as e:
+        print(f"error: {e.filename or Path(str(e))}: no such file", file=sys.stderr)
+        return 2

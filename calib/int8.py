@@ -1,0 +1,102 @@
+"""Int8 inference of a Plan through the golden model's own engine functions (the code that passes
+NVIDIA's traces): model.cdma.input_convert, model.cmac.conv_accumulate, model.cacc.truncate,
+model.sdp.x_stage / output_convert, model.pdp.pool.
+
+Batching: the engines take one (C, H, W) cube. A batch is laid side by side along W into one
+wide cube ("mosaic"): each image is padded explicitly with the CSC pad value (what CSC inserts
+outside the cube) and its tile width rounded up to a multiple of the x stride, so every output
+window of an image lies inside its own tile; the columns between images are computed and
+dropped. SDP is element-wise/per-channel and PDP per-channel, so they run on (N*C, H, W) or the
+mosaic directly. An inner product runs as the convolution nvdla_compiler makes of it (kernel =
+the whole input, one output pixel); with a 1x1 output the x stride is free, and stride = tile
+width makes every output column one image.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from calib.quantize import ConvOp, HostOp, Plan, PoolOp
+from model import cacc, cdma, cmac, pdp, sdp
+
+CHUNK = 128   # images per engine call (bounds the im2col buffer)
+
+
+def _conv_batch(op: ConvOp, x: np.ndarray) -> np.ndarray:
+    """x int8 (N, C, H, W) -> CACC int32 values (N, K, Ho, Wo) via one mosaic conv_accumulate."""
+    n, c, h, w = x.shape
+    k, _, r, s = op.w.shape
+    sy, sx = op.stride
+    dy, dx = op.dilation
+    top, left = op.pad
+    _, ho, wo = op.out_shape
+    hp = max(h + top, (ho - 1) * sy + (r - 1) * dy + 1)
+    wp = max(w + left, (wo - 1) * sx + (s - 1) * dx + 1)
+    if op.kind == "fc":
+        sx = wp                                    # 1x1 output: one column per image
+    tile = -(-wp // sx) * sx
+    mosaic = np.full((c, hp, n, tile), op.pad_value, dtype=np.int8)
+    mosaic[:, top:top + h, :, left:left + w] = x.transpose(1, 2, 0, 3)
+    mosaic = mosaic.reshape(c, hp, n * tile)
+    out_w = (n * tile - ((s - 1) * dx + 1)) // sx + 1
+    acc = cmac.conv_accumulate(mosaic, op.w, stride=(sy, sx), dilation=(dy, dx), pad=(0, 0),
+                               pad_value=op.pad_value, out_size=(ho, out_w))       # (K, Ho, out_w)
+    cols = (np.arange(n) * (tile // sx))[:, None] + np.arange(wo)[None, :]        # (N, Wo)
+    acc = acc[:, :, cols]                                                          # (K, Ho, N, Wo)
+    return cacc.truncate(acc, op.clip_truncate).transpose(2, 0, 1, 3)
+
+
+def _sdp_batch(op: ConvOp, d: np.ndarray) -> np.ndarray:
+    """SDP X1 + output converter on (N, K, Ho, Wo) int32 -> int8 (flying mode, X2 bypassed)."""
+    n, k, ho, wo = d.shape
+    dk = d.transpose(1, 2, 0, 3).reshape(k, ho, n * wo)
+    t = sdp.x_stage(dk, op.x1, alu_operand=op.alu_operand, mul_operand=op.mul_operand)
+    y = sdp.output_convert(t, op.cvt_offset, op.cvt_scale, op.cvt_shift)
+    return y.reshape(k, ho, n, wo).transpose(2, 0, 1, 3)
+
+
+def _pool_batch(op: PoolOp, x: np.ndarray) -> np.ndarray:
+    n, c, h, w = x.shape
+    _, ho, wo = op.out_shape
+    y = pdp.pool(x.reshape(n * c, h, w), op.method, op.kernel, op.stride, op.pad, op.pad_values,
+                 op.recip, out_size=(ho, wo))
+    return y.reshape(n, c, ho, wo)
+
+
+def input_to_int8(plan: Plan, pixels: np.ndarray) -> np.ndarray:
+    """uint8 pixels (N, H, W) or (N, C, H, W) -> int8 input cube through the CDMA converter."""
+    x = pixels if pixels.ndim == 4 else pixels[:, None]
+    cv = plan.input_cvt
+    if cv is None:
+        raise ValueError("plan has no pixel input converter (input_mode='int8': pass int8 data)")
+    return cdma.input_convert(x.astype(np.int64), cv.offset, cv.scale, cv.truncate)
+
+
+def forward_int8(plan: Plan, pixels: np.ndarray, keep: bool = False):
+    """int8 outputs of the last hardware op (N, K, 1, 1) (and every op's output if keep)."""
+    outs = {}
+    res = []
+    for i in range(0, len(pixels), CHUNK):
+        x = input_to_int8(plan, pixels[i:i + CHUNK])
+        for op in plan.ops:
+            if isinstance(op, ConvOp):
+                x = _sdp_batch(op, _conv_batch(op, x))
+                name = op.out_name
+            elif isinstance(op, PoolOp):
+                x = _pool_batch(op, x)
+                name = op.name
+            elif isinstance(op, HostOp):
+                continue
+            if keep:
+                outs.setdefault(name, []).append(x)
+        res.append(x)
+    y = np.concatenate(res)
+    if keep:
+        return y, {k: np.concatenate(v) for k, v in outs.items()}
+    return y
+
+
+def predict_int8(plan: Plan, pixels: np.ndarray) -> np.ndarray:
+    """Class indices: argmax of the int8 logits (softmax is monotonic; ties go to the lowest
+    index, as numpy's argmax)."""
+    y = forward_int8(plan, pixels)
+    return y.reshape(len(y), -1).argmax(axis=1)

@@ -1,0 +1,376 @@
+"""Weight quantization and the derivation of every nv_small converter setting for a Caffe net
+and a calibration table, the way nvdla_compiler (github nvdla/sw, umd/core/src/compiler) does it.
+
+Facts used (read from the compiler, re-expressed here):
+* Weights (WeightTranslationUnit perKernelQuantizeWts / perFilterQuantizeWts): Sw = max|W| / 127
+  over the whole layer (per-kernel) or over each output channel's C*R*S weights (per-filter);
+  q = clamp(floor(W / Sw + 0.5), -128, 127) (division done as W * (1/Sw) in float32).
+* Conv input converter (ConvCoreNode::handleLowPrecisionConversions): CDMA CVT enabled with
+  scale 1, offset 0, truncate 0 (identity: the host supplies int8 in the input's scale);
+  CACC clip truncate 0.  We additionally offer the first layer fed with raw uint8 pixels, where
+  the CDMA image-mode converter maps pixels to the input scale (CVT_SCALE/2^CVT_TRUNCATE =
+  pixel_scale / S_input); that is our choice, not the compiler's.
+* Bias (SDPBiasOp::scaleBiasToInt16, int16 path): b32 = floor(b / (Si*Sw[k]) + 0.5);
+  numBits = ceil(log2 |max b32|) + 1; shift = min(16, max(0, numBits - 16));
+  b16 = b32 >> shift (arithmetic); SDP X1 ALU SUM with ALU_SHIFT_VALUE = shift.
+* Output rescale (SDPBiasOp::performPerKernelRescaling): SDP output converter
+  offset 0, (scale, shift) = scaleAndShiftFromScalar(Si*Sw/So).
+  Per-filter (performPerChannelRescaling): X1 MUL per channel (BOTH with the bias),
+  common truncate = shift found for max_k(Si*Sw[k]/So), each channel's int16 scale with that
+  shift; output converter scale 1, shift 0.
+* scaleAndShiftFromScalar (LowPrecision.h, "Impl2", the one in use): numBits =
+  floor(log2 |s|) + 1; shift = 15 - numBits unless a shift is imposed; scale =
+  int(2^shift * |s|) (truncation toward zero), sign restored; scale must fit int16, shift <= 63.
+* Max pooling keeps the scale; PDP average uses recip = floor(2^16 / k) (KMD table 0x10000,
+  0x8000, 0x5555, 0x4000, 0x3333, 0x2aaa, 0x2492, 0x2000) and pad values n*pad (pad = 0 here).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from calib.errors import CalibError
+from model import sdp as _sdp
+
+SDP_LEFT_SHIFT_MAX_PLACES = 16
+PDP_RECIP = {1: 0x10000, 2: 0x8000, 3: 0x5555, 4: 0x4000, 5: 0x3333, 6: 0x2AAA, 7: 0x2492, 8: 0x2000}
+
+
+# ---- compiler arithmetic -------------------------------------------------------------------
+def scale_and_shift(scalar: float, shift: int | None = None, scale_bits: int = 16) -> tuple[int, int]:
+    """(scale, shift) with scale * 2^-shift ~ scalar (nvdla_compiler Impl2, see module doc)."""
+    a = abs(float(np.float32(scalar)))
+    if a == 0:
+        return 0, (shift if shift else 1)
+    if shift is None or shift == 0:
+        m, e = math.frexp(a)           # a = m * 2^e, 0.5 <= m < 1  ->  floor(log2 a) + 1 = e
+        num_bits = e
+        if num_bits > scale_bits - 1:
+            raise ValueError(f"scale {scalar} is beyond the int{scale_bits} range")
+        shift = (scale_bits - 1) - num_bits
+    if shift > 63:
+        raise ValueError(f"shift {shift} for {scalar} is out of range [0, 63]")
+    if shift < 0:
+        raise ValueError(f"negative shift for {scalar}")
+    sc = int(np.float32(2.0 ** shift) * np.float32(a))   # float32 product, truncated as NvS32()
+    if sc > (1 << (scale_bits - 1)) - 1:
+        raise ValueError(f"scale {sc} for {scalar} is beyond the int{scale_bits} range")
+    return (-sc if scalar < 0 else sc), int(shift)
+
+
+def quantize_weights(w: np.ndarray, mode: str) -> tuple[np.ndarray, np.ndarray]:
+    """(int8 weights, per-output-channel scales float32 (K,)) for 'per-kernel' or 'per-filter'."""
+    w = np.asarray(w, dtype=np.float32)
+    k = w.shape[0]
+    flat = np.abs(w.reshape(k, -1))
+    if mode == "per-kernel":
+        sw = np.full(k, np.float32(flat.max()) / np.float32(127), dtype=np.float32)
+    elif mode == "per-filter":
+        sw = (flat.max(axis=1) / np.float32(127)).astype(np.float32)
+    else:
+        raise ValueError(f"unknown quantization mode {mode!r}")
+    sw = np.where(sw == 0, np.float32(1), sw).astype(np.float32)   # an all-zero filter
+    inv = (np.float32(1) / sw).astype(np.float32)
+    q = np.floor(w * inv.reshape((k,) + (1,) * (w.ndim - 1)) + np.float32(0.5))  # round half up
+    return np.clip(q, -128, 127).astype(np.int8), sw
+
+
+def quantize_bias(b: np.ndarray, si: float, sw: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
+    """(int16 bias, ALU left shift, int32 bias before the shift) for acc LSB = Si*Sw[k]."""
+    b32 = np.floor(np.asarray(b, np.float32) / (np.float32(si) * sw) + np.float32(0.5)).astype(np.int64)
+    m = int(np.max(np.abs(b32))) if b32.size else 0
+    num_bits = (math.ceil(math.log2(m)) + 1) if m > 0 else 0
+    shift = min(SDP_LEFT_SHIFT_MAX_PLACES, max(0, num_bits - 16))
+    b16 = b32 >> shift                                   # arithmetic shift (floor), as the compiler
+    if np.any(np.abs(b16) > 32767):
+        raise ValueError("bias does not fit int16 even after the maximum left shift")
+    return b16.astype(np.int64), shift, b32
+
+
+# ---- the plan --------------------------------------------------------------------------------
+@dataclass
+class InputCvt:
+    """CDMA input converter (C1): q = sat8(round((x - offset) * scale / 2^truncate))."""
+    offset: int
+    scale: int
+    truncate: int
+    mode: str                      # 'pixel' (uint8 pixels, image mode) or 'int8' (identity)
+    meaning: float                 # the real factor the converter stands for
+
+    def describe(self):
+        f = self.scale / 2 ** self.truncate
+        return [f"  CDMA CVT_EN=1 CVT_OFFSET={self.offset} CVT_SCALE={self.scale} CVT_TRUNCATE={self.truncate}"
+                f"  -> q_in = (x - {self.offset}) * {f:.8g}  (wanted {self.meaning:.8g}, {self.mode} input)"]
+
+
+@dataclass
+class ConvOp:
+    name: str                      # the Convolution / InnerProduct layer
+    relu: str | None               # a ReLU fused into SDP X1
+    out_name: str                  # the table entry of the output (relu's when fused)
+    kind: str                      # 'conv' or 'fc'
+    si: float
+    so: float
+    w: np.ndarray                  # int8 (K, C, R, S)
+    sw: np.ndarray                 # float32 (K,)
+    stride: tuple
+    pad: tuple                     # (top, left); bottom/right follow from out size
+    dilation: tuple
+    out_shape: tuple               # (K, Ho, Wo)
+    in_shape: tuple
+    pad_value: int = 0
+    in_cvt: InputCvt | None = None
+    clip_truncate: int = 0
+    x1: _sdp.XConfig = field(default_factory=_sdp.XConfig)
+    alu_operand: np.ndarray | int = 0     # (K,1,1) int16
+    mul_operand: np.ndarray | int = 0     # (K,1,1) int16 or 0
+    cvt_offset: int = 0
+    cvt_scale: int = 1
+    cvt_shift: int = 0
+    bias_float: np.ndarray | None = None
+    bias32: np.ndarray | None = None
+
+    def describe(self, mode):
+        L = [f"{self.name} ({self.kind}{' + ' + self.relu if self.relu else ''}): in scale Si={self.si:.6g},"
+             f" out scale So={self.so:.6g} ({self.out_name}), weights {self.w.shape} {mode}"
+             f" Sw={'%.6g' % self.sw[0] if mode == 'per-kernel' else '[%.4g..%.4g]' % (self.sw.min(), self.sw.max())}"]
+        if self.in_cvt:
+            L += self.in_cvt.describe()
+        else:
+            L.append("  CDMA CVT_EN=1 CVT_OFFSET=0 CVT_SCALE=1 CVT_TRUNCATE=0  -> identity (input already int8 in Si)")
+        L.append(f"  CSC/CDMA PAD_VALUE={self.pad_value} (real 0)  CACC CLIP_TRUNCATE={self.clip_truncate}"
+                 f"  -> acc LSB = Si*Sw = {self.si * float(self.sw.max()):.6g}"
+                 + ("" if mode == "per-kernel" else " (max over k)"))
+        x = self.x1
+        b = np.ravel(self.alu_operand)
+        recon = b.astype(np.float64) * 2.0 ** x.alu_shift * self.si * self.sw.astype(np.float64)
+        err = float(np.max(np.abs(recon - self.bias_float))) if self.bias_float is not None else 0.0
+        L.append(f"  SDP X1 ALU SUM src=MEM per-channel int16 bias [{b.min()}..{b.max()}] ALU_SHIFT_VALUE={x.alu_shift}"
+                 f"  -> bias = b16 * 2^{x.alu_shift} * Si*Sw[k], max |error| {err:.3g}")
+        if x.mul_bypass:
+            L.append(f"  SDP X1 MUL bypass, MUL_SHIFT_VALUE={x.mul_shift}")
+        else:
+            m = np.ravel(self.mul_operand)
+            want = self.si * self.sw.astype(np.float64) / self.so
+            got = m / 2.0 ** x.mul_shift
+            L.append(f"  SDP X1 MUL src=MEM per-channel int16 [{m.min()}..{m.max()}] MUL_SHIFT_VALUE={x.mul_shift}"
+                     f"  -> m[k]/2^{x.mul_shift} = Si*Sw[k]/So, max rel. error {np.max(np.abs(got / want - 1)):.3g}")
+        L.append(f"  SDP X1 RELU {'on' if not x.relu_bypass else 'bypass'};  X2 bypass")
+        f = self.cvt_scale / 2 ** self.cvt_shift
+        want = self.si * float(self.sw[0]) / self.so if x.mul_bypass else 1.0
+        L.append(f"  SDP CVT_OFFSET={self.cvt_offset} CVT_SCALE={self.cvt_scale} CVT_SHIFT={self.cvt_shift}"
+                 f"  -> x {f:.8g} (wanted {want:.8g}{' = Si*Sw/So' if x.mul_bypass else ''})")
+        return L
+
+
+@dataclass
+class PoolOp:
+    name: str
+    method: str
+    kernel: tuple
+    stride: tuple
+    pad: tuple            # (top, left, bottom, right)
+    pad_values: tuple
+    recip: tuple
+    out_shape: tuple
+    in_shape: tuple
+    scale: float
+    exact: bool = True    # False when Caffe's AVE divisor differs at the ceil-mode edge
+
+    def describe(self, mode=None):
+        L = [f"{self.name} (PDP {self.method} pooling, scale kept {self.scale:.6g}): kernel {self.kernel}"
+             f" stride {self.stride} pad(t,l,b,r) {self.pad} out {self.out_shape}"]
+        if self.method == "avg":
+            L.append(f"  RECIP_KERNEL_WIDTH=0x{self.recip[0]:x} ({self.recip[0] / 65536:.6g} ~ 1/{self.kernel[1]})"
+                     f" RECIP_KERNEL_HEIGHT=0x{self.recip[1]:x} ({self.recip[1] / 65536:.6g} ~ 1/{self.kernel[0]})"
+                     f" PAD_VALUE_1..7X={list(self.pad_values)} (n x int8(0.0))")
+            if not self.exact:
+                L.append("  note: Caffe divides edge windows by a smaller area; PDP divides by the kernel")
+        return L
+
+
+@dataclass
+class HostOp:
+    name: str
+    type: str
+
+    def describe(self, mode=None):
+        return [f"{self.name} ({self.type}): on the host (float, after dequantization)"]
+
+
+@dataclass
+class Plan:
+    net: object
+    mode: str
+    ops: list
+    scales: dict
+    input_cvt: InputCvt | None
+    output_scale: float
+    output_name: str
+
+    def describe(self) -> list[str]:
+        out = [f"int8 plan for {self.net.name or 'net'} ({self.mode})"]
+        for op in self.ops:
+            out += op.describe(self.mode)
+        return out
+
+
+def _scale(scales, name, path="calibration table"):
+    if name not in scales:
+        raise CalibError(path, f"no scale for layer '{name}'")
+    s = float(scales[name])
+    if not s > 0:
+        raise CalibError(path, f"scale of layer '{name}' is {s}, must be > 0")
+    return s
+
+
+def build_plan(net, scales: dict, mode: str = "per-kernel", input_mode: str = "pixel",
+               pixel_scale: float | None = None, table_path: str = "calibration table") -> Plan:
+    """Group the net into nv_small operations and derive every setting."""
+    if mode not in ("per-kernel", "per-filter"):
+        raise ValueError(f"unknown quantization mode {mode!r}")
+    layers = net.layers
+    in_name = layers[0].name
+    cur_scale = _scale(scales, in_name, table_path)
+    cur_shape = net.input_shape
+    ops = []
+    input_cvt = None
+    if input_mode == "pixel":
+        pf = pixel_scale if pixel_scale is not None else float(layers[0].p.get("scale", 1.0))
+        sc, sh = scale_and_shift(pf / cur_scale)
+        input_cvt = InputCvt(0, sc, sh, "pixel", pf / cur_scale)
+    first_conv = True
+    i = 1
+    while i < len(layers):
+        L = layers[i]
+        if L.type in ("Convolution", "InnerProduct"):
+            relu = None
+            j = i + 1
+            if j < len(layers) and layers[j].type == "ReLU" and layers[j].bottoms[0] in L.tops:
+                relu = layers[j].name
+                j += 1
+            out_name = relu or L.name
+            so = _scale(scales, out_name, table_path)
+            c, h, w = cur_shape
+            if L.type == "Convolution":
+                wf = L.blobs[0]
+                stride, pad, dil = L.p["stride"], L.p["pad"], L.p["dilation"]
+                kind = "conv"
+            else:
+                wf = (L.blobs[0].T if L.p["transpose"] else L.blobs[0]).reshape(L.p["num_output"], c, h, w)
+                stride, pad, dil = (1, 1), (0, 0), (1, 1)
+                kind = "fc"
+            wq, sw = quantize_weights(wf, mode)
+            k = wq.shape[0]
+            bias = L.blobs[1].astype(np.float32) if L.p["bias_term"] else np.zeros(k, np.float32)
+            b16, bshift, b32 = quantize_bias(bias, cur_scale, sw)
+            op = ConvOp(L.name, relu, out_name, kind, cur_scale, so, wq, sw, tuple(stride), tuple(pad),
+                        tuple(dil), net.shapes[out_name], cur_shape,
+                        in_cvt=input_cvt if first_conv else None, bias_float=bias, bias32=b32)
+            try:
+                if mode == "per-kernel":
+                    sc, sh = scale_and_shift(cur_scale * float(sw[0]) / so)
+                    op.x1 = _sdp.XConfig(bypass=False, alu_bypass=False, alu_algo=_sdp.ALU_SUM, alu_src=1,
+                                         alu_shift=bshift, mul_bypass=True, mul_shift=0,
+                                         relu_bypass=relu is None)
+                    op.mul_operand = 0
+                    op.cvt_scale, op.cvt_shift = sc, sh
+                else:
+                    resc = (np.float32(cur_scale) / np.float32(so)) * sw          # float32 as the compiler
+                    _, common = scale_and_shift(float(resc.max()))
+                    mul = np.array([scale_and_shift(float(r), common)[0] for r in resc], dtype=np.int64)
+                    op.x1 = _sdp.XConfig(bypass=False, alu_bypass=False, alu_algo=_sdp.ALU_SUM, alu_src=1,
+                                         alu_shift=bshift, mul_bypass=False, mul_src=1, mul_shift=common,
+                                         relu_bypass=relu is None)
+                    op.mul_operand = mul.reshape(k, 1, 1)
+                    op.cvt_scale, op.cvt_shift = 1, 0
+            except ValueError as e:
+                raise CalibError(table_path, f"layer '{L.name}': {e}") from None
+            op.alu_operand = b16.reshape(k, 1, 1)
+            ops.append(op)
+            first_conv = False
+            cur_scale, cur_shape = so, net.shapes[out_name]
+            i = j
+            continue
+        if first_conv and L.type != "Softmax":
+            raise CalibError(net.source, f"layer '{L.name}' ({L.type}): the int8 path needs a convolution or"
+                             " inner product as the first layer")
+        if L.type == "Pooling":
+            c, h, w = cur_shape
+            p = L.p
+            if p["global"]:
+                kh, kw, sh_, sw_, ph, pw = h, w, 1, 1, 0, 0
+            else:
+                (kh, kw), (sh_, sw_), (ph, pw) = p["kernel"], p["stride"], p["pad"]
+            _, ho, wo = net.shapes[L.name]
+            pb = max(0, (ho - 1) * sh_ + kh - h - ph)
+            pr = max(0, (wo - 1) * sw_ + kw - w - pw)
+            for what, v, lim in (("kernel", max(kh, kw), 8), ("stride", max(sh_, sw_), 16),
+                                 ("padding", max(ph, pw, pb, pr), 7)):
+                if v > lim:
+                    raise CalibError(net.source, f"layer '{L.name}': pooling {what} {v} exceeds PDP's limit {lim}")
+            exact = True
+            if p["method"] == "avg":
+                exact = (pb <= ph) and (pr <= pw)
+            ops.append(PoolOp(L.name, p["method"], (kh, kw), (sh_, sw_), (ph, pw, pb, pr), (0,) * 7,
+                              (PDP_RECIP[kw], PDP_RECIP[kh]), net.shapes[L.name], cur_shape, cur_scale, exact))
+            cur_shape = net.shapes[L.name]
+            i += 1
+            continue
+        if L.type == "Softmax" and i == len(layers) - 1:
+            ops.append(HostOp(L.name, "Softmax"))
+            i += 1
+            continue
+        if L.type == "Dropout":
+            i += 1
+            continue
+        raise CalibError(net.source, f"layer '{L.name}' ({L.type}): not supported by the int8 path yet")
+    last = [op for op in ops if not isinstance(op, HostOp)][-1]
+    out_name = last.out_name if isinstance(last, ConvOp) else last.name
+    return Plan(net, mode, ops, dict(scales), input_cvt, cur_scale, out_name)
+
+
+# ---- command line ------------------------------------------------------------------------------
+def parser():
+    import argparse
+    from calib import common
+    ap = argparse.ArgumentParser(prog="python -m calib.quantize", description=(
+        "Quantize a Caffe net's weights (per-kernel or per-filter) and derive every nv_small converter "
+        "setting from a calibration table; prints each setting with its float meaning."))
+    common.add_model_args(ap)
+    ap.add_argument("--table", required=True, help="calibration table (NVDLA JSON or TensorRT cache)")
+    ap.add_argument("--mode", choices=("per-kernel", "per-filter"), default="per-kernel")
+    ap.add_argument("--input", choices=("pixel", "int8"), default="pixel",
+                    help="pixel: first layer reads uint8 pixels through the CDMA converter; int8: host "
+                         "supplies int8 input (compiler default: converter identity)")
+    ap.add_argument("--npz", help="also save int8 weights, int16 operands and settings to this .npz")
+    return ap
+
+
+def main(argv=None):
+    from calib import common, tables
+    args = parser().parse_args(argv)
+    net = common.load_net(args)
+    scales = tables.read_table(args.table)
+    plan = build_plan(net, scales, args.mode, args.input, args.pixel_scale, table_path=args.table)
+    print("\n".join(plan.describe()))
+    if args.npz:
+        arrs = {}
+        for op in plan.ops:
+            if isinstance(op, ConvOp):
+                arrs[f"{op.name}.weight_int8"] = op.w
+                arrs[f"{op.name}.bias_int16"] = np.ravel(op.alu_operand)
+                if not op.x1.mul_bypass:
+                    arrs[f"{op.name}.mul_int16"] = np.ravel(op.mul_operand)
+                arrs[f"{op.name}.settings"] = np.array(
+                    [op.x1.alu_shift, op.x1.mul_shift, op.cvt_offset, op.cvt_scale, op.cvt_shift, op.clip_truncate])
+        np.savez(args.npz, **arrs)
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+    from calib.errors import run_cli
+    sys.exit(run_cli(main))
