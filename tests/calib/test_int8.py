@@ -1,0 +1,91 @@
+"""Int8 inference through the golden model's engine functions: a hand-computed tiny case (also
+exercising the batched mosaic), and our own committed LeNet against its float reference."""
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from calib import common, datasets as D
+from calib.calibrators import calibrate
+from calib.int8 import forward_int8, predict_int8
+from calib.net import Net
+from calib.quantize import build_plan
+from model.data import REPO
+
+from .test_caffe_import import write_model
+
+
+def _round_half_away(num, shift):
+    """Integer num / 2^shift rounded half away from zero (the hardware's RSHIFT rounding)."""
+    q, r = divmod(abs(num), 1 << shift)
+    q += 1 if 2 * r >= (1 << shift) else 0
+    return q if num >= 0 else -q
+
+
+def test_tiny_fc_by_hand(tmp_path):
+    p, m = tmp_path / "t.prototxt", tmp_path / "t.caffemodel"
+    p.write_text('layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 1 dim: 2 dim: 2 } } }\n'
+                 'layer { name: "fc" type: "InnerProduct" bottom: "data" top: "fc" inner_product_param { num_output: 1 } }\n')
+    write_model(m, {"fc": [np.full((1, 4), 0.5), np.array([0.25])]})
+    net = Net.load(p, m)
+    scales = {"data": np.float32(1 / 127), "fc": np.float32(0.25)}
+    plan = build_plan(net, scales, "per-kernel", pixel_scale=1 / 254)
+    pixels = np.array([[[1, 2], [3, 255]], [[0, 0], [0, 0]], [[100, 101], [7, 9]]], np.uint8)
+    got = forward_int8(plan, pixels).ravel().tolist()
+    # CDMA: factor (1/254)/(1/127) = 0.5 -> scale 16384, truncate 15: q = round_half_away(p / 2), sat 8
+    cv = plan.input_cvt
+    assert (cv.scale, cv.truncate) == (16384, 15)
+    # weights 0.5 -> Sw = 0.5/127, q = 127; bias 0.25 / (Si*Sw) = 0.25 * 127 * 254 = 8064.5 -> 8065
+    # (floor(x + 0.5)); fits int16 with shift 0. Output rescale Si*Sw/So = 2/16129 -> 15-(-12)=27
+    # bits of shift, scale int(2^27 * 2 / 16129) = 16643.
+    op = plan.ops[0]
+    assert op.w.ravel().tolist() == [127] * 4
+    assert np.ravel(op.alu_operand).tolist() == [8065] and op.x1.alu_shift == 0
+    assert (op.cvt_scale, op.cvt_shift) == (16643, 27)
+    expect = []
+    for img in pixels:
+        q = [max(-128, min(127, _round_half_away(int(v), 1))) for v in img.ravel()]
+        acc = 127 * sum(q) + 8065
+        expect.append(max(-128, min(127, _round_half_away(acc * 16643, 27))))
+    assert got == expect
+    # by hand: image 0: q = [1, 1, 2, 127] -> (127 * 131 + 8065) * 16643 / 2^27 = 3.063 -> 3
+    # (real 0.5 * 261/254 + 0.25 = 0.764 = 3.06 x 0.25); image 1: 8065 * 16643 / 2^27 = 1.00006 -> 1
+    assert expect[0] == 3 and expect[1] == 1
+
+
+def test_own_lenet_int8_close_to_float(own_lenet):
+    net = Net.load(*own_lenet)
+    (xtr, _), (xho, yho) = D.split_digits()
+    scales = calibrate(net, common.batches_of(xtr[:1000], 1 / 256, 500), "entropy")
+    f = common.float_predict(net, xho, 1 / 256)
+    acc_f = (f == yho).mean() * 100
+    assert acc_f >= 93.0          # our committed LeNet: 95.0 % on the held-out digits
+    for mode in ("per-kernel", "per-filter"):
+        plan = build_plan(net, scales, mode, pixel_scale=1 / 256)
+        y8 = forward_int8(plan, xho).reshape(len(xho), -1).astype(np.float64) * plan.output_scale
+        logits = net.forward(D.to_input(xho, 1 / 256))["ip2"].reshape(len(xho), -1)
+        # dequantized int8 logits stay within a few output LSBs of the float ones (no saturation here)
+        inside = np.abs(logits) < 120 * plan.output_scale
+        assert np.median(np.abs(y8 - logits)[inside]) < 2 * plan.output_scale
+        acc8 = (y8.argmax(axis=1) == yho).mean() * 100
+        assert abs(acc8 - acc_f) <= 1.0, (mode, acc8, acc_f)
+
+
+@pytest.mark.parametrize("tool", ["calibrate", "convert", "quantize", "evaluate", "lenet_int8", "bench",
+                                  "train_lenet"])
+def test_cli_help(tool):
+    r = subprocess.run([sys.executable, "-m", f"calib.{tool}", "--help"], capture_output=True, text=True,
+                       cwd=REPO)
+    assert r.returncode == 0 and "usage:" in r.stdout
+
+
+def test_cli_bad_caffemodel_one_line(tmp_path, own_lenet):
+    bad = tmp_path / "bad.caffemodel"
+    bad.write_bytes(b"\x0a\xff\xff\xff")
+    tab = tmp_path / "t.cache"
+    tab.write_text("TRT-7202-EntropyCalibration2\ndata: 3c010a14\n")
+    r = subprocess.run([sys.executable, "-m", "calib.quantize", "--prototxt", str(own_lenet[0]),
+                        "--caffemodel", str(bad), "--table", str(tab)], capture_output=True, text=True, cwd=REPO)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and str(bad) in r.stderr
