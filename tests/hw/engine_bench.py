@@ -1,10 +1,11 @@
 """cocotb bench for one engine (nvs_pdp or nvs_cdp) standalone: config ports from a trace's
 register writes, a DMA-client memory model (read/write clients with latency), LUT tables for CDP.
 
-Run by tests/hw/test_pdp_cdp_engines.py through the cocotb runner; the trace directory comes in
-ENGINE_TRACE, the engine name in ENGINE_UNIT ("pdp" | "cdp"), an optional memory-latency seed in
-ENGINE_SEED (0: fixed latency, no back-pressure). Writes the result (bytes of the checked region
-and the engine cycle count) to ENGINE_RESULT as .npz for the pytest side to compare.
+Run by tests/hw/test_pdp_cdp_engines.py through the cocotb runner: the engine name comes in
+ENGINE_UNIT ("pdp" | "cdp"), the jobs in ENGINE_JOBS (trace directory, memory-latency seed
+(0: fixed latency, no back-pressure; else seeded random latency and back-pressure), result file),
+all run in one simulation with a reset between them. Each result (bytes of the checked region and
+the engine cycle count, op_en to op_done) goes to its .npz for the pytest side to compare.
 """
 from __future__ import annotations
 
@@ -132,20 +133,18 @@ class DmaModel:
             self.sig(f"{wr}_wr_ack").value = ack
 
 
-@cocotb.test()
-async def run_engine(dut):
-    unit = os.environ["ENGINE_UNIT"]
-    tdir = Path(os.environ["ENGINE_TRACE"])
-    seed = int(os.environ.get("ENGINE_SEED", "0"))
+async def run_one(dut, unit: str, tdir: Path, seed: int, result: str):
+    """Reset the engine, configure it from the trace, run it to op_done, save the checked region."""
     mem, regs, lut, check = load_trace(tdir)
+    dut.rstn.value = 0
     # config ports (consumer group = the one the trace wrote; traces use group 0)
     for u in UNITS[unit]:
         for reg in REGMAP.unit_regs(u):
             val = regs.get(reg.full_name, reg.reset)
             for fld in reg.fields:
-                h = getattr(dut, port_name(reg, fld), None) if hasattr(dut, port_name(reg, fld)) else None
-                if h is not None:
-                    h.value = fld.get(val)
+                name = port_name(reg, fld)
+                if hasattr(dut, name) and reg.access != "ro":
+                    getattr(dut, name).value = fld.get(val)
     if unit == "cdp":
         dut.cdp_lut_le_table.value = sum((v & 0xFFFF) << (16 * i) for i, v in enumerate(lut[0]))
         dut.cdp_lut_lo_table.value = sum((v & 0xFFFF) << (16 * i) for i, v in enumerate(lut[1]))
@@ -160,13 +159,11 @@ async def run_engine(dut):
               f"{wr}_wr_dat_ready", f"{wr}_wr_ack"):
         getattr(dut, n).value = 0
     getattr(dut, f"{rd}_rd_rsp_data").value = 0
-    Clock(dut.clk, 10, unit="ns").start()
-    dut.rstn.value = 0
     for _ in range(3):
         await RisingEdge(dut.clk)
     dut.rstn.value = 1
     dma = DmaModel(dut, mem, rd, wr, seed)
-    cocotb.start_soon(dma.run())
+    task = cocotb.start_soon(dma.run())
     await FallingEdge(dut.clk)
     getattr(dut, f"{unit}_op_en").value = 1
     rdma_en = regs.get(f"NVDLA_{UNITS[unit][1]}.D_OP_ENABLE_0", 0) & 1
@@ -183,6 +180,17 @@ async def run_engine(dut):
     getattr(dut, f"{unit}_rdma_op_en").value = 0
     for _ in range(4):
         await FallingEdge(dut.clk)
+    task.cancel()
     base, size = check
-    np.savez(os.environ["ENGINE_RESULT"], data=mem.read(base, size), cycles=cycles)
-    dut._log.info(f"{tdir.name}: op_done after {cycles} cycles")
+    np.savez(result, data=mem.read(base, size), cycles=cycles)
+    dut._log.info(f"{tdir.name} seed {seed}: op_done after {cycles} cycles")
+
+
+@cocotb.test()
+async def run_engine(dut):
+    """ENGINE_JOBS: os.pathsep-separated jobs 'trace_dir|seed|result.npz', run one after another."""
+    unit = os.environ["ENGINE_UNIT"]
+    Clock(dut.clk, 10, unit="ns").start()
+    for job in os.environ["ENGINE_JOBS"].split(os.pathsep):
+        tdir, seed, result = job.split("|")
+        await run_one(dut, unit, Path(tdir), int(seed), result)
