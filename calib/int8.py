@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from calib.quantize import ConvOp, HostOp, Plan, PoolOp
-from model import cacc, cdma, cmac, pdp, sdp
+from calib.quantize import ConvOp, HostOp, LrnOp, Plan, PoolOp
+from model import cacc, cdma, cdp, cmac, pdp, sdp
 
 CHUNK = 128   # images per engine call (bounds the im2col buffer)
 
@@ -62,27 +62,47 @@ def _pool_batch(op: PoolOp, x: np.ndarray) -> np.ndarray:
     return y.reshape(n, c, ho, wo)
 
 
-def input_to_int8(plan: Plan, pixels: np.ndarray) -> np.ndarray:
-    """uint8 pixels (N, H, W) or (N, C, H, W) -> int8 input cube through the CDMA converter."""
+def _lrn_batch(op: LrnOp, x: np.ndarray) -> np.ndarray:
+    """CDP across channels is per pixel: the batch goes side by side along W."""
+    n, c, h, w = x.shape
+    m = x.transpose(1, 2, 0, 3).reshape(c, h, n * w)
+    y = cdp.lrn(m, op.cfg, op.le, op.lo)
+    return y.reshape(c, h, n, w).transpose(2, 0, 1, 3)
+
+
+def input_to_int8(plan: Plan, pixels: np.ndarray, pixel_scale: float | None = None) -> np.ndarray:
+    """Input cube for the first convolution.
+
+    pixel mode: uint8 pixels (N, H, W) or (N, C, H, W) through the CDMA image converter.
+    int8 mode (nvdla_compiler's default): the host quantizes the float input x = pixel *
+    pixel_scale to q = clamp(round_half_away(x / S_in)) and the CDMA converter is the identity
+    (scale 1, truncate 0), applied here too."""
     x = pixels if pixels.ndim == 4 else pixels[:, None]
     cv = plan.input_cvt
-    if cv is None:
-        raise ValueError("plan has no pixel input converter (input_mode='int8': pass int8 data)")
-    return cdma.input_convert(x.astype(np.int64), cv.offset, cv.scale, cv.truncate)
+    if cv is not None:
+        return cdma.input_convert(x.astype(np.int64), cv.offset, cv.scale, cv.truncate)
+    s_in = float(plan.scales[plan.net.layers[0].name])
+    ps = pixel_scale if pixel_scale is not None else plan.pixel_scale
+    r = x.astype(np.float64) * ps / s_in
+    q = np.clip(np.sign(r) * np.floor(np.abs(r) + 0.5), -128, 127).astype(np.int64)  # host rounding
+    return cdma.input_convert(q, 0, 1, 0)
 
 
-def forward_int8(plan: Plan, pixels: np.ndarray, keep: bool = False):
+def forward_int8(plan: Plan, pixels: np.ndarray, keep: bool = False, pixel_scale: float | None = None):
     """int8 outputs of the last hardware op (N, K, 1, 1) (and every op's output if keep)."""
     outs = {}
     res = []
     for i in range(0, len(pixels), CHUNK):
-        x = input_to_int8(plan, pixels[i:i + CHUNK])
+        x = input_to_int8(plan, pixels[i:i + CHUNK], pixel_scale)
         for op in plan.ops:
             if isinstance(op, ConvOp):
                 x = _sdp_batch(op, _conv_batch(op, x))
                 name = op.out_name
             elif isinstance(op, PoolOp):
                 x = _pool_batch(op, x)
+                name = op.name
+            elif isinstance(op, LrnOp):
+                x = _lrn_batch(op, x)
                 name = op.name
             elif isinstance(op, HostOp):
                 continue
@@ -95,8 +115,8 @@ def forward_int8(plan: Plan, pixels: np.ndarray, keep: bool = False):
     return y
 
 
-def predict_int8(plan: Plan, pixels: np.ndarray) -> np.ndarray:
+def predict_int8(plan: Plan, pixels: np.ndarray, pixel_scale: float | None = None) -> np.ndarray:
     """Class indices: argmax of the int8 logits (softmax is monotonic; ties go to the lowest
     index, as numpy's argmax)."""
-    y = forward_int8(plan, pixels)
+    y = forward_int8(plan, pixels, pixel_scale=pixel_scale)
     return y.reshape(len(y), -1).argmax(axis=1)

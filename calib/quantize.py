@@ -131,9 +131,11 @@ class ConvOp:
     cvt_shift: int = 0
     bias_float: np.ndarray | None = None
     bias32: np.ndarray | None = None
+    folded: list = field(default_factory=list)
 
     def describe(self, mode):
-        L = [f"{self.name} ({self.kind}{' + ' + self.relu if self.relu else ''}): in scale Si={self.si:.6g},"
+        fused = "".join(" + " + n for n in self.folded + ([self.relu] if self.relu else []))
+        L = [f"{self.name} ({self.kind}{fused}): in scale Si={self.si:.6g},"
              f" out scale So={self.so:.6g} ({self.out_name}), weights {self.w.shape} {mode}"
              f" Sw={'%.6g' % self.sw[0] if mode == 'per-kernel' else '[%.4g..%.4g]' % (self.sw.min(), self.sw.max())}"]
         if self.in_cvt:
@@ -192,6 +194,67 @@ class PoolOp:
 
 
 @dataclass
+class LrnOp:
+    """CDP local response normalisation across channels (our derivation; nvdla_compiler's LRN
+    LUT programming was not used): input converter identity (v = int8 x), square sum SQ over
+    the window, LE and LO tables both LINEAR from SQ = 0 holding lut = round(2^frac_bits *
+    (k + alpha/n * Si^2 * SQ)^-beta) (LO: 4x finer over the first quarter, preferred when both
+    hit), multiplier on (lut * v), output converter scale/2^shift = Si / (So * 2^frac_bits)."""
+    name: str
+    si: float
+    so: float
+    cfg: object               # model.cdp.CdpConfig
+    le: np.ndarray            # int16 (65,)
+    lo: np.ndarray            # int16 (257,)
+    frac_bits: int
+    local_size: int
+    alpha: float
+    beta: float
+    k: float
+    out_shape: tuple
+
+    def describe(self, mode=None):
+        c = self.cfg
+        return [f"{self.name} (CDP LRN, window {self.local_size}): Si={self.si:.6g} So={self.so:.6g}",
+                f"  DATIN_OFFSET=0 DATIN_SCALE=1 DATIN_SHIFTER=0 -> v = int8 x (real Si*v)  NORMALZ_LEN={c.normalz_len}",
+                f"  LE LINEAR start 0 end {c.le_end} INDEX_SELECT={c.le_index_select} (entries every 2^{c.le_index_select}"
+                f" of SQ = sum v^2);  LO LINEAR start 0 end {c.lo_end} INDEX_SELECT={c.lo_index_select};"
+                f" HYBRID_PRIORITY=LO, under/overflow slopes 0",
+                f"  LUT = (k + alpha/n * Si^2 * SQ)^-beta * 2^{self.frac_bits}: LE[0]={self.le[0]}"
+                f" ({self.le[0] / 2 ** self.frac_bits:.6g}) .. LE[64]={self.le[64]} ({self.le[64] / 2 ** self.frac_bits:.6g})",
+                f"  DATOUT_OFFSET=0 DATOUT_SCALE={c.datout_scale} DATOUT_SHIFTER={c.datout_shifter}"
+                f" -> x {c.datout_scale / 2 ** c.datout_shifter:.8g} (wanted Si/(So*2^{self.frac_bits})"
+                f" = {self.si / (self.so * 2 ** self.frac_bits):.8g})"]
+
+
+def derive_lrn(name, p, si, so, out_shape) -> LrnOp:
+    from model import cdp as _cdp
+    n = int(p["local_size"])
+    if n not in (3, 5, 7, 9):
+        raise ValueError(f"LRN local_size {n}: CDP supports 3, 5, 7 or 9")
+    sq_max = n * 128 * 128                               # |v| <= 128
+    sel_le = max(0, math.ceil(math.log2(sq_max)) - 6)    # 64 intervals of 2^sel cover SQ
+    sel_lo = max(0, sel_le - 2 - 2)                      # 256 intervals over a quarter of that
+
+    def f(sq):
+        return (p["k"] + p["alpha"] / n * (si * si) * np.asarray(sq, np.float64)) ** (-p["beta"])
+
+    fmax = float(max(f(0), f(sq_max)))
+    frac_bits = int(math.floor(math.log2(32767 / fmax)))
+    le = np.round(f(np.arange(65) * 2.0 ** sel_le) * 2.0 ** frac_bits)
+    lo = np.round(f(np.arange(257) * 2.0 ** sel_lo) * 2.0 ** frac_bits)
+    sc, sh = scale_and_shift(si / (so * 2.0 ** frac_bits))
+    cfg = _cdp.CdpConfig(normalz_len=(n - 3) // 2, datin_offset=0, datin_scale=1, datin_shifter=0,
+                         datout_offset=0, datout_scale=sc, datout_shifter=sh, le_function=1,
+                         uflow_priority=1, oflow_priority=0, hybrid_priority=1,
+                         le_index_select=sel_le, lo_index_select=sel_lo,
+                         le_start=0, le_end=1 << (sel_le + 6), lo_start=0, lo_end=1 << (sel_lo + 8))
+    return LrnOp(name, si, so, cfg, np.clip(le, -32768, 32767).astype(np.int16),
+                 np.clip(lo, -32768, 32767).astype(np.int16), frac_bits, n, p["alpha"], p["beta"], p["k"],
+                 out_shape)
+
+
+@dataclass
 class HostOp:
     name: str
     type: str
@@ -209,9 +272,11 @@ class Plan:
     input_cvt: InputCvt | None
     output_scale: float
     output_name: str
+    input_mode: str = "pixel"
+    pixel_scale: float = 1.0
 
     def describe(self) -> list[str]:
-        out = [f"int8 plan for {self.net.name or 'net'} ({self.mode})"]
+        out = [f"int8 plan for {self.net.name or 'net'} ({self.mode}, {self.input_mode} input)"]
         for op in self.ops:
             out += op.describe(self.mode)
         return out
@@ -241,6 +306,8 @@ def build_plan(net, scales: dict, mode: str = "per-kernel", input_mode: str = "p
         pf = pixel_scale if pixel_scale is not None else float(layers[0].p.get("scale", 1.0))
         sc, sh = scale_and_shift(pf / cur_scale)
         input_cvt = InputCvt(0, sc, sh, "pixel", pf / cur_scale)
+    elif input_mode != "int8":
+        raise ValueError(f"unknown input mode {input_mode!r}")
     first_conv = True
     i = 1
     while i < len(layers):
@@ -248,10 +315,15 @@ def build_plan(net, scales: dict, mode: str = "per-kernel", input_mode: str = "p
         if L.type in ("Convolution", "InnerProduct"):
             relu = None
             j = i + 1
-            if j < len(layers) and layers[j].type == "ReLU" and layers[j].bottoms[0] in L.tops:
+            folded = []        # BatchNorm / Scale layers folded into the weights (as the compiler's
+            while (j < len(layers) and layers[j].type in ("BatchNorm", "Scale")   # math optimisation)
+                   and layers[j].bottoms[0] in (layers[j - 1].tops)):
+                folded.append(layers[j])
+                j += 1
+            if j < len(layers) and layers[j].type == "ReLU" and layers[j].bottoms[0] in layers[j - 1].tops:
                 relu = layers[j].name
                 j += 1
-            out_name = relu or L.name
+            out_name = relu or (folded[-1].name if folded else L.name)
             so = _scale(scales, out_name, table_path)
             c, h, w = cur_shape
             if L.type == "Convolution":
@@ -262,12 +334,13 @@ def build_plan(net, scales: dict, mode: str = "per-kernel", input_mode: str = "p
                 wf = (L.blobs[0].T if L.p["transpose"] else L.blobs[0]).reshape(L.p["num_output"], c, h, w)
                 stride, pad, dil = (1, 1), (0, 0), (1, 1)
                 kind = "fc"
-            wq, sw = quantize_weights(wf, mode)
-            k = wq.shape[0]
+            k = wf.shape[0]
             bias = L.blobs[1].astype(np.float32) if L.p["bias_term"] else np.zeros(k, np.float32)
+            wf, bias = fold_affine(wf, bias, folded)
+            wq, sw = quantize_weights(wf, mode)
             b16, bshift, b32 = quantize_bias(bias, cur_scale, sw)
             op = ConvOp(L.name, relu, out_name, kind, cur_scale, so, wq, sw, tuple(stride), tuple(pad),
-                        tuple(dil), net.shapes[out_name], cur_shape,
+                        tuple(dil), net.shapes[out_name], cur_shape, folded=[f.name for f in folded],
                         in_cvt=input_cvt if first_conv else None, bias_float=bias, bias32=b32)
             try:
                 if mode == "per-kernel":
@@ -319,6 +392,15 @@ def build_plan(net, scales: dict, mode: str = "per-kernel", input_mode: str = "p
             cur_shape = net.shapes[L.name]
             i += 1
             continue
+        if L.type == "LRN":
+            so = _scale(scales, L.name, table_path)
+            try:
+                ops.append(derive_lrn(L.name, L.p, cur_scale, so, net.shapes[L.name]))
+            except ValueError as e:
+                raise CalibError(net.source, f"layer '{L.name}': {e}") from None
+            cur_scale = so
+            i += 1
+            continue
         if L.type == "Softmax" and i == len(layers) - 1:
             ops.append(HostOp(L.name, "Softmax"))
             i += 1
@@ -329,7 +411,27 @@ def build_plan(net, scales: dict, mode: str = "per-kernel", input_mode: str = "p
         raise CalibError(net.source, f"layer '{L.name}' ({L.type}): not supported by the int8 path yet")
     last = [op for op in ops if not isinstance(op, HostOp)][-1]
     out_name = last.out_name if isinstance(last, ConvOp) else last.name
-    return Plan(net, mode, ops, dict(scales), input_cvt, cur_scale, out_name)
+    pf = pixel_scale if pixel_scale is not None else float(layers[0].p.get("scale", 1.0))
+    return Plan(net, mode, ops, dict(scales), input_cvt, cur_scale, out_name, input_mode, pf)
+
+
+def fold_affine(w, b, folded):
+    """Fold BatchNorm (y = (x - mean) / sqrt(var + eps)) and Scale (y = g x + beta) layers that
+    follow a convolution into its float weights and bias, per output channel."""
+    w = np.asarray(w, np.float64)
+    b = np.asarray(b, np.float64)
+    for F in folded:
+        if F.type == "BatchNorm":
+            f = float(F.blobs[2].ravel()[0])
+            f = 0.0 if f == 0 else 1.0 / f
+            mean, var = F.blobs[0].astype(np.float64) * f, F.blobs[1].astype(np.float64) * f
+            g, beta = 1.0 / np.sqrt(var + F.p["eps"]), -mean / np.sqrt(var + F.p["eps"])
+        else:
+            g = F.blobs[0].astype(np.float64).ravel()
+            beta = F.blobs[1].astype(np.float64).ravel() if F.p["bias_term"] else 0.0
+        w = w * np.reshape(g, (-1,) + (1,) * (w.ndim - 1))
+        b = b * g + beta
+    return w.astype(np.float32), np.asarray(b, np.float32)
 
 
 # ---- command line ------------------------------------------------------------------------------

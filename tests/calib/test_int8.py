@@ -89,3 +89,72 @@ def test_cli_bad_caffemodel_one_line(tmp_path, own_lenet):
     r = subprocess.run([sys.executable, "-m", "calib.quantize", "--prototxt", str(own_lenet[0]),
                         "--caffemodel", str(bad), "--table", str(tab)], capture_output=True, text=True, cwd=REPO)
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and str(bad) in r.stderr
+
+
+def _rand_net(tmp_path, extra_layers, blobs):
+    p, m = tmp_path / "r.prototxt", tmp_path / "r.caffemodel"
+    p.write_text('layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 1 dim: 6 dim: 6 } } }\n'
+                 'layer { name: "conv" type: "Convolution" bottom: "data" top: "conv" '
+                 'convolution_param { num_output: 8 kernel_size: 3 pad: 1 } }\n' + extra_layers)
+    write_model(m, blobs)
+    return Net.load(p, m)
+
+
+def _dequant_error(net, plan, pixels, layer):
+    y8, outs = forward_int8(plan, pixels, keep=True)
+    ref = net.forward(D.to_input(pixels, plan.pixel_scale))[layer]
+    return np.abs(outs[layer].astype(np.float64) * float(plan.scales[layer]) - ref), ref
+
+
+def test_lrn_through_cdp_matches_float(tmp_path):
+    rng = np.random.default_rng(1)
+    w = rng.normal(0, 0.5, (8, 1, 3, 3)).astype(np.float32)
+    net = _rand_net(tmp_path, 'layer { name: "norm" type: "LRN" bottom: "conv" top: "norm" '
+                    'lrn_param { local_size: 5 alpha: 0.5 beta: 0.75 k: 1 } }\n',
+                    {"conv": [w, rng.normal(0, 0.1, 8)]})
+    pixels = rng.integers(0, 256, (20, 6, 6)).astype(np.uint8)
+    scales = calibrate(net, lambda: iter([D.to_input(pixels, 1 / 256)]), "minmax")
+    plan = build_plan(net, scales, "per-filter", pixel_scale=1 / 256)
+    assert "CDP LRN" in "\n".join(plan.describe())
+    # the CDP alone: Caffe's LRN applied to the dequantized int8 conv output it received, against
+    # the dequantized CDP output: output rounding (0.5 LSB) + LUT interpolation
+    from calib.net import lrn_float
+    _, outs = forward_int8(plan, pixels, keep=True)
+    x = outs["conv"].astype(np.float64) * float(scales["conv"])
+    ref = lrn_float(x, net.layer("norm").p)
+    err = np.abs(outs["norm"].astype(np.float64) * float(scales["norm"]) - ref) / float(scales["norm"])
+    assert err.max() <= 1.0, err.max()
+    # end to end against the float net: LRN scales its input by (k + ...)^-beta <= 1, so the int8
+    # error of the conv (input + weight + output rounding, a few conv LSBs) cannot grow
+    err2, _ = _dequant_error(net, plan, pixels, "norm")
+    err_conv, _ = _dequant_error(net, plan, pixels, "conv")
+    assert err2.max() <= err_conv.max() + 1.0 * float(scales["norm"])
+
+
+def test_batchnorm_scale_relu_folded_into_conv(tmp_path):
+    rng = np.random.default_rng(2)
+    w = rng.normal(0, 0.5, (8, 1, 3, 3)).astype(np.float32)
+    net = _rand_net(tmp_path, 'layer { name: "bn" type: "BatchNorm" bottom: "conv" top: "conv" }\n'
+                    'layer { name: "sc" type: "Scale" bottom: "conv" top: "conv" scale_param { bias_term: true } }\n'
+                    'layer { name: "relu" type: "ReLU" bottom: "conv" top: "conv" }\n',
+                    {"conv": [w, rng.normal(0, 0.1, 8)],
+                     "bn": [rng.normal(0, 0.2, 8), rng.uniform(0.5, 2, 8), np.array([1.0])],
+                     "sc": [rng.uniform(0.5, 1.5, 8), rng.normal(0, 0.2, 8)]})
+    pixels = rng.integers(0, 256, (20, 6, 6)).astype(np.uint8)
+    scales = calibrate(net, lambda: iter([D.to_input(pixels, 1 / 256)]), "minmax")
+    for mode in ("per-kernel", "per-filter"):
+        plan = build_plan(net, scales, mode, pixel_scale=1 / 256)
+        assert plan.ops[0].folded == ["bn", "sc"] and plan.ops[0].relu == "relu"
+        err, ref = _dequant_error(net, plan, pixels, "relu")
+        assert err.max() <= 3.0 * float(scales["relu"]), (mode, err.max() / float(scales["relu"]))
+
+
+def test_int8_input_mode_like_the_compiler(own_lenet):
+    net = Net.load(*own_lenet)
+    (xtr, _), (xho, yho) = D.split_digits()
+    scales = calibrate(net, common.batches_of(xtr[:500], 1 / 256, 500), "minmax")
+    plan = build_plan(net, scales, "per-kernel", input_mode="int8", pixel_scale=1 / 256)
+    assert plan.input_cvt is None and "identity" in "\n".join(plan.describe())
+    acc8 = (predict_int8(plan, xho[:300]) == yho[:300]).mean() * 100
+    acc_f = (common.float_predict(net, xho[:300], 1 / 256) == yho[:300]).mean() * 100
+    assert abs(acc8 - acc_f) <= 1.5
