@@ -33,6 +33,18 @@ import numpy as np
 
 from calib.errors import CalibError
 from model import sdp as _sdp
+from model.regs import REGMAP
+
+
+def _enc(regs: dict, name: str, **fields):
+    """Register ``name`` (trace name) with these fields, encoded through the register map;
+    fields of the same register accumulate. Signed values are stored in two's complement."""
+    reg = REGMAP[name]
+    v = regs.get(name, 0)
+    for k, fv in fields.items():
+        f = reg.field(k)
+        v = f.put(v, int(fv) & ((1 << f.width) - 1))
+    regs[name] = v
 
 SDP_LEFT_SHIFT_MAX_PLACES = 16
 PDP_RECIP = {1: 0x10000, 2: 0x8000, 3: 0x5555, 4: 0x4000, 5: 0x3333, 6: 0x2AAA, 7: 0x2492, 8: 0x2000}
@@ -133,6 +145,31 @@ class ConvOp:
     bias32: np.ndarray | None = None
     folded: list = field(default_factory=list)
 
+    def registers(self) -> dict[str, int]:
+        """The converter/quantization registers of this op (trace names -> raw 32-bit values);
+        addresses, sizes and strides are the memory layout's business, not set here."""
+        r: dict[str, int] = {}
+        cv = self.in_cvt or InputCvt(0, 1, 0, "int8", 1.0)
+        _enc(r, "NVDLA_CDMA.D_CVT_CFG_0", CVT_EN=1, CVT_TRUNCATE=cv.truncate)
+        _enc(r, "NVDLA_CDMA.D_CVT_OFFSET_0", CVT_OFFSET=cv.offset)
+        _enc(r, "NVDLA_CDMA.D_CVT_SCALE_0", CVT_SCALE=cv.scale)
+        _enc(r, "NVDLA_CDMA.D_ZERO_PADDING_VALUE_0", PAD_VALUE=self.pad_value)
+        _enc(r, "NVDLA_CSC.D_ZERO_PADDING_VALUE_0", PAD_VALUE=self.pad_value)
+        _enc(r, "NVDLA_CACC.D_CLIP_CFG_0", CLIP_TRUNCATE=self.clip_truncate)
+        x = self.x1
+        _enc(r, "NVDLA_SDP.D_DP_BS_CFG_0", BS_BYPASS=x.bypass, BS_ALU_BYPASS=x.alu_bypass, BS_ALU_ALGO=x.alu_algo,
+             BS_MUL_BYPASS=x.mul_bypass, BS_MUL_PRELU=x.mul_prelu, BS_RELU_BYPASS=x.relu_bypass)
+        _enc(r, "NVDLA_SDP.D_DP_BS_ALU_CFG_0", BS_ALU_SRC=x.alu_src, BS_ALU_SHIFT_VALUE=x.alu_shift)
+        _enc(r, "NVDLA_SDP.D_DP_BS_MUL_CFG_0", BS_MUL_SRC=x.mul_src, BS_MUL_SHIFT_VALUE=x.mul_shift)
+        use = 2 if not x.mul_bypass else 1          # BRDMA_DATA_USE: MUL 0, ALU 1, BOTH 2
+        _enc(r, "NVDLA_SDP_RDMA.D_BRDMA_CFG_0", BRDMA_DISABLE=0, BRDMA_DATA_USE=use, BRDMA_DATA_SIZE=1,
+             BRDMA_DATA_MODE=0)                     # two-byte operands, one per output channel
+        _enc(r, "NVDLA_SDP.D_DP_BN_CFG_0", BN_BYPASS=1, BN_ALU_BYPASS=1, BN_MUL_BYPASS=1, BN_RELU_BYPASS=1)
+        _enc(r, "NVDLA_SDP.D_CVT_OFFSET_0", CVT_OFFSET=self.cvt_offset)
+        _enc(r, "NVDLA_SDP.D_CVT_SCALE_0", CVT_SCALE=self.cvt_scale)
+        _enc(r, "NVDLA_SDP.D_CVT_SHIFT_0", CVT_SHIFT=self.cvt_shift)
+        return r
+
     def describe(self, mode):
         fused = "".join(" + " + n for n in self.folded + ([self.relu] if self.relu else []))
         L = [f"{self.name} ({self.kind}{fused}): in scale Si={self.si:.6g},"
@@ -181,6 +218,20 @@ class PoolOp:
     scale: float
     exact: bool = True    # False when Caffe's AVE divisor differs at the ceil-mode edge
 
+    def registers(self) -> dict[str, int]:
+        r: dict[str, int] = {}
+        (kh, kw), (sh, sw) = self.kernel, self.stride
+        t, l, b, rt = self.pad
+        _enc(r, "NVDLA_PDP.D_OPERATION_MODE_CFG_0", POOLING_METHOD={"avg": 0, "max": 1, "min": 2}[self.method])
+        _enc(r, "NVDLA_PDP.D_POOLING_KERNEL_CFG_0", KERNEL_WIDTH=kw - 1, KERNEL_HEIGHT=kh - 1,
+             KERNEL_STRIDE_WIDTH=sw - 1, KERNEL_STRIDE_HEIGHT=sh - 1)
+        _enc(r, "NVDLA_PDP.D_POOLING_PADDING_CFG_0", PAD_LEFT=l, PAD_TOP=t, PAD_RIGHT=rt, PAD_BOTTOM=b)
+        _enc(r, "NVDLA_PDP.D_RECIP_KERNEL_WIDTH_0", RECIP_KERNEL_WIDTH=self.recip[0])
+        _enc(r, "NVDLA_PDP.D_RECIP_KERNEL_HEIGHT_0", RECIP_KERNEL_HEIGHT=self.recip[1])
+        for n, v in enumerate(self.pad_values, start=1):
+            _enc(r, f"NVDLA_PDP.D_POOLING_PADDING_VALUE_{n}_CFG_0", **{f"PAD_VALUE_{n}X": v})
+        return r
+
     def describe(self, mode=None):
         L = [f"{self.name} (PDP {self.method} pooling, scale kept {self.scale:.6g}): kernel {self.kernel}"
              f" stride {self.stride} pad(t,l,b,r) {self.pad} out {self.out_shape}"]
@@ -212,6 +263,36 @@ class LrnOp:
     beta: float
     k: float
     out_shape: tuple
+
+    def registers(self) -> dict[str, int]:
+        """CDP registers; the LE/LO tables go through S_LUT_ACCESS_CFG/DATA (see .le/.lo)."""
+        r: dict[str, int] = {}
+        c = self.cfg
+        P = "NVDLA_CDP."
+        _enc(r, P + "D_LRN_CFG_0", NORMALZ_LEN=c.normalz_len)
+        _enc(r, P + "D_FUNC_BYPASS_0", SQSUM_BYPASS=c.sqsum_bypass, MUL_BYPASS=c.mul_bypass)
+        _enc(r, P + "D_DATIN_OFFSET_0", DATIN_OFFSET=c.datin_offset)
+        _enc(r, P + "D_DATIN_SCALE_0", DATIN_SCALE=c.datin_scale)
+        _enc(r, P + "D_DATIN_SHIFTER_0", DATIN_SHIFTER=c.datin_shifter)
+        _enc(r, P + "D_DATOUT_OFFSET_0", DATOUT_OFFSET=c.datout_offset)
+        _enc(r, P + "D_DATOUT_SCALE_0", DATOUT_SCALE=c.datout_scale)
+        _enc(r, P + "D_DATOUT_SHIFTER_0", DATOUT_SHIFTER=c.datout_shifter)
+        _enc(r, P + "S_LUT_CFG_0", LUT_LE_FUNCTION=c.le_function, LUT_UFLOW_PRIORITY=c.uflow_priority,
+             LUT_OFLOW_PRIORITY=c.oflow_priority, LUT_HYBRID_PRIORITY=c.hybrid_priority)
+        _enc(r, P + "S_LUT_INFO_0", LUT_LE_INDEX_OFFSET=c.le_index_offset, LUT_LE_INDEX_SELECT=c.le_index_select,
+             LUT_LO_INDEX_SELECT=c.lo_index_select)
+        for tab in ("LE", "LO"):
+            for edge in ("START", "END"):
+                v = getattr(c, f"{tab.lower()}_{edge.lower()}") & ((1 << 38) - 1)
+                _enc(r, P + f"S_LUT_{tab}_{edge}_LOW_0", **{f"LUT_{tab}_{edge}_LOW": v & 0xFFFFFFFF})
+                _enc(r, P + f"S_LUT_{tab}_{edge}_HIGH_0", **{f"LUT_{tab}_{edge}_HIGH": v >> 32})
+            _enc(r, P + f"S_LUT_{tab}_SLOPE_SCALE_0",
+                 **{f"LUT_{tab}_SLOPE_UFLOW_SCALE": getattr(c, f"{tab.lower()}_uflow_scale"),
+                    f"LUT_{tab}_SLOPE_OFLOW_SCALE": getattr(c, f"{tab.lower()}_oflow_scale")})
+            _enc(r, P + f"S_LUT_{tab}_SLOPE_SHIFT_0",
+                 **{f"LUT_{tab}_SLOPE_UFLOW_SHIFT": getattr(c, f"{tab.lower()}_uflow_shift"),
+                    f"LUT_{tab}_SLOPE_OFLOW_SHIFT": getattr(c, f"{tab.lower()}_oflow_shift")})
+        return r
 
     def describe(self, mode=None):
         c = self.cfg

@@ -158,3 +158,54 @@ def test_int8_input_mode_like_the_compiler(own_lenet):
     acc8 = (predict_int8(plan, xho[:300]) == yho[:300]).mean() * 100
     acc_f = (common.float_predict(net, xho[:300], 1 / 256) == yho[:300]).mean() * 100
     assert abs(acc8 - acc_f) <= 1.5
+
+
+def test_registers_decode_back_through_the_golden_model(tmp_path):
+    """The register values derived for each op, read back by the engines' own register decoders
+    (XConfig.from_regs, Converter.from_regs, CdpConfig.from_regs), give the settings used."""
+    from model import cdma, cdp, sdp
+    from model.regs import RegView
+    rng = np.random.default_rng(3)
+    net = _rand_net(tmp_path, 'layer { name: "relu" type: "ReLU" bottom: "conv" top: "conv" }\n'
+                    'layer { name: "pool" type: "Pooling" bottom: "conv" top: "pool" '
+                    'pooling_param { pool: AVE kernel_size: 3 stride: 2 pad: 1 } }\n'
+                    'layer { name: "norm" type: "LRN" bottom: "pool" top: "norm" lrn_param { local_size: 3 } }\n',
+                    {"conv": [rng.normal(0, 0.5, (8, 1, 3, 3)), rng.normal(0, 2.0, 8)]})
+    pixels = rng.integers(0, 256, (4, 6, 6)).astype(np.uint8)
+    scales = calibrate(net, lambda: iter([D.to_input(pixels, 1 / 256)]), "minmax")
+    for mode in ("per-kernel", "per-filter"):
+        plan = build_plan(net, scales, mode, pixel_scale=1 / 256)
+        conv, pool, norm = plan.ops[:3]
+        v = RegView(conv.registers())
+        assert sdp.XConfig.from_regs(v, "BS") == conv.x1
+        assert sdp.XConfig.from_regs(v, "BN").bypass
+        cv = cdma.Converter.from_regs(v)
+        assert (cv.enabled, cv.offset, cv.scale, cv.truncate) == (True, 0, conv.in_cvt.scale, conv.in_cvt.truncate)
+        assert v.s("NVDLA_SDP.D_CVT_SCALE_0", "CVT_SCALE") == conv.cvt_scale
+        assert v.f("NVDLA_SDP.D_CVT_SHIFT_0", "CVT_SHIFT") == conv.cvt_shift
+        p = RegView(pool.registers())
+        assert p.f("NVDLA_PDP.D_OPERATION_MODE_CFG_0", "POOLING_METHOD") == 0        # AVERAGE
+        assert p.f("NVDLA_PDP.D_POOLING_KERNEL_CFG_0", "KERNEL_WIDTH") == 2          # 3 - 1
+        assert p.f("NVDLA_PDP.D_RECIP_KERNEL_WIDTH_0", "RECIP_KERNEL_WIDTH") == 0x5555
+        assert cdp.CdpConfig.from_regs(RegView(norm.registers())) == norm.cfg
+
+
+def test_average_pooling_through_pdp(tmp_path):
+    rng = np.random.default_rng(4)
+    net = _rand_net(tmp_path, 'layer { name: "pool" type: "Pooling" bottom: "conv" top: "pool" '
+                    'pooling_param { pool: AVE kernel_size: 3 stride: 2 pad: 1 } }\n',
+                    {"conv": [rng.normal(0, 0.5, (8, 1, 3, 3)), rng.normal(0, 0.2, 8)]})
+    pixels = rng.integers(0, 256, (10, 6, 6)).astype(np.uint8)
+    scales = calibrate(net, lambda: iter([D.to_input(pixels, 1 / 256)]), "minmax")
+    plan = build_plan(net, scales, "per-kernel", pixel_scale=1 / 256)
+    pool = plan.ops[1]
+    # Caffe: ceil((6 + 2 - 3) / 2) + 1 = 4 outputs; PDP needs 2 bottom/right pad rows for the 4th
+    assert pool.out_shape == (8, 4, 4) and pool.pad == (1, 1, 2, 2) and not pool.exact
+    _, outs = forward_int8(plan, pixels, keep=True)
+    from calib.net import pool_float
+    x = outs["conv"].astype(np.float64) * float(scales["conv"])
+    ref = pool_float(x, net.layer("pool").p) / float(scales["conv"])    # in int8 units (scale kept)
+    got = outs["pool"].astype(np.float64)
+    # windows where Caffe also divides by 9 (all but the last row/column): PDP's 1/3 * 1/3
+    # two-stage reciprocal rounding stays within one LSB
+    assert np.abs(got - ref)[:, :, :3, :3].max() <= 1.0
