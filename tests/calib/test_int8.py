@@ -2,7 +2,6 @@
 exercising the batched mosaic), and our own committed LeNet against its float reference."""
 import subprocess
 import sys
-from types import SimpleNamespace
 
 import numpy as np
 import pytest

@@ -2,7 +2,6 @@
 lenet-int8`) prints the calibration table, per-layer scales and both accuracies; int8 top-1
 through the golden model on all 10,000 MNIST t10k images is within 0.2 points of float (97.31 %,
 the figure given with the model), per-kernel and per-filter."""
-from types import SimpleNamespace
 
 import pytest
 
