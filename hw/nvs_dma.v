@@ -144,19 +144,21 @@ module nvs_dma (
     endgenerate
     // round-robin: the first eligible client after the last granted one
     reg [2:0] rlast;
-    integer i, k;
+    // each combinational block has its own loop variables: a variable shared by two
+    // always @(*) blocks re-triggers both forever at time 0 in Icarus
+    integer ri, rk, si, wi, wk, ti;
     always @(*) begin
         rgrant = {NR{1'b0}};
-        for (i = NR; i >= 1; i = i - 1) begin
-            k = ({29'd0, rlast} + i) % NR;
-            if (rq_valid[k] && can_issue[k]) rgrant = ({{(NR-1){1'b0}}, 1'b1} << k);
+        for (ri = NR; ri >= 1; ri = ri - 1) begin
+            rk = ({29'd0, rlast} + ri) % NR;
+            if (rq_valid[rk] && can_issue[rk]) rgrant = ({{(NR-1){1'b0}}, 1'b1} << rk);
         end
     end
     reg [2:0] rsel;
     always @(*) begin
         rsel = 3'd0;
-        for (i = 0; i < NR; i = i + 1)
-            if (rgrant[i]) rsel = i[2:0];
+        for (si = 0; si < NR; si = si + 1)
+            if (rgrant[si]) rsel = si[2:0];
     end
     always @(posedge clk or negedge rstn) begin
         if (!rstn) begin
@@ -192,16 +194,16 @@ module nvs_dma (
     reg [NW-1:0] wgrant;
     always @(*) begin
         wgrant = {NW{1'b0}};
-        for (i = NW; i >= 1; i = i - 1) begin
-            k = ({30'd0, wlastc} + i) % NW;
-            if (wq_valid[k]) wgrant = ({{(NW-1){1'b0}}, 1'b1} << k);
+        for (wi = NW; wi >= 1; wi = wi - 1) begin
+            wk = ({30'd0, wlastc} + wi) % NW;
+            if (wq_valid[wk]) wgrant = ({{(NW-1){1'b0}}, 1'b1} << wk);
         end
     end
     reg [1:0] wsel;
     always @(*) begin
         wsel = 2'd0;
-        for (i = 0; i < NW; i = i + 1)
-            if (wgrant[i]) wsel = i[1:0];
+        for (ti = 0; ti < NW; ti = ti + 1)
+            if (wgrant[ti]) wsel = ti[1:0];
     end
     wire aw_free = !aw_valid || aw_ready;
     wire wstart = !wbusy && aw_free && (|wgrant);
