@@ -22,7 +22,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     net = common.load_net(args)
     if args.table:
-        scales = tables.read_table(args.table)
+        scales = tables.read_table(args.table, net)
     else:
         cx, _ = common.calib_pixels(args)
         scales = calibrate(net, common.batches_of(cx, args.pixel_scale, args.batch))

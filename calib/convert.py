@@ -18,6 +18,8 @@ def parser():
     ap.add_argument("--to", choices=("json", "cache", "auto"), default="auto",
                     help="output format (auto: the other one than the input's)")
     ap.add_argument("--header", default=tables.DEFAULT_HEADER, help="cache header line when writing a cache")
+    ap.add_argument("--prototxt", help="deploy prototxt: maps a cache written by TensorRT itself (tensor names, "
+                                       "'(Unnamed Layer* N)') to the Caffe layer names nvdla_compiler looks up")
     return ap
 
 
@@ -25,7 +27,17 @@ def main(argv=None):
     args = parser().parse_args(argv)
     with open(args.input, "rb") as f:
         is_json = f.read(64).lstrip().startswith(b"{")
-    table = tables.read_table(args.input)
+    net = None
+    if args.prototxt:
+        from calib.net import Layer, Net, _normalise, read_prototxt
+        proto = read_prototxt(args.prototxt)            # topology only, no weights needed
+        layers = [_normalise(lp, args.prototxt) for lp in proto.layer
+                  if not any(r.HasField("phase") and r.phase == 0 for r in lp.include)]
+        if layers and layers[0].type not in ("Input", "Data"):
+            name = proto.input[0] if proto.input else "data"
+            layers.insert(0, Layer(name, "Input", [], [name]))
+        net = Net(layers, (0, 0, 0), proto.name, str(args.prototxt))
+    table = tables.read_table(args.input, net)
     to = args.to if args.to != "auto" else ("cache" if is_json else "json")
     text = tables.format_json(table) if to == "json" else tables.format_cache(table, args.header)
     if args.output == "-":

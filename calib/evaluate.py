@@ -25,7 +25,7 @@ def parser():
 def main(argv=None):
     args = parser().parse_args(argv)
     net = common.load_net(args)
-    scales = tables.read_table(args.table)
+    scales = tables.read_table(args.table, net)
     x, y, what = common.eval_set(args)
     t = time.time()
     acc_f = (common.float_predict(net, x, args.pixel_scale) == y).mean() * 100

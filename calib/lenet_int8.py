@@ -38,7 +38,7 @@ def run(args, out=print) -> dict:
     x, y, what = common.eval_set(args)
     res = {"scales": None, "ips": {}}
     if args.table:
-        scales = tables.read_table(args.table)
+        scales = tables.read_table(args.table, net)
         out(f"# calibration table {args.table}")
     else:
         cx, cwhat = common.calib_pixels(args)

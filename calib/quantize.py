@@ -536,7 +536,7 @@ def main(argv=None):
     from calib import common, tables
     args = parser().parse_args(argv)
     net = common.load_net(args)
-    scales = tables.read_table(args.table)
+    scales = tables.read_table(args.table, net)
     plan = build_plan(net, scales, args.mode, args.input, args.pixel_scale, table_path=args.table)
     print("\n".join(plan.describe()))
     if args.npz:

@@ -26,14 +26,16 @@ from calib.errors import CalibError
 
 DEFAULT_HEADER = "TRT-7202-EntropyCalibration2"
 _UNNAMED = re.compile(r"\(Unnamed Layer\*")
+_UNNAMED_IDX = re.compile(r"^\(Unnamed Layer\* (\d+)\) \[[^\]]*\]_output$")
 _HEX = re.compile(r"^[0-9a-fA-F]{1,8}$")
 
 
-def _check_name(path, name, where):
+def _check_name(path, name, where, allow_unnamed=False):
     if not name:
         raise CalibError(path, f"{where}: empty layer name")
-    if _UNNAMED.search(name):
-        raise CalibError(path, f"{where}: '{name}' is a TensorRT unnamed layer, not a Caffe layer name")
+    if _UNNAMED.search(name) and not allow_unnamed:
+        raise CalibError(path, f"{where}: '{name}' is a TensorRT unnamed layer, not a Caffe layer name"
+                               " (give the prototxt to map TensorRT tensor names to layer names)")
 
 
 def _check_scale(path, name, s, where):
@@ -50,8 +52,9 @@ def scale_to_bits(s) -> str:
 
 
 # ---- TensorRT cache ------------------------------------------------------------------------
-def read_cache(path) -> tuple[dict[str, np.float32], str]:
-    """(table, header) from a TensorRT calibration cache."""
+def read_cache(path, allow_unnamed: bool = False) -> tuple[dict[str, np.float32], str]:
+    """(table, header) from a TensorRT calibration cache. With allow_unnamed, TensorRT's own
+    "(Unnamed Layer* N) [Type]_output" tensor names are kept (see trt_to_layer_names)."""
     path = Path(path)
     try:
         text = path.read_text()
@@ -73,7 +76,7 @@ def read_cache(path) -> tuple[dict[str, np.float32], str]:
             raise CalibError(path, f"line {no}: expected '<name>: <hex float32>', got {line.strip()!r}")
         if not _HEX.match(val):
             raise CalibError(path, f"line {no}: '{val}' is not 8 hex digits of a float32")
-        _check_name(path, name, f"line {no}")
+        _check_name(path, name, f"line {no}", allow_unnamed)
         if name in table:
             raise CalibError(path, f"line {no}: duplicate entry '{name}'")
         s = bits_to_scale(val)
@@ -146,8 +149,9 @@ def write_json(path, table: dict):
     Path(path).write_text(format_json(table))
 
 
-def read_table(path) -> dict[str, np.float32]:
-    """Either format, chosen by content (a JSON object starts with '{')."""
+def read_table(path, net=None) -> dict[str, np.float32]:
+    """Either format, chosen by content (a JSON object starts with '{'). With ``net``, a cache
+    written by TensorRT itself (tensor names, "(Unnamed Layer* N)") is mapped to layer names."""
     p = Path(path)
     try:
         head = p.read_bytes()[:64].lstrip()
@@ -155,4 +159,36 @@ def read_table(path) -> dict[str, np.float32]:
         raise CalibError(p, "no such file") from None
     if head.startswith(b"{"):
         return read_json(p)
-    return read_cache(p)[0]
+    table = read_cache(p, allow_unnamed=net is not None)[0]
+    if net is not None and any(_UNNAMED.search(n) for n in table):
+        table = trt_to_layer_names(table, net, p)
+    return table
+
+
+def trt_tensor_names(net) -> dict[str, str]:
+    """{TensorRT tensor name: Caffe layer name} for a cache TensorRT's Caffe parser wrote.
+
+    Facts (NVIDIA's resnet50 table in github nvdla/sw umd/utils/calibdata, .txt vs .json): the
+    parser makes one TensorRT layer per Caffe layer after the input, numbered from 0 in order;
+    a layer's output tensor is named after its top blob, except when a later layer writes the
+    same blob in place: then it is "(Unnamed Layer* <index>) [<TensorRT type>]_output" and only
+    the last layer of the in-place chain gets the blob's name. The input keeps its name."""
+    out = {net.input_name: net.input_layer}
+    layers = [L for L in net.layers if L.type not in ("Input", "Data")]
+    for i, L in enumerate(layers):
+        later_writer = any(L.tops[0] in M.tops for M in layers[i + 1:])
+        out[f"#{i}" if later_writer else L.tops[0]] = L.name
+    return out
+
+
+def trt_to_layer_names(table: dict, net, path="<table>") -> dict[str, np.float32]:
+    names = trt_tensor_names(net)
+    res: dict[str, np.float32] = {}
+    for t, s in table.items():
+        m = _UNNAMED_IDX.match(t)
+        key = f"#{m.group(1)}" if m else t
+        if key not in names:
+            raise CalibError(path, f"entry '{t}' matches no layer of {net.source or 'the net'}")
+        res[names[key]] = s
+    order = [L.name for L in net.layers]
+    return {n: res[n] for n in order if n in res}

@@ -134,3 +134,42 @@ def test_convert_cli_round_trip_and_errors(tmp_path):
     r = run(bad, tmp_path / "x.cache")
     assert r.returncode == 2
     assert r.stderr.count("\n") == 1 and str(bad) in r.stderr and "Traceback" not in r.stderr
+
+
+def test_tensorrt_names_mapped_to_layer_names(tmp_path):
+    """A cache as TensorRT's Caffe parser writes it: in-place chains (conv -> BatchNorm -> Scale ->
+    ReLU on one blob; ip1 -> relu1) give "(Unnamed Layer* N)" to all but the last writer."""
+    proto = tmp_path / "n.prototxt"
+    proto.write_text("""
+layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 1 dim: 8 dim: 8 } } }
+layer { name: "conv1" type: "Convolution" bottom: "data" top: "conv1" convolution_param { num_output: 2 kernel_size: 3 } }
+layer { name: "bn1" type: "BatchNorm" bottom: "conv1" top: "conv1" }
+layer { name: "sc1" type: "Scale" bottom: "conv1" top: "conv1" }
+layer { name: "relu_c" type: "ReLU" bottom: "conv1" top: "conv1" }
+layer { name: "pool1" type: "Pooling" bottom: "conv1" top: "pool1" pooling_param { pool: MAX kernel_size: 2 stride: 2 } }
+layer { name: "ip1" type: "InnerProduct" bottom: "pool1" top: "ip1" inner_product_param { num_output: 4 } }
+layer { name: "relu1" type: "ReLU" bottom: "ip1" top: "ip1" }
+layer { name: "prob" type: "Softmax" bottom: "ip1" top: "prob" }
+""")
+    cache = tmp_path / "trt.cache"
+    cache.write_text("""TRT-7202-EntropyCalibration2
+data: 3c010a14
+(Unnamed Layer* 0) [Convolution]_output: 3f800000
+(Unnamed Layer* 1) [Scale]_output: 40000000
+(Unnamed Layer* 2) [Scale]_output: 40400000
+conv1: 40800000
+pool1: 40800000
+(Unnamed Layer* 5) [Fully Connected]_output: 3e000000
+ip1: 3d800000
+prob: 3c010204
+""")
+    with pytest.raises(CalibError, match="prototxt"):
+        tables.read_table(cache)                      # unnamed entries need the topology
+    out = tmp_path / "t.json"
+    r = subprocess.run([sys.executable, "-m", "calib.convert", str(cache), str(out), "--prototxt", str(proto)],
+                       capture_output=True, text=True, cwd=REPO)
+    assert r.returncode == 0, r.stderr
+    t = {k: v["scale"] for k, v in json.loads(out.read_text()).items()}
+    assert t == {"data": float(np.float32((1 + 68116 / 2**23) / 128)), "conv1": 1.0, "bn1": 2.0, "sc1": 3.0,
+                 "relu_c": 4.0, "pool1": 4.0, "ip1": 0.125, "relu1": 0.0625,
+                 "prob": struct.unpack(">f", bytes.fromhex("3c010204"))[0]}
