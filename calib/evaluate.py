@@ -19,6 +19,9 @@ def parser():
     common.add_data_args(ap)
     ap.add_argument("--table", required=True, help="calibration table (NVDLA JSON or TensorRT cache)")
     ap.add_argument("--mode", choices=("per-kernel", "per-filter", "both"), default="both")
+    ap.add_argument("--input", choices=("pixel", "int8"), default="pixel",
+                    help="pixel: uint8 pixels through the CDMA converter; int8: host-quantized input, "
+                         "converter identity (nvdla_compiler's default)")
     return ap
 
 
@@ -31,10 +34,10 @@ def main(argv=None):
     acc_f = (common.float_predict(net, x, args.pixel_scale) == y).mean() * 100
     print(f"float  top-1 on {what}: {acc_f:.2f}%  ({len(x) / (time.time() - t):.0f} images/s)")
     for mode in (("per-kernel", "per-filter") if args.mode == "both" else (args.mode,)):
-        plan = build_plan(net, scales, mode, pixel_scale=args.pixel_scale, table_path=args.table)
+        plan = build_plan(net, scales, mode, args.input, pixel_scale=args.pixel_scale, table_path=args.table)
         t = time.time()
         acc = (predict_int8(plan, x) == y).mean() * 100
-        print(f"int8   top-1 on {what} ({mode}): {acc:.2f}%  (float {acc - acc_f:+.2f} points, "
+        print(f"int8   top-1 on {what} ({mode}, {args.input} input): {acc:.2f}%  (float {acc - acc_f:+.2f} points, "
               f"{len(x) / (time.time() - t):.0f} images/s through the golden model)")
     return 0
 
