@@ -373,7 +373,7 @@ class TraceRunner:
         self.name = self.dir.name
         self.cfg = self.dir / f"{self.name}.cfg"
         self.rtl_dir = Path(rtl_dir) if rtl_dir is not None else data.rtl_output_dir(self.dir)
-        self.dev = NvSmall()
+        self.dev: NvSmall | None = None
         self.notes: list[str] = []
         self.nchecks = 0
         self.cur: Cmd | None = None        # command being executed (for error messages)
@@ -384,6 +384,7 @@ class TraceRunner:
     def run(self) -> TraceResult:
         t0 = time.perf_counter()
         try:
+            self.dev = NvSmall()
             cmds = parse_cfg(self.cfg)
             self._execute(cmds)
             res = TraceResult(self.name, True, notes=self.notes)
