@@ -748,7 +748,6 @@ module nvsmall_top (
     wire [31:0] cdp_d_nan_output_num_nan_output_num;
     assign cdp_d_nan_output_num_nan_output_num = 32'd0;
     wire [31:0] cdp_d_out_saturation_out_saturation;
-    assign cdp_d_out_saturation_out_saturation = 32'd0;
     wire cdp_d_perf_enable_dma_en;
     wire cdp_d_perf_enable_lut_en;
     wire [31:0] cdp_d_perf_write_stall_perf_write_stall;
@@ -850,8 +849,6 @@ module nvsmall_top (
     assign dla_intr = glb_intr;
 
     // ---------------- DMA clients ----------------
-    // Stubbed engines ignore their DMA responses (waiver until all engines are instantiated).
-    /* verilator lint_off UNUSEDSIGNAL */
     wire        sdp_mrdma_rd_req_valid, sdp_mrdma_rd_req_ready, sdp_mrdma_rd_rsp_valid, sdp_mrdma_rd_rsp_ready;
     wire [31:0] sdp_mrdma_rd_req_addr;
     wire [3:0]  sdp_mrdma_rd_req_len;
@@ -894,7 +891,7 @@ module nvsmall_top (
     wire        sdp2pdp_valid, sdp2pdp_ready;
     wire [63:0] sdp2pdp_data;
 
-    // ---------------- engines (stubs until the engine modules exist) ----------------
+    // ---------------- engines ----------------
     // SDP engine
     nvs_sdp u_sdp (
         .clk(clk), .rstn(rstn), .sdp_op_en(sdp_op_en), .sdp_op_done(sdp_op_done), .sdp_rdma_op_en(sdp_rdma_op_en),
@@ -967,23 +964,117 @@ module nvsmall_top (
         .sdp_wdma_wr_dat_ready(sdp_wdma_wr_dat_ready), .sdp_wdma_wr_dat_data(sdp_wdma_wr_dat_data),
         .sdp_wdma_wr_dat_mask(sdp_wdma_wr_dat_mask), .sdp_wdma_wr_ack(sdp_wdma_wr_ack), .sdp2pdp_valid(sdp2pdp_valid),
         .sdp2pdp_ready(sdp2pdp_ready), .sdp2pdp_data(sdp2pdp_data));
-    // STUB PDP
-    assign pdp_op_done = 1'b0;
-    assign pdp_rdma_op_done = 1'b0;
-    assign sdp2pdp_ready = 1'b1;
-    assign pdp_rdma_rd_req_valid = 1'b0; assign pdp_rdma_rd_req_addr = 32'd0; assign pdp_rdma_rd_req_len = 4'd0;
-    assign pdp_rdma_rd_rsp_ready = 1'b1;
-    assign pdp_wdma_wr_req_valid = 1'b0; assign pdp_wdma_wr_req_addr = 32'd0; assign pdp_wdma_wr_req_len = 4'd0;
-    assign pdp_wdma_wr_dat_valid = 1'b0; assign pdp_wdma_wr_dat_data = 64'd0; assign pdp_wdma_wr_dat_mask = 8'd0;
-    // STUB CDP
-    assign cdp_op_done = 1'b0;
-    assign cdp_rdma_op_done = 1'b0;
-    assign cdp_rdma_rd_req_valid = 1'b0; assign cdp_rdma_rd_req_addr = 32'd0; assign cdp_rdma_rd_req_len = 4'd0;
-    assign cdp_rdma_rd_rsp_ready = 1'b1;
-    assign cdp_wdma_wr_req_valid = 1'b0; assign cdp_wdma_wr_req_addr = 32'd0; assign cdp_wdma_wr_req_len = 4'd0;
-    assign cdp_wdma_wr_dat_valid = 1'b0; assign cdp_wdma_wr_dat_data = 64'd0; assign cdp_wdma_wr_dat_mask = 8'd0;
-
-    /* verilator lint_on UNUSEDSIGNAL */
+    // PDP engine (hw/nvs_pdp.v)
+    nvs_pdp u_pdp (
+        .clk(clk), .rstn(rstn), .pdp_op_en(pdp_op_en), .pdp_op_done(pdp_op_done), .pdp_rdma_op_en(pdp_rdma_op_en),
+        .pdp_rdma_op_done(pdp_rdma_op_done),
+        .pdp_d_data_cube_in_width_cube_in_width(pdp_d_data_cube_in_width_cube_in_width),
+        .pdp_d_data_cube_in_height_cube_in_height(pdp_d_data_cube_in_height_cube_in_height),
+        .pdp_d_data_cube_in_channel_cube_in_channel(pdp_d_data_cube_in_channel_cube_in_channel),
+        .pdp_d_data_cube_out_width_cube_out_width(pdp_d_data_cube_out_width_cube_out_width),
+        .pdp_d_data_cube_out_height_cube_out_height(pdp_d_data_cube_out_height_cube_out_height),
+        .pdp_d_operation_mode_cfg_pooling_method(pdp_d_operation_mode_cfg_pooling_method),
+        .pdp_d_operation_mode_cfg_flying_mode(pdp_d_operation_mode_cfg_flying_mode),
+        .pdp_d_operation_mode_cfg_split_num(pdp_d_operation_mode_cfg_split_num),
+        .pdp_d_partial_width_in_partial_width_in_first(pdp_d_partial_width_in_partial_width_in_first),
+        .pdp_d_partial_width_in_partial_width_in_last(pdp_d_partial_width_in_partial_width_in_last),
+        .pdp_d_partial_width_in_partial_width_in_mid(pdp_d_partial_width_in_partial_width_in_mid),
+        .pdp_d_partial_width_out_partial_width_out_first(pdp_d_partial_width_out_partial_width_out_first),
+        .pdp_d_partial_width_out_partial_width_out_last(pdp_d_partial_width_out_partial_width_out_last),
+        .pdp_d_partial_width_out_partial_width_out_mid(pdp_d_partial_width_out_partial_width_out_mid),
+        .pdp_d_pooling_kernel_cfg_kernel_width(pdp_d_pooling_kernel_cfg_kernel_width),
+        .pdp_d_pooling_kernel_cfg_kernel_height(pdp_d_pooling_kernel_cfg_kernel_height),
+        .pdp_d_pooling_kernel_cfg_kernel_stride_width(pdp_d_pooling_kernel_cfg_kernel_stride_width),
+        .pdp_d_pooling_kernel_cfg_kernel_stride_height(pdp_d_pooling_kernel_cfg_kernel_stride_height),
+        .pdp_d_recip_kernel_width_recip_kernel_width(pdp_d_recip_kernel_width_recip_kernel_width),
+        .pdp_d_recip_kernel_height_recip_kernel_height(pdp_d_recip_kernel_height_recip_kernel_height),
+        .pdp_d_pooling_padding_cfg_pad_left(pdp_d_pooling_padding_cfg_pad_left),
+        .pdp_d_pooling_padding_cfg_pad_top(pdp_d_pooling_padding_cfg_pad_top),
+        .pdp_d_pooling_padding_value_1_cfg_pad_value_1x(pdp_d_pooling_padding_value_1_cfg_pad_value_1x),
+        .pdp_d_pooling_padding_value_2_cfg_pad_value_2x(pdp_d_pooling_padding_value_2_cfg_pad_value_2x),
+        .pdp_d_pooling_padding_value_3_cfg_pad_value_3x(pdp_d_pooling_padding_value_3_cfg_pad_value_3x),
+        .pdp_d_pooling_padding_value_4_cfg_pad_value_4x(pdp_d_pooling_padding_value_4_cfg_pad_value_4x),
+        .pdp_d_pooling_padding_value_5_cfg_pad_value_5x(pdp_d_pooling_padding_value_5_cfg_pad_value_5x),
+        .pdp_d_pooling_padding_value_6_cfg_pad_value_6x(pdp_d_pooling_padding_value_6_cfg_pad_value_6x),
+        .pdp_d_pooling_padding_value_7_cfg_pad_value_7x(pdp_d_pooling_padding_value_7_cfg_pad_value_7x),
+        .pdp_d_dst_base_addr_low_dst_base_addr_low(pdp_d_dst_base_addr_low_dst_base_addr_low),
+        .pdp_d_dst_line_stride_dst_line_stride(pdp_d_dst_line_stride_dst_line_stride),
+        .pdp_d_dst_surface_stride_dst_surface_stride(pdp_d_dst_surface_stride_dst_surface_stride),
+        .pdp_rdma_d_src_base_addr_low_src_base_addr_low(pdp_rdma_d_src_base_addr_low_src_base_addr_low),
+        .pdp_rdma_d_src_line_stride_src_line_stride(pdp_rdma_d_src_line_stride_src_line_stride),
+        .pdp_rdma_d_src_surface_stride_src_surface_stride(pdp_rdma_d_src_surface_stride_src_surface_stride),
+        .pdp_rdma_d_data_cube_in_height_cube_in_height(pdp_rdma_d_data_cube_in_height_cube_in_height),
+        .pdp_rdma_d_data_cube_in_channel_cube_in_channel(pdp_rdma_d_data_cube_in_channel_cube_in_channel),
+        .pdp_rdma_d_operation_mode_cfg_split_num(pdp_rdma_d_operation_mode_cfg_split_num),
+        .pdp_rdma_d_pooling_kernel_cfg_kernel_width(pdp_rdma_d_pooling_kernel_cfg_kernel_width),
+        .pdp_rdma_d_pooling_kernel_cfg_kernel_stride_width(pdp_rdma_d_pooling_kernel_cfg_kernel_stride_width),
+        .pdp_rdma_d_partial_width_in_partial_width_in_first(pdp_rdma_d_partial_width_in_partial_width_in_first),
+        .pdp_rdma_d_partial_width_in_partial_width_in_last(pdp_rdma_d_partial_width_in_partial_width_in_last),
+        .pdp_rdma_d_partial_width_in_partial_width_in_mid(pdp_rdma_d_partial_width_in_partial_width_in_mid),
+        .pdp_rdma_d_data_cube_in_width_cube_in_width(pdp_rdma_d_data_cube_in_width_cube_in_width),
+        .sdp2pdp_valid(sdp2pdp_valid), .sdp2pdp_ready(sdp2pdp_ready), .sdp2pdp_data(sdp2pdp_data),
+        .pdp_rdma_rd_req_valid(pdp_rdma_rd_req_valid), .pdp_rdma_rd_req_ready(pdp_rdma_rd_req_ready),
+        .pdp_rdma_rd_req_addr(pdp_rdma_rd_req_addr), .pdp_rdma_rd_req_len(pdp_rdma_rd_req_len),
+        .pdp_rdma_rd_rsp_valid(pdp_rdma_rd_rsp_valid), .pdp_rdma_rd_rsp_ready(pdp_rdma_rd_rsp_ready),
+        .pdp_rdma_rd_rsp_data(pdp_rdma_rd_rsp_data), .pdp_wdma_wr_req_valid(pdp_wdma_wr_req_valid),
+        .pdp_wdma_wr_req_ready(pdp_wdma_wr_req_ready), .pdp_wdma_wr_req_addr(pdp_wdma_wr_req_addr),
+        .pdp_wdma_wr_req_len(pdp_wdma_wr_req_len), .pdp_wdma_wr_dat_valid(pdp_wdma_wr_dat_valid),
+        .pdp_wdma_wr_dat_ready(pdp_wdma_wr_dat_ready), .pdp_wdma_wr_dat_data(pdp_wdma_wr_dat_data),
+        .pdp_wdma_wr_dat_mask(pdp_wdma_wr_dat_mask), .pdp_wdma_wr_ack(pdp_wdma_wr_ack));
+    // CDP engine (hw/nvs_cdp.v)
+    nvs_cdp u_cdp (
+        .clk(clk), .rstn(rstn), .cdp_op_en(cdp_op_en), .cdp_op_done(cdp_op_done), .cdp_rdma_op_en(cdp_rdma_op_en),
+        .cdp_rdma_op_done(cdp_rdma_op_done), .cdp_rdma_d_data_cube_width_width(cdp_rdma_d_data_cube_width_width),
+        .cdp_rdma_d_data_cube_height_height(cdp_rdma_d_data_cube_height_height),
+        .cdp_rdma_d_data_cube_channel_channel(cdp_rdma_d_data_cube_channel_channel),
+        .cdp_rdma_d_src_base_addr_low_src_base_addr_low(cdp_rdma_d_src_base_addr_low_src_base_addr_low),
+        .cdp_rdma_d_src_line_stride_src_line_stride(cdp_rdma_d_src_line_stride_src_line_stride),
+        .cdp_rdma_d_src_surface_stride_src_surface_stride(cdp_rdma_d_src_surface_stride_src_surface_stride),
+        .cdp_d_lrn_cfg_normalz_len(cdp_d_lrn_cfg_normalz_len),
+        .cdp_d_func_bypass_sqsum_bypass(cdp_d_func_bypass_sqsum_bypass),
+        .cdp_d_func_bypass_mul_bypass(cdp_d_func_bypass_mul_bypass),
+        .cdp_d_datin_offset_datin_offset(cdp_d_datin_offset_datin_offset),
+        .cdp_d_datin_scale_datin_scale(cdp_d_datin_scale_datin_scale),
+        .cdp_d_datin_shifter_datin_shifter(cdp_d_datin_shifter_datin_shifter),
+        .cdp_d_datout_offset_datout_offset(cdp_d_datout_offset_datout_offset),
+        .cdp_d_datout_scale_datout_scale(cdp_d_datout_scale_datout_scale),
+        .cdp_d_datout_shifter_datout_shifter(cdp_d_datout_shifter_datout_shifter),
+        .cdp_d_dst_base_addr_low_dst_base_addr_low(cdp_d_dst_base_addr_low_dst_base_addr_low),
+        .cdp_d_dst_line_stride_dst_line_stride(cdp_d_dst_line_stride_dst_line_stride),
+        .cdp_d_dst_surface_stride_dst_surface_stride(cdp_d_dst_surface_stride_dst_surface_stride),
+        .cdp_s_lut_cfg_lut_le_function(cdp_s_lut_cfg_lut_le_function),
+        .cdp_s_lut_cfg_lut_uflow_priority(cdp_s_lut_cfg_lut_uflow_priority),
+        .cdp_s_lut_cfg_lut_oflow_priority(cdp_s_lut_cfg_lut_oflow_priority),
+        .cdp_s_lut_cfg_lut_hybrid_priority(cdp_s_lut_cfg_lut_hybrid_priority),
+        .cdp_s_lut_info_lut_le_index_offset(cdp_s_lut_info_lut_le_index_offset),
+        .cdp_s_lut_info_lut_le_index_select(cdp_s_lut_info_lut_le_index_select),
+        .cdp_s_lut_info_lut_lo_index_select(cdp_s_lut_info_lut_lo_index_select),
+        .cdp_s_lut_le_start_low_lut_le_start_low(cdp_s_lut_le_start_low_lut_le_start_low),
+        .cdp_s_lut_le_start_high_lut_le_start_high(cdp_s_lut_le_start_high_lut_le_start_high),
+        .cdp_s_lut_le_end_low_lut_le_end_low(cdp_s_lut_le_end_low_lut_le_end_low),
+        .cdp_s_lut_le_end_high_lut_le_end_high(cdp_s_lut_le_end_high_lut_le_end_high),
+        .cdp_s_lut_lo_start_low_lut_lo_start_low(cdp_s_lut_lo_start_low_lut_lo_start_low),
+        .cdp_s_lut_lo_start_high_lut_lo_start_high(cdp_s_lut_lo_start_high_lut_lo_start_high),
+        .cdp_s_lut_lo_end_low_lut_lo_end_low(cdp_s_lut_lo_end_low_lut_lo_end_low),
+        .cdp_s_lut_lo_end_high_lut_lo_end_high(cdp_s_lut_lo_end_high_lut_lo_end_high),
+        .cdp_s_lut_le_slope_scale_lut_le_slope_uflow_scale(cdp_s_lut_le_slope_scale_lut_le_slope_uflow_scale),
+        .cdp_s_lut_le_slope_scale_lut_le_slope_oflow_scale(cdp_s_lut_le_slope_scale_lut_le_slope_oflow_scale),
+        .cdp_s_lut_le_slope_shift_lut_le_slope_uflow_shift(cdp_s_lut_le_slope_shift_lut_le_slope_uflow_shift),
+        .cdp_s_lut_le_slope_shift_lut_le_slope_oflow_shift(cdp_s_lut_le_slope_shift_lut_le_slope_oflow_shift),
+        .cdp_s_lut_lo_slope_scale_lut_lo_slope_uflow_scale(cdp_s_lut_lo_slope_scale_lut_lo_slope_uflow_scale),
+        .cdp_s_lut_lo_slope_scale_lut_lo_slope_oflow_scale(cdp_s_lut_lo_slope_scale_lut_lo_slope_oflow_scale),
+        .cdp_s_lut_lo_slope_shift_lut_lo_slope_uflow_shift(cdp_s_lut_lo_slope_shift_lut_lo_slope_uflow_shift),
+        .cdp_s_lut_lo_slope_shift_lut_lo_slope_oflow_shift(cdp_s_lut_lo_slope_shift_lut_lo_slope_oflow_shift),
+        .cdp_lut_le_table(cdp_lut_le_table), .cdp_lut_lo_table(cdp_lut_lo_table),
+        .cdp_d_out_saturation_out_saturation(cdp_d_out_saturation_out_saturation),
+        .cdp_rdma_rd_req_valid(cdp_rdma_rd_req_valid), .cdp_rdma_rd_req_ready(cdp_rdma_rd_req_ready),
+        .cdp_rdma_rd_req_addr(cdp_rdma_rd_req_addr), .cdp_rdma_rd_req_len(cdp_rdma_rd_req_len),
+        .cdp_rdma_rd_rsp_valid(cdp_rdma_rd_rsp_valid), .cdp_rdma_rd_rsp_ready(cdp_rdma_rd_rsp_ready),
+        .cdp_rdma_rd_rsp_data(cdp_rdma_rd_rsp_data), .cdp_wdma_wr_req_valid(cdp_wdma_wr_req_valid),
+        .cdp_wdma_wr_req_ready(cdp_wdma_wr_req_ready), .cdp_wdma_wr_req_addr(cdp_wdma_wr_req_addr),
+        .cdp_wdma_wr_req_len(cdp_wdma_wr_req_len), .cdp_wdma_wr_dat_valid(cdp_wdma_wr_dat_valid),
+        .cdp_wdma_wr_dat_ready(cdp_wdma_wr_dat_ready), .cdp_wdma_wr_dat_data(cdp_wdma_wr_dat_data),
+        .cdp_wdma_wr_dat_mask(cdp_wdma_wr_dat_mask), .cdp_wdma_wr_ack(cdp_wdma_wr_ack));
 
     // ---------------- DMA ----------------
     nvs_dma u_dma (
