@@ -22,7 +22,7 @@ from .runner import SIMS, TbSetupError, run_tests, run_traces
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tb.run", description=__doc__.splitlines()[0])
     ap.add_argument("--sim", default="verilator", choices=SIMS)
-    ap.add_argument("--test", default="trace", choices=("trace", "regs", "unmapped"))
+    ap.add_argument("--test", default="trace", choices=("trace", "regs", "unmapped", "pyop"))
     ap.add_argument("--seed", type=int, default=None, help="randomized memory timing seed")
     ap.add_argument("--rtl-filelist", default=None, help="build this .f file list instead of hw/")
     ap.add_argument("--toplevel", default=None, help="DUT module of --rtl-filelist (NV_nvdla)")
@@ -31,13 +31,18 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     try:
         if a.test != "trace":
-            tc = {"regs": "RegTest", "unmapped": "UnmappedTest"}[a.test]
+            tc = {"regs": "RegTest", "unmapped": "UnmappedTest", "pyop": "PyOpTest"}[a.test]
             import os
             from .runner import BUILD
             out = BUILD / a.sim / f"results-{a.test}-{os.getpid()}.json"
             out.parent.mkdir(parents=True, exist_ok=True)
-            run_tests(a.sim, tc, {"TB_RESULTS": str(out)}, f"{a.test}-{os.getpid()}",
-                      a.rtl_filelist, a.toplevel)
+            env = {"TB_RESULTS": str(out)}
+            if a.seed is not None:
+                env["TB_SEED"] = str(a.seed)
+            try:
+                run_tests(a.sim, tc, env, f"{a.test}-{os.getpid()}", a.rtl_filelist, a.toplevel)
+            except (RuntimeError, SystemExit):
+                pass                              # the failures are in the results file
             res = json.loads(out.read_text()) if out.is_file() else {"failures": ["no result"]}
             for f in res["failures"]:
                 print(f"FAIL {f}")

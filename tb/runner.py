@@ -60,11 +60,12 @@ def sim_available(sim: str) -> str | None:
     return None
 
 
-def _parse_filelist(path: Path) -> tuple[list[Path], list[Path], list[Path]]:
-    """(sources, include dirs, library dirs) of a simple .f file; paths relative to the file."""
+def _parse_filelist(path: Path) -> tuple[list[Path], list[Path], list[Path], dict]:
+    """(sources, include dirs, library dirs, defines) of a simple .f file; paths relative to
+    the file."""
     if not path.is_file():
         raise TbSetupError(f"{path}: RTL file list not found")
-    srcs, incs, libs = [], [], []
+    srcs, incs, libs, defs = [], [], [], {}
     for ln, raw in enumerate(path.read_text().splitlines(), 1):
         line = raw.split("//")[0].strip()
         if not line or line.startswith("#"):
@@ -72,8 +73,18 @@ def _parse_filelist(path: Path) -> tuple[list[Path], list[Path], list[Path]]:
         line = os.path.expandvars(line)
         if line.startswith("+incdir+"):
             incs += [(path.parent / p).resolve() for p in line[8:].split("+") if p]
+        elif line.startswith("+define+"):
+            for d in line[8:].split("+"):
+                if d:
+                    k, _, v = d.partition("=")
+                    defs[k] = v or 1
         elif line.startswith("-y"):
             libs.append((path.parent / line[2:].strip()).resolve())
+        elif line.startswith("-v"):
+            p = (path.parent / line[2:].strip()).resolve()
+            if not p.is_file():
+                raise TbSetupError(f"{path}:{ln}: library file {line[2:].strip()!r} not found")
+            srcs.append(p)
         elif line.startswith("-") or line.startswith("+"):
             continue                     # other simulator options are not portable: ignored
         else:
@@ -83,7 +94,7 @@ def _parse_filelist(path: Path) -> tuple[list[Path], list[Path], list[Path]]:
             srcs.append(p)
     if not srcs and not libs:
         raise TbSetupError(f"{path}: names no Verilog source")
-    return srcs, incs, libs
+    return srcs, incs, libs, defs
 
 
 def build_sim(sim: str, rtl_filelist: str | Path | None = None, toplevel: str | None = None,
@@ -99,9 +110,10 @@ def build_sim(sim: str, rtl_filelist: str | Path | None = None, toplevel: str | 
     defines: dict[str, object] = {}
     incs: list[Path] = []
     if rtl_filelist:
-        srcs, incs, libs = _parse_filelist(Path(rtl_filelist).resolve())
+        srcs, incs, libs, defs = _parse_filelist(Path(rtl_filelist).resolve())
         sources = srcs + sources
         libdirs = libs
+        defines.update(defs)
         defines["TB_DUT"] = toplevel or "NV_nvdla"
     else:
         if not (HW / "nvsmall_top.v").is_file():

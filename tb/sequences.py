@@ -74,6 +74,22 @@ class RegSequence(CsbSequence):
         super().__init__(name, env)
         self._start()
 
+    async def wait_done(self, unit: str, group: int, cycles: int = WATCHDOG_MIN) -> int:
+        """Wait for GLB.S_INTR_STATUS.<unit>_DONE_STATUS<group>, clear it (w1c); returns the
+        cycles waited.  WatchdogTimeout names unit, group and cycles when it never comes."""
+        st = REGMAP["NVDLA_GLB.S_INTR_STATUS_0"]
+        bit = st.field(f"{unit}_DONE_STATUS{group}").mask
+        start = int(self.env.dut.cycles.value)
+        while True:
+            left = cycles - (int(self.env.dut.cycles.value) - start)
+            if left <= 0 or not await self.env.intr.wait(left):
+                n = int(self.env.dut.cycles.value) - start
+                raise WatchdogTimeout(f"watchdog: {unit} register group {group} never raised "
+                                      f"its interrupt in {n} cycles")
+            if await self.read("NVDLA_GLB.S_INTR_STATUS_0") & bit:
+                await self.write("NVDLA_GLB.S_INTR_STATUS_0", bit)
+                return int(self.env.dut.cycles.value) - start
+
 
 def nvidia_cycles(trace_name: str) -> int | None:
     """NVIDIA's nv_small RTL cycles for a trace (summary.csv), if known."""

@@ -20,13 +20,16 @@ def test_pages_in_address_order_and_consecutive():
     assert pages == {0x80000: 0, 0x90003: 1, 0xa0000: 2, 0xa0001: 3}
 
 
-def test_large_zero_init_falls_back_to_nonzero_pages():
+def test_zero_pages_mapped_only_while_few():
     mem = Memory()
-    mem.fill(0x80000000, 0x10 * PAGE, 0)             # zero-initialised, larger than the RAM
+    mem.fill(0x80000000, 0x10 * PAGE, 0)             # zero-initialised, 16 pages
     mem.write(0x80005000, np.ones(4, np.uint8))
-    assert plan_pages(mem, [(0x90000000, 8)], ram_pages=8) == {0x80005: 0, 0x90000: 1}
+    # few zero pages: all mapped
+    assert len(plan_pages(mem, [(0x90000000, 8)], zero_budget=15)) == 17
+    # too many: only the non-zero page and the region the DUT writes
+    assert plan_pages(mem, [(0x90000000, 8)], zero_budget=14) == {0x80005: 0, 0x90000: 1}
     with pytest.raises(DbbError, match="RAM holds 2"):
-        plan_pages(mem, [(0x90000000, 3 * PAGE)], ram_pages=2)
+        plan_pages(mem, [(0x90000000, 3 * PAGE)], ram_pages=2, zero_budget=0)
 
 
 def test_hex_files(tmp_path):
@@ -44,3 +47,20 @@ def test_hex_files(tmp_path):
     (tmp_path / "d.hex").write_text("// comment\n@0\n0807060504030201\n00000000000000ff\n")
     got = read_hex_dump(tmp_path / "d.hex", 2)
     assert list(got[:9]) == [1, 2, 3, 4, 5, 6, 7, 8, 0xff]
+
+
+def test_clean_pages_get_only_nonzero_words(tmp_path):
+    mem = Memory()
+    mem.fill(0x80000000, 2 * PAGE, 0)
+    mem.write(0x80000010, bytes([7] * 16))            # words 2 and 3 of page 0
+    mem.write(0x80001ff8, bytes([9] * 8))             # last word of page 1
+    pages = plan_pages(mem, start=5)
+    assert pages == {0x80000: 5, 0x80001: 6}
+    write_hex_image(tmp_path / "c.hex", mem, pages, dirty=set())
+    assert (tmp_path / "c.hex").read_text().split() == [
+        f"@{5 * 512 + 2:x}", "0707070707070707", "0707070707070707",
+        f"@{6 * 512 + 511:x}", "0909090909090909"]
+    write_hex_image(tmp_path / "d.hex", mem, pages, dirty={6})   # dirty: written whole
+    assert len((tmp_path / "d.hex").read_text().split()) == 1 + 2 * 512
+    # pages that would not fit above start are planned from 0
+    assert plan_pages(mem, start=10, ram_pages=11) == {0x80000: 0, 0x80001: 1}
