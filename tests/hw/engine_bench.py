@@ -133,6 +133,21 @@ class DmaModel:
             self.sig(f"{wr}_wr_ack").value = ack
 
 
+async def feed_flying(dut, atoms, seed):
+    """SDP -> PDP on-the-fly stream: one atom per accepted transfer (random gaps with a seed)."""
+    rng = random.Random(seed) if seed else None
+    i = 0
+    while True:
+        await FallingEdge(dut.clk)
+        if i < len(atoms) and not (rng and rng.random() < 0.3):
+            dut.sdp2pdp_valid.value = 1
+            dut.sdp2pdp_data.value = atoms[i]
+            if int(dut.sdp2pdp_ready.value):
+                i += 1
+        else:
+            dut.sdp2pdp_valid.value = 0
+
+
 async def run_one(dut, unit: str, tdir: Path, seed: int, result: str):
     """Reset the engine, configure it from the trace, run it to op_done, save the checked region."""
     mem, regs, lut, check = load_trace(tdir)
@@ -145,6 +160,20 @@ async def run_one(dut, unit: str, tdir: Path, seed: int, result: str):
                 name = port_name(reg, fld)
                 if hasattr(dut, name) and reg.access != "ro":
                     getattr(dut, name).value = fld.get(val)
+    fly = None
+    if unit == "pdp" and not (regs.get("NVDLA_PDP.D_OPERATION_MODE_CFG_0", 0) >> 4) & 1:
+        # ON_FLYING: stream the cube stored at PDP.D_SRC_BASE_ADDR (surface -> y -> x atoms), as SDP would
+        f = REGMAP["NVDLA_PDP.D_DATA_CUBE_IN_WIDTH_0"].fields[0]
+        w = f.get(regs.get("NVDLA_PDP.D_DATA_CUBE_IN_WIDTH_0", 0)) + 1
+        h = REGMAP["NVDLA_PDP.D_DATA_CUBE_IN_HEIGHT_0"].fields[0].get(
+            regs.get("NVDLA_PDP.D_DATA_CUBE_IN_HEIGHT_0", 0)) + 1
+        c = REGMAP["NVDLA_PDP.D_DATA_CUBE_IN_CHANNEL_0"].fields[0].get(
+            regs.get("NVDLA_PDP.D_DATA_CUBE_IN_CHANNEL_0", 0)) + 1
+        base = regs.get("NVDLA_PDP.D_SRC_BASE_ADDR_LOW_0", 0)
+        ls = regs.get("NVDLA_PDP.D_SRC_LINE_STRIDE_0", 0)
+        ss = regs.get("NVDLA_PDP.D_SRC_SURFACE_STRIDE_0", 0)
+        fly = [int.from_bytes(mem.read(base + sf * ss + y * ls + x * 8, 8).tobytes(), "little")
+               for sf in range(-(-c // 8)) for y in range(h) for x in range(w)]
     if unit == "cdp":
         dut.cdp_lut_le_table.value = sum((v & 0xFFFF) << (16 * i) for i, v in enumerate(lut[0]))
         dut.cdp_lut_lo_table.value = sum((v & 0xFFFF) << (16 * i) for i, v in enumerate(lut[1]))
@@ -164,6 +193,7 @@ async def run_one(dut, unit: str, tdir: Path, seed: int, result: str):
     dut.rstn.value = 1
     dma = DmaModel(dut, mem, rd, wr, seed)
     task = cocotb.start_soon(dma.run())
+    ftask = cocotb.start_soon(feed_flying(dut, fly, seed)) if fly is not None else None
     await FallingEdge(dut.clk)
     getattr(dut, f"{unit}_op_en").value = 1
     rdma_en = regs.get(f"NVDLA_{UNITS[unit][1]}.D_OP_ENABLE_0", 0) & 1
@@ -181,6 +211,8 @@ async def run_one(dut, unit: str, tdir: Path, seed: int, result: str):
     for _ in range(4):
         await FallingEdge(dut.clk)
     task.cancel()
+    if ftask is not None:
+        ftask.cancel()
     base, size = check
     np.savez(result, data=mem.read(base, size), cycles=cycles)
     dut._log.info(f"{tdir.name} seed {seed}: op_done after {cycles} cycles")

@@ -86,20 +86,125 @@ SEEDS = (0, 1, 2, 3)       # 0: fixed memory latency; others: seeded random late
 _results: dict[str, dict] = {}
 
 
+# ---- synthetic PDP cases (no NVIDIA trace covers them): split-width and on-the-fly input.
+# Truth: the golden model (model/pdp.py, itself byte-exact on all 10 pdp_* traces).
+SYN_BASE_IN, SYN_BASE_OUT = 0x80000000, 0x80100000
+
+
+def _pdp_case(name, w, h, c, k, s, pad, method, splits=None, flying=False, pad_values=None):
+    """Register values of a PDP case: kernel k=(kh,kw), stride s=(sh,sw), pad=(t,l,b,r),
+    splits = ((in_first, in_mid, in_last), (out_first, out_mid, out_last), n) as counts."""
+    (kh, kw), (sh, sw), (pt, pl, pb, pr) = k, s, pad
+    wo = (pl + w + pr - kw) // sw + 1
+    ho = (pt + h + pb - kh) // sh + 1
+    ls, ss = w * 8, w * 8 * h
+    recip = {1: 0x10000, 2: 0x8000, 3: 0x5555, 4: 0x4000, 5: 0x3333, 6: 0x2AAA, 7: 0x2492, 8: 0x2000}
+    pv = pad_values or [0] * 7
+    P, R = "NVDLA_PDP.", "NVDLA_PDP_RDMA."
+    split_num = 0 if splits is None else splits[2] - 1
+    pin = pout = 0
+    if splits:
+        (a, b_, c_), (d, e, f) = splits[0], splits[1]
+        pin = (a - 1) | (c_ - 1) << 10 | (b_ - 1) << 20
+        pout = (d - 1) | (f - 1) << 10 | (e - 1) << 20
+    regs = {
+        P + "D_DATA_CUBE_IN_WIDTH_0": w - 1, P + "D_DATA_CUBE_IN_HEIGHT_0": h - 1,
+        P + "D_DATA_CUBE_IN_CHANNEL_0": c - 1, P + "D_DATA_CUBE_OUT_WIDTH_0": wo - 1,
+        P + "D_DATA_CUBE_OUT_HEIGHT_0": ho - 1, P + "D_DATA_CUBE_OUT_CHANNEL_0": c - 1,
+        P + "D_OPERATION_MODE_CFG_0": method | (0 if flying else 1) << 4 | split_num << 8,
+        P + "D_PARTIAL_WIDTH_IN_0": pin, P + "D_PARTIAL_WIDTH_OUT_0": pout,
+        P + "D_POOLING_KERNEL_CFG_0": (kw - 1) | (kh - 1) << 8 | (sw - 1) << 16 | (sh - 1) << 20,
+        P + "D_RECIP_KERNEL_WIDTH_0": recip[kw], P + "D_RECIP_KERNEL_HEIGHT_0": recip[kh],
+        P + "D_POOLING_PADDING_CFG_0": pl | pt << 4 | pr << 8 | pb << 12,
+        P + "D_SRC_BASE_ADDR_LOW_0": SYN_BASE_IN, P + "D_SRC_LINE_STRIDE_0": ls,
+        P + "D_SRC_SURFACE_STRIDE_0": ss, P + "D_DST_BASE_ADDR_LOW_0": SYN_BASE_OUT,
+        P + "D_DST_LINE_STRIDE_0": wo * 8, P + "D_DST_SURFACE_STRIDE_0": wo * 8 * ho,
+        R + "D_DATA_CUBE_IN_WIDTH_0": w - 1, R + "D_DATA_CUBE_IN_HEIGHT_0": h - 1,
+        R + "D_DATA_CUBE_IN_CHANNEL_0": c - 1, R + "D_FLYING_MODE_0": 0 if flying else 1,
+        R + "D_SRC_BASE_ADDR_LOW_0": SYN_BASE_IN, R + "D_SRC_LINE_STRIDE_0": ls,
+        R + "D_SRC_SURFACE_STRIDE_0": ss, R + "D_OPERATION_MODE_CFG_0": split_num,
+        R + "D_POOLING_KERNEL_CFG_0": (kw - 1) | (sw - 1) << 4, R + "D_PARTIAL_WIDTH_IN_0": pin,
+        R + "D_POOLING_PADDING_CFG_0": pl,
+    }
+    for n, v in enumerate(pv, 1):
+        regs[P + f"D_POOLING_PADDING_VALUE_{n}_CFG_0"] = v
+    if not flying:
+        regs[R + "D_OP_ENABLE_0"] = 1
+    regs[P + "D_OP_ENABLE_0"] = 1
+    out_size = -(-c // 8) * wo * 8 * ho
+    return name, regs, (w, h, c), out_size
+
+
+def _pdp_synth_cases():
+    pv = [0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70]
+    return [
+        # 20 wide, 3x3 stride 2, padded all round: outputs 10 = 4 + 3 + 3 over 3 splits;
+        # inputs 8 + 6 + 6 (+ kw - sw = 1 column of overlap for splits 1, 2)
+        _pdp_case("syn_pdp_split3_ave", 20, 6, 16, (3, 3), (2, 2), (1, 1, 1, 1), 0,
+                  splits=((8, 6, 6), (4, 3, 3), 3), pad_values=pv),
+        _pdp_case("syn_pdp_split2_max", 17, 5, 11, (2, 3), (1, 2), (0, 1, 1, 0), 1,
+                  splits=((10, 7, 7), (5, 3, 3), 2)),
+        _pdp_case("syn_pdp_flying_ave", 9, 7, 13, (3, 2), (2, 1), (1, 0, 1, 1), 0,
+                  flying=True, pad_values=pv),
+        _pdp_case("syn_pdp_flying_min", 6, 6, 8, (2, 2), (2, 2), (0, 0, 0, 0), 2, flying=True),
+    ]
+
+
+def _make_synth(unit: str):
+    """Write each synthetic case as a trace directory under build/ (cfg + input memory file)
+    and compute its expected output with the golden model. {name: (tdir, expected bytes)}."""
+    if unit != "pdp":
+        return {}
+    from model import pdp as mpdp
+    from model.memory import Memory, read_cube
+    from model.regs import RegView
+    out = {}
+    rng = np.random.default_rng(7)
+    for name, regs, (w, h, c), out_size in _pdp_synth_cases():
+        tdir = BUILD / "synth" / name
+        tdir.mkdir(parents=True, exist_ok=True)
+        nbytes = -(-c // 8) * w * h * 8
+        img = rng.integers(-128, 128, nbytes, dtype=np.int64).astype(np.int8).view(np.uint8)
+        lines = ["{"] + [f"{{offset:0x{o:x}, size:8, payload:" + " ".join(
+            f"0x{b:02x}" for b in img[o:o + 8]) + "} ," for o in range(0, nbytes, 8)] + ["}"]
+        (tdir / "in.dat").write_text("\n".join(lines) + "\n")
+        mem = Memory()
+        mem.write(SYN_BASE_IN, img)
+        mem.write(SYN_BASE_OUT, np.zeros(out_size, dtype=np.uint8))
+        rv = RegView(regs)
+        fly = None
+        if not regs["NVDLA_PDP.D_OPERATION_MODE_CFG_0"] >> 4 & 1:
+            fly = read_cube(mem, SYN_BASE_IN, c, h, w, w * 8, w * 8 * h, padded=True)
+        mpdp.run(rv, mem, flying_in=fly)
+        exp = mem.read(SYN_BASE_OUT, out_size)
+        cfg = [f"mem_init(pri_mem, 0x{SYN_BASE_OUT:x}, 0x{out_size:x}, ALL_ZERO);",
+               f'mem_load(pri_mem, 0x{SYN_BASE_IN:x}, "in.dat");']
+        cfg += [f"reg_write({k}, 0x{v:x});" for k, v in regs.items()]
+        cfg += ["intr_notify(PDP_0, sync_id_0);",
+                f"check_crc(sync_id_0, 1, 0x{SYN_BASE_OUT:x}, 0x{out_size:x}, 0x0);"]
+        (tdir / f"{name}.cfg").write_text("\n".join(cfg) + "\n")
+        out[name] = (tdir, exp)
+    return out
+
+
+_synth: dict[str, dict] = {}
+
+
 def _jobs(unit: str) -> dict:
-    """Run every trace of the unit with every seed in ONE simulation (a reset between jobs);
-    return {(trace, seed): result file}."""
+    """Run every trace (and synthetic case) of the unit with every seed in ONE simulation
+    (a reset between jobs); return {(trace, seed): result file}."""
     if unit in _results:
         return _results[unit]
     r = _runner(unit)
+    _synth[unit] = _make_synth(unit)
+    dirs = {t: data.traces_root() / "nv_small" / t for t in _traces(unit)}
+    dirs.update({n: d for n, (d, _) in _synth[unit].items()})
     jobs = {}
-    for trace in _traces(unit):
-        tdir = data.traces_root() / "nv_small" / trace
+    for trace in dirs:
         for seed in SEEDS:
             jobs[(trace, seed)] = BUILD / unit / f"{trace}_{seed}.npz"
             jobs[(trace, seed)].unlink(missing_ok=True)
-    spec = os.pathsep.join(f"{data.traces_root() / 'nv_small' / t}|{sd}|{f}"
-                           for (t, sd), f in jobs.items())
+    spec = os.pathsep.join(f"{dirs[t]}|{sd}|{f}" for (t, sd), f in jobs.items())
     r.test(test_module="engine_bench", hdl_toplevel=f"nvs_{unit}", build_dir=BUILD / unit,
            test_dir=Path(__file__).parent, results_xml=str(BUILD / unit / "results.xml"),
            extra_env={"ENGINE_UNIT": unit, "ENGINE_JOBS": spec,
@@ -136,6 +241,24 @@ def test_pdp_trace(trace, seed):
     nv = _summary().get(trace)
     if nv and seed == 0:
         assert cycles < nv - RESET_IDLE, f"{trace}: {cycles} engine cycles, nv_small total {nv}"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("case", [c[0] for c in _pdp_synth_cases()])
+def test_pdp_synthetic(case, seed):
+    """Split-width and on-the-fly cases against the golden model (no NVIDIA trace has them)."""
+    if not (data.traces_root() / "nv_small").is_dir():
+        pytest.skip("NVIDIA traces absent: the engine simulation is not built")
+    res = _jobs("pdp")[(case, seed)]
+    assert res.is_file(), f"{case} seed {seed}: the engine simulation produced no result"
+    out = np.load(res)["data"]
+    exp = _synth["pdp"][case][1]
+    diff = np.nonzero(out != exp)[0]
+    assert exp.any(), f"{case}: golden output is all zero (a case that cannot fail)"
+    if diff.size:
+        i = int(diff[0])
+        pytest.fail(f"{case} seed {seed}: {diff.size} bytes differ from the golden model; first "
+                    f"at 0x{SYN_BASE_OUT + i:08x}: expected 0x{exp[i]:02x}, got 0x{out[i]:02x}")
 
 
 @pytest.mark.parametrize("seed", SEEDS)
