@@ -268,3 +268,44 @@ def test_cdp_trace(trace, seed):
     nv = _summary().get(trace)
     if nv and seed == 0:
         assert cycles < nv - RESET_IDLE, f"{trace}: {cycles} engine cycles, nv_small total {nv}"
+
+
+# ---- Icarus (Debian iverilog 11): a quick subset, same bench and checks
+ICARUS_SUBSET = {"pdp": ["pdp_8x9x19_3x3_ave_int8_0", "syn_pdp_split3_ave"],
+                 "cdp": ["cdp_8x8x64_lrn3_int8_11"]}
+
+
+@pytest.mark.parametrize("unit,trace", [(u, t) for u, ts in ICARUS_SUBSET.items() for t in ts])
+def test_icarus_subset(unit, trace):
+    if shutil.which("iverilog") is None:
+        pytest.skip("iverilog not installed (make iverilog)")
+    tdir = data.traces_root() / "nv_small" / trace
+    if trace.startswith("syn_"):
+        if unit not in _synth:
+            _synth[unit] = _make_synth(unit)         # writes the synthetic case directories
+        tdir, exp = _synth[unit][trace]
+    else:
+        bins = sorted(data.rtl_output_dir(tdir).glob("crc_*.bin"))
+        if not tdir.is_dir() or not bins:
+            pytest.skip(f"{trace}: trace or NVIDIA RTL output bytes not found")
+        exp = np.fromfile(bins[0], dtype=np.uint8)
+    from cocotb_tools.runner import get_runner
+    r = get_runner("icarus")
+    bdir = BUILD / f"icarus_{unit}"
+    srcs = [HW / x for x in SOURCES[unit]]
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in srcs)).hexdigest()[:16]
+    stamp = bdir / ".build_stamp"
+    r.build(sources=srcs, hdl_toplevel=f"nvs_{unit}", build_dir=bdir, build_args=["-g2005"],
+            timescale=("1ns", "1ps"), always=not (stamp.is_file() and stamp.read_text() == digest))
+    stamp.write_text(digest)
+    res = bdir / f"{trace}.npz"
+    res.unlink(missing_ok=True)
+    r.test(test_module="engine_bench", hdl_toplevel=f"nvs_{unit}", build_dir=bdir,
+           test_dir=Path(__file__).parent, results_xml=str(bdir / f"{trace}.xml"),
+           extra_env={"ENGINE_UNIT": unit, "ENGINE_JOBS": f"{tdir}|2|{res}",
+                      "PYTHONPATH": os.pathsep.join([str(ROOT), str(Path(__file__).parent)])})
+    assert res.is_file(), f"{trace}: the Icarus simulation produced no result (see the log)"
+    out = np.load(res)["data"]
+    diff = np.nonzero(out != exp)[0]
+    assert diff.size == 0, (f"{trace} on Icarus: {diff.size} bytes differ; first at offset "
+                            f"0x{int(diff[0]):x}: expected 0x{exp[diff[0]]:02x}, got 0x{out[diff[0]]:02x}")
