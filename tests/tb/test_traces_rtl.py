@@ -198,3 +198,45 @@ def test_random_memory_timing_really_changes_timing():
     assert res["passed"], res["line"]
     assert res["cycles"] > fixed["cycles"] * 1.2, (res["cycles"], fixed["cycles"])
     assert again["cycles"] == res["cycles"]
+
+
+@pytest.mark.rtl
+def test_failures_name_first_byte_and_watchdog(tmp_path, monkeypatch):
+    """The testbench's own failure paths: (1) an output that differs from the reference RTL bytes
+    (here a copy of NVIDIA's bytes with one byte changed, in tmp) fails naming that byte; (2) a
+    trace whose unit never raises its interrupt fails through the watchdog naming unit, group
+    and cycles, without hanging; the next trace in the same run still passes."""
+    name = "sdp_3x3x33_bs_bn_int8_1"
+    if not (TRACES / name).is_dir():
+        pytest.skip(f"{TRACES / name} not found")
+    if _engine_missing(name):
+        pytest.skip(_engine_missing(name))
+    _sim_skip("verilator")
+    from tb.runner import run_traces
+    src = data.rtl_output_dir(TRACES / name) / "crc_900001c0_f00.bin"
+    if not src.is_file():
+        pytest.skip(f"{src} not found")
+    ref = bytearray(src.read_bytes())
+    ref[0x123] ^= 0x5A
+    (tmp_path / "rtl" / name).mkdir(parents=True)
+    (tmp_path / "rtl" / name / src.name).write_bytes(bytes(ref))
+    monkeypatch.setenv("NVDLA_RTL_OUTPUT", str(tmp_path / "rtl"))
+    silent = tmp_path / "traces" / "sdp_silent"
+    silent.mkdir(parents=True)
+    (silent / "sdp_silent.cfg").write_text(
+        "reg_write(NVDLA_SDP.S_POINTER_0, 0x0);\n"
+        "intr_notify(SDP_0, sync_id_0);\n"
+        "check_crc(sync_id_0, 1, 0x80000000, 0x100, 0x0);\n")
+    ok = TRACES / "sdp_1x1x1_pass_through_int8"
+    res = run_traces("verilator", [TRACES / name, silent, ok], None, EXT_FILELIST, EXT_TOP,
+                     tag="pytest-failpaths")
+    bad = res[name]
+    assert not bad["passed"]
+    assert f"offset 0x123 (0x{0x900001c0 + 0x123:x})" in bad["line"], bad["line"]
+    assert "NVIDIA's nv_small RTL output" in bad["line"]
+    wd = res["sdp_silent"]
+    assert not wd["passed"]
+    assert "watchdog" in wd["line"] and "SDP register group 0" in wd["line"], wd["line"]
+    assert " cycles" in wd["line"], wd["line"]
+    assert wd["cycles"] >= 100_000
+    assert res[ok.name]["passed"], res[ok.name]["line"]
