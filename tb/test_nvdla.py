@@ -4,7 +4,8 @@ TraceTest    plays every trace directory of $TB_TRACES (os.pathsep-separated) in
              run, resetting the DUT between traces; memory timing randomized when $TB_SEED is set.
              Prints the model runner's PASS/FAIL lines; results to $TB_RESULTS (JSON).
 RegTest      write/read-back of every register of the units present ($TB_UNITS, default the
-             GLB/SDP/PDP/CDP units), both ping-pong groups, plus the GLB interrupt set/clear.
+             GLB/SDP/PDP/CDP units), both ping-pong groups, plus the GLB interrupt set/clear and
+             the CDP LUT memories (S_LUT_ACCESS_CFG/DATA, auto-increment).
 UnmappedTest accesses to unmapped CSB addresses complete (reads return 0) and do not hang.
 PyOpTest     operations built from Python (register writes by name): SDP pass-through in both
              ping-pong groups, checked against the input bytes and the golden model.
@@ -135,12 +136,28 @@ class RegTest(_Base):
                 await seq.write(ptr, 0)
         if "GLB" in _units():
             await self._glb_intr(seq, expect)
+        if "CDP" in _units():
+            await self._cdp_lut(seq, expect)
         _write_results({"failures": fails, "checked": checked})
         for f in fails:
             print("FAIL", f, flush=True)
         print(f"RegTest: {checked} checks, {len(fails)} failures", flush=True)
         self.drop_objection()
         assert not fails, f"{len(fails)} register read-back failures, first: {fails[0]}"
+
+    async def _cdp_lut(self, seq, expect):
+        """CDP LUT memories behind S_LUT_ACCESS_CFG/DATA: LE (65 entries) and LO (257) written
+        with auto-increment, then read back the same way."""
+        cfg = "NVDLA_CDP.S_LUT_ACCESS_CFG_0"
+        for tid, n in ((0, 65), (1, 257)):
+            vals = [(i * 0x1357 + 0x2468 + tid * 0x9E37) & 0xFFFF for i in range(n)]
+            await seq.write_fields(cfg, LUT_ADDR=0, LUT_TABLE_ID=tid, LUT_ACCESS_TYPE=1)
+            for v in vals:
+                await seq.write("NVDLA_CDP.S_LUT_ACCESS_DATA_0", v)
+            await seq.write_fields(cfg, LUT_ADDR=0, LUT_TABLE_ID=tid, LUT_ACCESS_TYPE=0)
+            for i, v in enumerate(vals):
+                got = await seq.read("NVDLA_CDP.S_LUT_ACCESS_DATA_0") & 0xFFFF
+                expect(f"CDP LUT {'LO' if tid else 'LE'}[{i}]", got, v)
 
     async def _glb_intr(self, seq, expect):
         """S_INTR_SET sets a status bit, dla_intr follows (unmasked), S_INTR_STATUS is w1c."""
