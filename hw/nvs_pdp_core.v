@@ -8,7 +8,10 @@
 //   produced: over the in-bounds rows of slot memory, AVERAGE sum S = sum R + kw*P(nr)
 //   (nr = rows in top/bottom padding), then the 2-stage reciprocal division
 //   t1 = RND_HALF_AWAY(S*RKW / 2^16), t2 = RND_HALF_AWAY(t1*RKH / 2^16) (spec §5 P3/P4).
-// P(0) = 0, P(n) = PAD_VALUE_nX sign-extended from bit 7 (n=1), 8 (n=2), 9 (n=3,4), 10 (n=5..7).
+// Widths as nv_small's RTL (checked on the pdp_* traces, see model/pdp.py): the width pass adds
+// P(nc) = PAD_VALUE_ncX[10:0] (11-bit signed) and wraps to 11 bits; the height pass adds
+// P(nr) (19-bit signed) * kw wrapped to 14 bits and wraps S to 14 bits; t1 keeps 11 bits, the
+// output keeps 8 bits (no saturation). P(0) = 0.
 module nvs_pdp_core #(
     parameter OWB = 8                       // line buffer holds 2**OWB output columns per row
 ) (
@@ -55,7 +58,6 @@ module nvs_pdp_core #(
     reg  [12:0] oy;                          // next output row
     reg  signed [15:0] vs;                   // first row of window oy
     reg  [13:0] oxv;                         // output column being emitted
-    reg  [14:0] nom;                         // nominal start of the current input segment
     reg  [63:0] hreg [0:7];                  // hreg[k] = column xr-k of the current row
     reg  [127:0] lb [0:(8<<OWB)-1];          // line buffer: {slot y%8, ox} -> 8 lanes x 16-bit row results
 
@@ -195,7 +197,7 @@ module nvs_pdp_core #(
     always @(posedge clk or negedge rstn) begin
         if (!rstn) begin
             phase <= PH_IDLE; seg <= 8'd0; surf <= 10'd0; yc <= 13'd0; xr <= -16'sd1; oxh <= 14'd0;
-            hs <= 16'sd0; oy <= 13'd0; vs <= 16'sd0; oxv <= 14'd0; nom <= 15'd0;
+            hs <= 16'sd0; oy <= 13'd0; vs <= 16'sd0; oxv <= 14'd0;
             for (k = 0; k < 8; k = k + 1) hreg[k] <= 64'd0;
         end else begin
             if (acc) begin
@@ -209,7 +211,7 @@ module nvs_pdp_core #(
             end
             case (phase)
                 PH_IDLE: if (start) begin
-                    seg <= 8'd0; surf <= 10'd0; nom <= {1'b0, win_first};
+                    seg <= 8'd0; surf <= 10'd0;
                     yc <= 13'd0; oy <= 13'd0; vs <= -$signed({13'd0, pad_t});
                     xr <= -16'sd1; oxh <= 14'd0; hs <= -$signed({13'd0, pad_l});
                     phase <= PH_ROW;
@@ -229,7 +231,6 @@ module nvs_pdp_core #(
                         end else if (seg != seg_num) begin
                             surf <= 10'd0;
                             seg <= seg + 8'd1;
-                            if (!seg0) nom <= nom + {1'b0, win_mid};
                             hs <= 16'sd0;                    // segments >= 1 have no left padding
                             phase <= PH_ROW;
                         end else begin
@@ -252,6 +253,6 @@ module nvs_pdp_core #(
         end
     end
     // Bits dropped on purpose (wrapping widths of the RTL datapath, counts known to be <= 8);
-    // nom is kept for symmetry with the reader's segment walk.
-    wire unused_ok = &{1'b0, nom, hn[15:4], pnc_raw[18:11], vn[15:4], pnr_kw_full[23:14], t2[23:8]};
+    // win_mid only sizes the segments through wn (start columns are the reader's business).
+    wire unused_ok = &{1'b0, hn[15:4], pnc_raw[18:11], vn[15:4], pnr_kw_full[23:14], t2[23:8]};
 endmodule
