@@ -56,10 +56,12 @@ class Scoreboard(uvm_subscriber):
     def build_phase(self):
         self.model = None
         self.model_error: str | None = None
+        self.model_checks = 0
 
     def start(self, image) -> None:
         """New trace: a fresh golden model with the trace's memory image (a model.memory.Memory)."""
         self.model_error = None
+        self.model_checks = 0          # regions compared with the golden model
         try:
             from model.nvdla import NvSmall
             self.model = NvSmall()
@@ -110,6 +112,7 @@ class Scoreboard(uvm_subscriber):
                          f"locate the difference)")
         if self.model is not None and self.model_error is None:
             mb = self.model.mem.read(base, size)
+            self.model_checks += 1
             m = self.first_diff(base, mb, got, "the golden model")
             if m:
                 fails.append(m)

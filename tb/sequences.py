@@ -198,6 +198,7 @@ class TraceSequence(CsbSequence):
         except Exception as e:  # CSB timeout, memory window problem, ...: fail this trace only
             res["message"] = f"{type(e).__name__}: {e}"
         res["cycles"] = int(env.dut.cycles.value)
+        res["model_checks"] = env.scoreboard.model_checks
         oob_r, oob_w = int(env.dut.mem_rd_oob.value), int(env.dut.mem_wr_oob.value)
         res["oob_reads"], res["oob_writes"] = oob_r, oob_w
         if oob_w:   # not judged (only checked regions are), but worth knowing

@@ -109,6 +109,8 @@ def test_trace_rtl(request, sim, trace, seed):
     res = _run_group(request, sim, seed).get(trace)
     assert res is not None, f"{trace}: no result from the {sim} run (see build/{sim}/run-*/)"
     assert res["passed"], res["line"]
+    # the golden model (fed by the CSB monitor) really compared the checked region
+    assert res["model_checks"] >= 1, f"{trace}: not compared with the golden model ({res['line']})"
     if seed is None and res.get("nv_cycles"):
         # our RTL must not take more cycles than NVIDIA's nv_small (theirs include ~8,200 of
         # reset/idle before the trace starts, ours start counting at reset release)
