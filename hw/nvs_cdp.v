@@ -93,7 +93,13 @@ module nvs_cdp (
     assign cdp_op_done      = wr_done;
     assign cdp_rdma_op_done = wr_done;
 
-    wire [13:0] w_cnt  = {1'b0, cdp_rdma_d_data_cube_width_width} + 14'd1;
+    // column chunks of CHUNK pixels (the core's line buffer size): W = w_first + (n-2)*CHUNK + w_last
+    localparam CHUNK_B = 6;                  // 64 pixels
+    wire [12:0] w_m1    = cdp_rdma_d_data_cube_width_width;
+    wire [7:0]  nchunk1 = {1'b0, w_m1[12:CHUNK_B]};
+    wire [13:0] w_chunk = 14'd1 << CHUNK_B;
+    wire [13:0] w_first = (nchunk1 == 8'd0) ? ({1'b0, w_m1} + 14'd1) : w_chunk;
+    wire [13:0] w_last  = {8'd0, w_m1[CHUNK_B-1:0]} + 14'd1;
     wire [9:0]  nsurf1 = cdp_rdma_d_data_cube_channel_channel[12:3];
 
     wire        rd_busy, rd_valid, rd_ready;
@@ -104,7 +110,7 @@ module nvs_cdp (
         .line_stride(cdp_rdma_d_src_line_stride_src_line_stride),
         .surf_stride(cdp_rdma_d_src_surface_stride_src_surface_stride),
         .n_surf_m1(nsurf1), .h_m1(cdp_rdma_d_data_cube_height_height),
-        .order_ys(1'b1), .seg_num(8'd0), .w_first(w_cnt), .w_mid(w_cnt), .w_last(w_cnt), .ov(6'sd0),
+        .order_ys(1'b1), .seg_num(nchunk1), .w_first(w_first), .w_mid(w_chunk), .w_last(w_last), .ov(6'sd0),
         .rd_req_valid(cdp_rdma_rd_req_valid), .rd_req_ready(cdp_rdma_rd_req_ready),
         .rd_req_addr(cdp_rdma_rd_req_addr), .rd_req_len(cdp_rdma_rd_req_len),
         .rd_rsp_valid(cdp_rdma_rd_rsp_valid), .rd_rsp_ready(cdp_rdma_rd_rsp_ready),
@@ -114,9 +120,10 @@ module nvs_cdp (
 
     wire        core_busy, o_valid, o_ready;
     wire [63:0] o_data;
-    nvs_cdp_core #(.WB(9)) u_core (
+    nvs_cdp_core #(.WB(CHUNK_B)) u_core (
         .clk(clk), .rstn(rstn), .start(start), .busy(core_busy),
-        .w_m1(cdp_rdma_d_data_cube_width_width), .h_m1(cdp_rdma_d_data_cube_height_height),
+        .seg_num(nchunk1), .w_first(w_first), .w_mid(w_chunk), .w_last(w_last),
+        .h_m1(cdp_rdma_d_data_cube_height_height),
         .c_m1(cdp_rdma_d_data_cube_channel_channel),
         .normalz_len(cdp_d_lrn_cfg_normalz_len),
         .sqsum_bypass(cdp_d_func_bypass_sqsum_bypass), .mul_bypass(cdp_d_func_bypass_mul_bypass),
@@ -155,7 +162,7 @@ module nvs_cdp (
         .line_stride(cdp_d_dst_line_stride_dst_line_stride),
         .surf_stride(cdp_d_dst_surface_stride_dst_surface_stride),
         .n_surf_m1(nsurf1), .h_m1(cdp_rdma_d_data_cube_height_height),
-        .order_ys(1'b1), .seg_num(8'd0), .w_first(w_cnt), .w_mid(w_cnt), .w_last(w_cnt),
+        .order_ys(1'b1), .seg_num(nchunk1), .w_first(w_first), .w_mid(w_chunk), .w_last(w_last),
         .in_valid(o_valid), .in_ready(o_ready), .in_data(o_data),
         .wr_req_valid(cdp_wdma_wr_req_valid), .wr_req_ready(cdp_wdma_wr_req_ready),
         .wr_req_addr(cdp_wdma_wr_req_addr), .wr_req_len(cdp_wdma_wr_req_len),

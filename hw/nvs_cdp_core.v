@@ -1,5 +1,7 @@
 // nvs_cdp_core: CDP (LRN) datapath, one atom (8 channels of one pixel) per cycle.
-// Input atoms arrive in order y -> surface s -> x (CDP_RDMA order_ys). Each atom is converted on
+// The width is processed in column chunks (segments of nvs_cube_rd/wr: seg_num+1 chunks, widths
+// w_first, w_mid..., w_last), so the line buffer holds one chunk (2**WB pixels), whatever the width.
+// Input atoms arrive in order chunk -> y -> surface s -> x (CDP_RDMA order_ys). Each atom is converted on
 // entry (input converter, lanes of channels >= C zeroed) and kept in a 3-surface line buffer.
 // When atom (s, x) arrives, output atom (s-1, x) is produced from surfaces s-2, s-1 (buffer) and s
 // (the arriving atom); after the last surface of a row the last surface is flushed (its upper
@@ -18,7 +20,10 @@ module nvs_cdp_core #(
     input  wire        rstn,
     input  wire        start,
     output wire        busy,
-    input  wire [12:0] w_m1,
+    input  wire [7:0]  seg_num,             // column chunks - 1
+    input  wire [13:0] w_first,             // chunk widths (counts, <= 2**WB)
+    input  wire [13:0] w_mid,
+    input  wire [13:0] w_last,
     input  wire [12:0] h_m1,
     input  wire [12:0] c_m1,
     input  wire [1:0]  normalz_len,
@@ -53,6 +58,7 @@ module nvs_cdp_core #(
 );
     localparam [1:0] PH_IDLE = 2'd0, PH_RUN = 2'd1, PH_FLUSH = 2'd2;
     reg  [1:0]  phase;
+    reg  [7:0]  seg;
     reg  [12:0] y;
     reg  [9:0]  s;                           // surface of the next input atom
     reg  [12:0] x;                           // column of the next input atom / flush column
@@ -60,6 +66,8 @@ module nvs_cdp_core #(
     reg  [71:0] lbuf [0:(3<<WB)-1];          // {slot, x} -> 8 lanes x 9-bit v9
     reg  [31:0] nsat;
     wire [9:0]  s_last = c_m1[12:3];
+    wire [13:0] wn     = (seg == 8'd0) ? w_first : ((seg == seg_num) ? w_last : w_mid);
+    wire [12:0] x_last = wn[12:0] - 13'd1;
 
     assign busy = (phase != PH_IDLE);
 
@@ -151,7 +159,7 @@ module nvs_cdp_core #(
     endgenerate
     assign sat_count = nsat;
     // int8 mode uses DATIN_OFFSET[7:0] and DATOUT_OFFSET[24:0] only (operand truncation, spec §6 L0/L7)
-    wire unused_off = &{1'b0, datin_offset[15:8], datout_offset[31:25]};
+    wire unused_off = &{1'b0, datin_offset[15:8], datout_offset[31:25], wn[13]};  // wn <= 8192
 
     always @(posedge clk) begin
         if (phase == PH_RUN && in_valid && in_ready) lbuf[{sl_cur, x[WB-1:0]}] <= v_in;
@@ -167,18 +175,18 @@ module nvs_cdp_core #(
 
     always @(posedge clk or negedge rstn) begin
         if (!rstn) begin
-            phase <= PH_IDLE; y <= 13'd0; s <= 10'd0; x <= 13'd0; nsat <= 32'd0;
+            phase <= PH_IDLE; seg <= 8'd0; y <= 13'd0; s <= 10'd0; x <= 13'd0; nsat <= 32'd0;
             sl_cur <= 2'd0; sl_prev <= 2'd2; sl_prev2 <= 2'd1;
         end else begin
             if (emit && out_ready) nsat <= nsat + {28'd0, nsat_atom};
             case (phase)
                 PH_IDLE: if (start) begin
-                    y <= 13'd0; s <= 10'd0; x <= 13'd0; nsat <= 32'd0;
+                    seg <= 8'd0; y <= 13'd0; s <= 10'd0; x <= 13'd0; nsat <= 32'd0;
                     sl_cur <= 2'd0; sl_prev <= 2'd2; sl_prev2 <= 2'd1;
                     phase <= PH_RUN;
                 end
                 PH_RUN: if (step) begin
-                    if (x != w_m1) x <= x + 13'd1;
+                    if (x != x_last) x <= x + 13'd1;
                     else begin
                         x <= 13'd0;
                         if (s != s_last) begin
@@ -191,11 +199,12 @@ module nvs_cdp_core #(
                     end
                 end
                 PH_FLUSH: if (step) begin
-                    if (x != w_m1) x <= x + 13'd1;
+                    if (x != x_last) x <= x + 13'd1;
                     else begin
                         x <= 13'd0; s <= 10'd0;
                         sl_cur <= 2'd0; sl_prev <= 2'd2; sl_prev2 <= 2'd1;
                         if (y != h_m1) begin y <= y + 13'd1; phase <= PH_RUN; end
+                        else if (seg != seg_num) begin seg <= seg + 8'd1; y <= 13'd0; phase <= PH_RUN; end
                         else phase <= PH_IDLE;
                     end
                 end

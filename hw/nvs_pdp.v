@@ -155,7 +155,9 @@ module nvs_pdp (
     wire        core_busy;
     wire        o_valid, o_ready;
     wire [63:0] o_data;
-    nvs_pdp_core #(.OWB(8)) u_core (
+    // line buffer: 1024 output columns per segment (PARTIAL_WIDTH_OUT fields are 10-bit, so any
+    // split segment fits; an unsplit cube wider than 1024 outputs must use split-width mode)
+    nvs_pdp_core #(.OWB(10)) u_core (
         .clk(clk), .rstn(rstn), .start(start), .busy(core_busy),
         .h_m1(pdp_d_data_cube_in_height_cube_in_height),
         .n_surf_m1(pdp_d_data_cube_in_channel_cube_in_channel[12:3]),

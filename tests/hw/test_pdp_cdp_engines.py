@@ -147,14 +147,82 @@ def _pdp_synth_cases():
         _pdp_case("syn_pdp_flying_ave", 9, 7, 13, (3, 2), (2, 1), (1, 0, 1, 1), 0,
                   flying=True, pad_values=pv),
         _pdp_case("syn_pdp_flying_min", 6, 6, 8, (2, 2), (2, 2), (0, 0, 0, 0), 2, flying=True),
+        # unsplit, 300 output columns: more than 256 (exercises the 1024-column line buffer)
+        _pdp_case("syn_pdp_w300_ave", 300, 3, 8, (2, 2), (1, 1), (0, 0, 1, 1), 0, pad_values=pv),
     ]
+
+
+# ---- synthetic CDP cases: cubes wider than one 64-pixel column chunk of the CDP line buffer
+# (NVIDIA's cdp_* traces are all <= 8 wide). A real trace's LUT and converter settings, new
+# cube geometry. Truth: the golden model (model/cdp.py, byte-exact on all 15 cdp_* traces).
+CDP_SYNTH = [("syn_cdp_w150_lrn3", "cdp_8x8x64_lrn3_int8_11", (150, 2, 20)),
+             ("syn_cdp_w65_lrn9", "cdp_8x8x64_lrn9_int8", (65, 3, 9)),
+             ("syn_cdp_w129_lrn5", "cdp_8x8x32_lrn5_int8_0", (129, 1, 16))]
+
+
+def _synth_img(rng, nbytes):
+    img = rng.integers(-128, 128, nbytes, dtype=np.int64).astype(np.int8).view(np.uint8)
+    lines = ["{"] + [f"{{offset:0x{o:x}, size:8, payload:" + " ".join(
+        f"0x{b:02x}" for b in img[o:o + 8]) + "} ," for o in range(0, nbytes, 8)] + ["}"]
+    return img, "\n".join(lines) + "\n"
+
+
+def _make_cdp_synth():
+    from model import cdp as mcdp
+    from model.memory import Memory
+    from model.regs import RegView
+    from model.trace import parse_cfg
+    out = {}
+    rng = np.random.default_rng(11)
+    for name, base_trace, (w, h, c) in CDP_SYNTH:
+        bdir = data.traces_root() / "nv_small" / base_trace
+        if not bdir.is_dir():
+            continue
+        tdir = BUILD / "synth" / name
+        tdir.mkdir(parents=True, exist_ok=True)
+        ns = -(-c // 8)
+        nbytes = ns * w * h * 8
+        img, text = _synth_img(rng, nbytes)
+        (tdir / "in.dat").write_text(text)
+        over = {
+            "NVDLA_CDP_RDMA.D_DATA_CUBE_WIDTH_0": w - 1, "NVDLA_CDP_RDMA.D_DATA_CUBE_HEIGHT_0": h - 1,
+            "NVDLA_CDP_RDMA.D_DATA_CUBE_CHANNEL_0": c - 1,
+            "NVDLA_CDP_RDMA.D_SRC_BASE_ADDR_LOW_0": SYN_BASE_IN,
+            "NVDLA_CDP_RDMA.D_SRC_LINE_STRIDE_0": w * 8,
+            "NVDLA_CDP_RDMA.D_SRC_SURFACE_STRIDE_0": w * 8 * h,
+            "NVDLA_CDP.D_DST_BASE_ADDR_LOW_0": SYN_BASE_OUT,
+            "NVDLA_CDP.D_DST_LINE_STRIDE_0": w * 8, "NVDLA_CDP.D_DST_SURFACE_STRIDE_0": w * 8 * h,
+        }
+        cmds = [cm for cm in parse_cfg(bdir / f"{base_trace}.cfg") if cm.kind == "reg_write"]
+        writes = [(cm.args[0], over.get(cm.args[0], cm.args[1])) for cm in cmds]
+        writes = [wv for wv in writes if wv[0] not in over or "OP_ENABLE" in wv[0]]
+        enables = [wv for wv in writes if "OP_ENABLE" in wv[0]]
+        writes = [wv for wv in writes if "OP_ENABLE" not in wv[0]] + list(over.items()) + enables
+        regs, lut = {}, mcdp.CdpLut()
+        for n, v in writes:
+            regs[n] = v
+            if n.startswith("NVDLA_CDP.S_LUT_ACCESS"):
+                lut.write(n, v)
+        mem = Memory()
+        mem.write(SYN_BASE_IN, img)
+        mem.write(SYN_BASE_OUT, np.zeros(nbytes, dtype=np.uint8))
+        mcdp.run(RegView(regs, luts={"CDP": lut}), mem)
+        exp = mem.read(SYN_BASE_OUT, nbytes)
+        cfg = [f"mem_init(pri_mem, 0x{SYN_BASE_OUT:x}, 0x{nbytes:x}, ALL_ZERO);",
+               f'mem_load(pri_mem, 0x{SYN_BASE_IN:x}, "in.dat");']
+        cfg += [f"reg_write({n}, 0x{v:x});" for n, v in writes]
+        cfg += ["intr_notify(CDP_0, sync_id_0);",
+                f"check_crc(sync_id_0, 1, 0x{SYN_BASE_OUT:x}, 0x{nbytes:x}, 0x0);"]
+        (tdir / f"{name}.cfg").write_text("\n".join(cfg) + "\n")
+        out[name] = (tdir, exp)
+    return out
 
 
 def _make_synth(unit: str):
     """Write each synthetic case as a trace directory under build/ (cfg + input memory file)
     and compute its expected output with the golden model. {name: (tdir, expected bytes)}."""
-    if unit != "pdp":
-        return {}
+    if unit == "cdp":
+        return _make_cdp_synth()
     from model import pdp as mpdp
     from model.memory import Memory, read_cube
     from model.regs import RegView
@@ -255,6 +323,24 @@ def test_pdp_synthetic(case, seed):
     exp = _synth["pdp"][case][1]
     diff = np.nonzero(out != exp)[0]
     assert exp.any(), f"{case}: golden output is all zero (a case that cannot fail)"
+    if diff.size:
+        i = int(diff[0])
+        pytest.fail(f"{case} seed {seed}: {diff.size} bytes differ from the golden model; first "
+                    f"at 0x{SYN_BASE_OUT + i:08x}: expected 0x{exp[i]:02x}, got 0x{out[i]:02x}")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("case", [c[0] for c in CDP_SYNTH])
+def test_cdp_synthetic(case, seed):
+    """Cubes wider than one CDP column chunk, against the golden model."""
+    if not (data.traces_root() / "nv_small").is_dir():
+        pytest.skip("NVIDIA traces absent (the cases borrow their LUT settings)")
+    res = _jobs("cdp")[(case, seed)]
+    assert res.is_file(), f"{case} seed {seed}: the engine simulation produced no result"
+    out = np.load(res)["data"]
+    exp = _synth["cdp"][case][1]
+    assert exp.any(), f"{case}: golden output is all zero (a case that cannot fail)"
+    diff = np.nonzero(out != exp)[0]
     if diff.size:
         i = int(diff[0])
         pytest.fail(f"{case} seed {seed}: {diff.size} bytes differ from the golden model; first "
