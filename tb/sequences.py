@@ -201,6 +201,7 @@ class TraceSequence(CsbSequence):
         res["model_checks"] = env.scoreboard.model_checks
         oob_r, oob_w = int(env.dut.mem_rd_oob.value), int(env.dut.mem_wr_oob.value)
         res["oob_reads"], res["oob_writes"] = oob_r, oob_w
+        res["reorders"] = int(env.dut.mem_reorders.value)
         if oob_w:   # not judged (only checked regions are), but worth knowing
             self.notes.append(f"{oob_w} write beats outside the mapped memory dropped (first at "
                               f"0x{int(env.dut.mem_wr_oob_addr.value):x})")

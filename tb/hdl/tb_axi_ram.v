@@ -16,8 +16,9 @@
 //
 // Timing: by default a read burst starts the cycle after its AR is dequeued, one beat per cycle,
 // many bursts outstanding (in-order responses, which AXI allows).  With rnd_en=1 a seeded
-// xorshift32 adds a random latency (0..31 cycles) per burst and random back-pressure on
-// AR/AW/W ready and R/B valid; data stays the same, only timing changes.
+// xorshift32 adds a random latency (0..31 cycles) per burst, random back-pressure on
+// AR/AW/W ready and R/B valid, and reorders read bursts / write responses of different IDs
+// (the second queued one may overtake the head); data stays the same, only timing changes.
 module tb_axi_ram #(
     parameter AW_WORDS = 21,           // log2 of RAM depth in 64-bit words (2^21 = 16 MiB)
     parameter QD = 5                   // log2 depth of the AR / AW / B queues
@@ -61,6 +62,8 @@ module tb_axi_ram #(
     output reg [31:0] wr_oob,
     output reg [31:0] wr_oob_addr,
     output reg [31:0] rd_beats,
+    output reg [31:0] r_reorders,      // read bursts served before an older one (other ID)
+    output reg [31:0] b_reorders,      // write responses sent before an older one (other ID)
     output reg [31:0] wr_beats
 );
     localparam DEPTH = 1 << AW_WORDS;
@@ -130,6 +133,11 @@ module tb_axi_ram #(
     wire arq_empty = arq_wp == arq_rp;
     assign ar_ready = rstn && !arq_full && g_ar;
 
+    wire [QD-1:0] rq0 = arq_rp[QD-1:0];
+    wire [QD-1:0] rq1 = rq0 + 1'b1;
+    wire swap_r = rnd_en && rs[20] && (arq_wp - arq_rp) >= 2 && arq_id[rq1] != arq_id[rq0]
+                  && cyc >= arq_t[rq1];
+
     reg        rb_act;                 // a burst is being returned
     reg [7:0]  rb_id;
     reg [3:0]  rb_left;                // beats left after the current one
@@ -140,7 +148,7 @@ module tb_axi_ram #(
         if (!rstn) begin
             arq_wp <= 0; arq_rp <= 0; rb_act <= 0;
             r_valid <= 0; r_id <= 0; r_last <= 0; r_data <= 0;
-            rd_oob <= 0; rd_oob_addr <= 0; rd_beats <= 0;
+            rd_oob <= 0; rd_oob_addr <= 0; rd_beats <= 0; r_reorders <= 0;
         end else begin
             if (ar_valid && ar_ready) begin
                 arq_id[arq_wp[QD-1:0]]   <= ar_id;
@@ -167,14 +175,28 @@ module tb_axi_ram #(
                     if (rb_left == 0) rb_act <= 0;
                 end
             end
-            // start the next burst when the current one hands out its last beat (no bubble)
-            if ((!rb_act || ((!r_valid || r_ready) && g_r && rb_left == 0)) && !arq_empty
-                && cyc >= arq_t[arq_rp[QD-1:0]]) begin
-                rb_act  <= 1;
-                rb_id   <= arq_id[arq_rp[QD-1:0]];
-                rb_left <= arq_len[arq_rp[QD-1:0]];
-                rb_addr <= {arq_addr[arq_rp[QD-1:0]][31:3], 3'b000};
-                arq_rp  <= arq_rp + 1;
+            // start the next burst when the current one hands out its last beat (no bubble);
+            // random mode may serve the second queued burst first when its ID differs from the
+            // head's (AXI orders responses only within one ID): the head moves into its slot
+            if ((!rb_act || ((!r_valid || r_ready) && g_r && rb_left == 0)) && !arq_empty) begin
+                if (swap_r) begin
+                    r_reorders <= r_reorders + 1;
+                    rb_act  <= 1;
+                    rb_id   <= arq_id[rq1];
+                    rb_left <= arq_len[rq1];
+                    rb_addr <= {arq_addr[rq1][31:3], 3'b000};
+                    arq_id[rq1]   <= arq_id[rq0];
+                    arq_len[rq1]  <= arq_len[rq0];
+                    arq_addr[rq1] <= arq_addr[rq0];
+                    arq_t[rq1]    <= arq_t[rq0];
+                    arq_rp  <= arq_rp + 1;
+                end else if (cyc >= arq_t[rq0]) begin
+                    rb_act  <= 1;
+                    rb_id   <= arq_id[rq0];
+                    rb_left <= arq_len[rq0];
+                    rb_addr <= {arq_addr[rq0][31:3], 3'b000};
+                    arq_rp  <= arq_rp + 1;
+                end
             end
         end
     end
@@ -193,6 +215,11 @@ module tb_axi_ram #(
     wire bq_full  = (bq_wp - bq_rp) >= QN - 1;
     wire bq_empty = bq_wp == bq_rp;
 
+    wire [QD-1:0] bq0 = bq_rp[QD-1:0];
+    wire [QD-1:0] bq1 = bq0 + 1'b1;
+    wire swap_b = rnd_en && rs[21] && (bq_wp - bq_rp) >= 2 && bq_id[bq1] != bq_id[bq0]
+                  && cyc >= bq_t[bq1];
+
     reg        wb_act;
     reg [7:0]  wb_id;
     reg [31:0] wb_addr;
@@ -208,7 +235,7 @@ module tb_axi_ram #(
     always @(posedge clk) begin
         if (!rstn) begin
             awq_wp <= 0; awq_rp <= 0; bq_wp <= 0; bq_rp <= 0; wb_act <= 0;
-            b_valid <= 0; b_id <= 0;
+            b_valid <= 0; b_id <= 0; b_reorders <= 0;
             wr_oob <= 0; wr_oob_addr <= 0; wr_beats <= 0;
         end else begin
             if (aw_valid && aw_ready) begin
@@ -241,10 +268,19 @@ module tb_axi_ram #(
                 awq_rp  <= awq_rp + 1;
             end
             if (b_valid && b_ready) b_valid <= 0;
-            if ((!b_valid || b_ready) && g_b && !bq_empty && cyc >= bq_t[bq_rp[QD-1:0]]) begin
-                b_valid <= 1;
-                b_id    <= bq_id[bq_rp[QD-1:0]];
-                bq_rp   <= bq_rp + 1;
+            if ((!b_valid || b_ready) && g_b && !bq_empty) begin
+                if (swap_b) begin          // second response first (different ID), as for reads
+                    b_reorders <= b_reorders + 1;
+                    b_valid <= 1;
+                    b_id    <= bq_id[bq1];
+                    bq_id[bq1] <= bq_id[bq0];
+                    bq_t[bq1]  <= bq_t[bq0];
+                    bq_rp   <= bq_rp + 1;
+                end else if (cyc >= bq_t[bq0]) begin
+                    b_valid <= 1;
+                    b_id    <= bq_id[bq0];
+                    bq_rp   <= bq_rp + 1;
+                end
             end
         end
     end

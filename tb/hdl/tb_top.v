@@ -33,6 +33,7 @@ module tb_top (
     output     [31:0] mem_wr_oob_addr,
     output     [31:0] mem_rd_beats,
     output     [31:0] mem_wr_beats,
+    output     [31:0] mem_reorders,     // responses the RAM returned out of order (random mode)
     output reg [63:0] cycles           // clock cycles since the last reset release
 );
     always @(posedge clk) cycles <= rstn ? cycles + 64'd1 : 64'd0;
@@ -45,6 +46,8 @@ module tb_top (
     // memory uses the low 32 bits (nv_small addresses are 32-bit).
     wire [63:0] aw_addr, ar_addr;
     wire [63:0] w_data, r_data;
+    wire [31:0] r_reorders, b_reorders;
+    assign mem_reorders = r_reorders + b_reorders;
 
     /* verilator lint_off WIDTH */  // DUT address ports may be 32 or 64 bits wide
     /* verilator lint_off PINCONNECTEMPTY */
@@ -112,6 +115,7 @@ module tb_top (
         .r_valid(r_valid), .r_ready(r_ready), .r_id(r_id), .r_last(r_last), .r_data(r_data),
         .rd_oob(mem_rd_oob), .rd_oob_addr(mem_rd_oob_addr),
         .wr_oob(mem_wr_oob), .wr_oob_addr(mem_wr_oob_addr),
-        .rd_beats(mem_rd_beats), .wr_beats(mem_wr_beats)
+        .rd_beats(mem_rd_beats), .wr_beats(mem_wr_beats),
+        .r_reorders(r_reorders), .b_reorders(b_reorders)
     );
 endmodule
