@@ -202,6 +202,9 @@ class TraceSequence(CsbSequence):
         oob_r, oob_w = int(env.dut.mem_rd_oob.value), int(env.dut.mem_wr_oob.value)
         res["oob_reads"], res["oob_writes"] = oob_r, oob_w
         res["reorders"] = int(env.dut.mem_reorders.value)
+        wl = int(env.dut.mem_wlast_err.value)
+        if wl and res["passed"]:        # an AXI protocol error of the DUT fails the trace
+            res["passed"], res["message"] = False, f"{wl} write beats with WLAST not matching AWLEN"
         if oob_w:   # not judged (only checked regions are), but worth knowing
             self.notes.append(f"{oob_w} write beats outside the mapped memory dropped (first at "
                               f"0x{int(env.dut.mem_wr_oob_addr.value):x})")

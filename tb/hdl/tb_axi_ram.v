@@ -64,6 +64,7 @@ module tb_axi_ram #(
     output reg [31:0] rd_beats,
     output reg [31:0] r_reorders,      // read bursts served before an older one (other ID)
     output reg [31:0] b_reorders,      // write responses sent before an older one (other ID)
+    output reg [31:0] w_last_err,      // write beats whose WLAST disagrees with AWLEN
     output reg [31:0] wr_beats
 );
     localparam DEPTH = 1 << AW_WORDS;
@@ -75,7 +76,7 @@ module tb_axi_ram #(
 
     // ---- page translation: byte address -> {hit, RAM word index} ----
     function [AW_WORDS:0] xlate;       // {hit, word}
-        input [31:0] a;
+        input [31:3] a;                // 8-byte word address
         reg [16+PGB-1:0] e;
         begin
             e = ptab[a[31:12]];
@@ -142,7 +143,7 @@ module tb_axi_ram #(
     reg [7:0]  rb_id;
     reg [3:0]  rb_left;                // beats left after the current one
     reg [31:0] rb_addr;
-    reg [AW_WORDS:0] rx;
+    wire [AW_WORDS:0] rx = xlate(rb_addr[31:3]);
 
     always @(posedge clk) begin
         if (!rstn) begin
@@ -160,7 +161,6 @@ module tb_axi_ram #(
             if (r_valid && r_ready) r_valid <= 0;
             if ((!r_valid || r_ready) && g_r) begin
                 if (rb_act) begin
-                    rx = xlate(rb_addr);
                     r_valid <= 1;
                     r_id    <= rb_id;
                     r_last  <= (rb_left == 0);
@@ -203,6 +203,7 @@ module tb_axi_ram #(
 
     // ================= write side =================
     reg  [7:0]  awq_id   [0:QN-1];
+    reg  [3:0]  awq_len  [0:QN-1];
     reg  [31:0] awq_addr [0:QN-1];
     reg  [QD:0] awq_wp, awq_rp;
     wire awq_full  = (awq_wp - awq_rp) == QN;
@@ -227,25 +228,32 @@ module tb_axi_ram #(
     always @(posedge clk) g_w_q <= g_w;
     assign w_ready = rstn && wb_act && !bq_full && g_w_q;
 
-    reg [AW_WORDS:0] wx;
-    reg [63:0] bm;
-    integer j;
+    wire [AW_WORDS:0] wx = xlate(wb_addr[31:3]);
+    wire [63:0] bm;                    // byte strobes -> bit mask
+    genvar gj;
+    generate
+        for (gj = 0; gj < 8; gj = gj + 1) begin : g_bm
+            assign bm[8*gj +: 8] = {8{w_strb[gj]}};
+        end
+    endgenerate
     wire w_fire = w_valid && w_ready;
+    reg [3:0] wb_left;                 // beats of the burst after the current one (from AWLEN)
 
     always @(posedge clk) begin
         if (!rstn) begin
             awq_wp <= 0; awq_rp <= 0; bq_wp <= 0; bq_rp <= 0; wb_act <= 0;
             b_valid <= 0; b_id <= 0; b_reorders <= 0;
-            wr_oob <= 0; wr_oob_addr <= 0; wr_beats <= 0;
+            wr_oob <= 0; wr_oob_addr <= 0; wr_beats <= 0; w_last_err <= 0; wb_left <= 0;
         end else begin
             if (aw_valid && aw_ready) begin
                 awq_id[awq_wp[QD-1:0]]   <= aw_id;
+                awq_len[awq_wp[QD-1:0]]  <= aw_len;
                 awq_addr[awq_wp[QD-1:0]] <= aw_addr;
                 awq_wp <= awq_wp + 1;
             end
             if (w_fire) begin
-                wx = xlate(wb_addr);
-                for (j = 0; j < 8; j = j + 1) bm[8*j +: 8] = {8{w_strb[j]}};
+                if (w_last != (wb_left == 0)) w_last_err <= w_last_err + 1;   // AXI: WLAST on beat AWLEN+1
+                wb_left <= wb_left - 1;
                 if (wx[AW_WORDS])
                     mem[wx[AW_WORDS-1:0]] <= (mem[wx[AW_WORDS-1:0]] & ~bm) | (w_data & bm);
                 else begin
@@ -264,6 +272,7 @@ module tb_axi_ram #(
             if ((!wb_act || (w_fire && w_last)) && !awq_empty) begin
                 wb_act  <= 1;
                 wb_id   <= awq_id[awq_rp[QD-1:0]];
+                wb_left <= awq_len[awq_rp[QD-1:0]];
                 wb_addr <= {awq_addr[awq_rp[QD-1:0]][31:3], 3'b000};
                 awq_rp  <= awq_rp + 1;
             end

@@ -34,6 +34,7 @@ module tb_top (
     output     [31:0] mem_rd_beats,
     output     [31:0] mem_wr_beats,
     output     [31:0] mem_reorders,     // responses the RAM returned out of order (random mode)
+    output     [31:0] mem_wlast_err,    // DUT write beats whose WLAST disagreed with AWLEN
     output reg [63:0] cycles           // clock cycles since the last reset release
 );
     always @(posedge clk) cycles <= rstn ? cycles + 64'd1 : 64'd0;
@@ -116,6 +117,6 @@ module tb_top (
         .rd_oob(mem_rd_oob), .rd_oob_addr(mem_rd_oob_addr),
         .wr_oob(mem_wr_oob), .wr_oob_addr(mem_wr_oob_addr),
         .rd_beats(mem_rd_beats), .wr_beats(mem_wr_beats),
-        .r_reorders(r_reorders), .b_reorders(b_reorders)
+        .r_reorders(r_reorders), .b_reorders(b_reorders), .w_last_err(mem_wlast_err)
     );
 endmodule
