@@ -177,15 +177,15 @@ module nvs_regs_cdp (
     wire lut_tab = s_s_lut_access_cfg_0[16];
     wire [15:0] lut_rd = lut_tab ? (lut_addr < 10'd257 ? lut_lo[lut_addr[8:0]] : 16'd0)
                                  : (lut_addr < 10'd65 ? lut_le[lut_addr[6:0]] : 16'd0);
-    genvar gi;
-    generate
-        for (gi = 0; gi < 65; gi = gi + 1) begin : g_le
-            assign cdp_lut_le_table[16*gi+15:16*gi] = lut_le[gi];
-        end
-        for (gi = 0; gi < 257; gi = gi + 1) begin : g_lo
-            assign cdp_lut_lo_table[16*gi+15:16*gi] = lut_lo[gi];
-        end
-    endgenerate
+    reg [1039:0] le_flat;
+    reg [4111:0] lo_flat;
+    integer li;
+    always @(*) begin
+        for (li = 0; li < 65; li = li + 1) le_flat[16*li +: 16] = lut_le[li];
+        for (li = 0; li < 257; li = li + 1) lo_flat[16*li +: 16] = lut_lo[li];
+    end
+    assign cdp_lut_le_table = le_flat;
+    assign cdp_lut_lo_table = lo_flat;
     // table writes (no reset: contents are undefined until loaded, as in hardware)
     always @(posedge clk) begin
         if (wr && req_addr == 10'h003) begin
