@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .fixed import sat, sext, shift_right_round_sat, round_shift
+from .fixed import sat, sext, shift_right_round_sat
 from .memory import ATOM, read_cube, write_cube
 
 I64 = np.int64

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import zlib
 
-import cocotb
 import numpy as np
 from cocotb.triggers import First, ReadOnly, RisingEdge, Timer
 from pyuvm import ConfigDB, uvm_component, uvm_env, uvm_subscriber

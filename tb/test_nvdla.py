@@ -21,7 +21,7 @@ import cocotb
 import pyuvm
 from cocotb.clock import Clock
 from cocotb.triggers import RisingEdge
-from pyuvm import ConfigDB, uvm_root, uvm_test
+from pyuvm import ConfigDB, uvm_test
 
 from model.regs import REGMAP
 

@@ -320,18 +320,4 @@ def test_run_reads_and_writes_whole_atoms_through_strides():
     assert mem.read(dst + 0x10, 0x10).tolist() == [0x55] * 16          # nothing past the line
 
 
-# ---------------------------------------------------------------- NVIDIA traces
-def _cdp_traces():
-    from model.data import trace_dirs, traces_root
-    return [d for d in trace_dirs(traces_root()) if d.name.startswith("cdp_")]
-
-
-@pytest.mark.parametrize("trace_dir", _cdp_traces() or [None],
-                         ids=lambda d: d.name if d else "no-traces")
-def test_nvidia_cdp_trace(trace_dir):
-    """NVIDIA's cdp_* traces: check_crc and the exact bytes nv_small's RTL wrote."""
-    if trace_dir is None:
-        pytest.skip("NVIDIA nv_small traces not found (set NVDLA_TRACES or NVDLA_SHARED)")
-    trace = pytest.importorskip("model.trace", reason="model.trace (trace runner) not available")
-    res = trace.run_trace(trace_dir)
-    assert res.passed, res.line()
+# NVIDIA's traces for this unit (CRC + RTL bytes) run in tests/model/test_traces.py.

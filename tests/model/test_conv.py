@@ -1,15 +1,11 @@
 """Convolution pipeline (model/cdma.py, cmac.py, cacc.py, conv.py) against hand-computed values
-and against the bytes NVIDIA's nv_small RTL wrote for the dc_* and img_* traces."""
+(NVIDIA's dc_*/img_* traces run through the device in tests/model/test_traces.py)."""
 from __future__ import annotations
-
-import re
-import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from model import cacc, cdma, cmac, conv, data
+from model import cacc, cdma, cmac, conv
 from model.memory import Memory
 from model.regs import RegView
 
@@ -170,57 +166,7 @@ def test_cacc_truncate(acc, clip, want):
     assert int(cacc.truncate(np.array([acc]), clip)[0]) == want
 
 
-# ------------------------------------------------------------------ whole pipeline on NVIDIA's traces
-_MEM_RE = re.compile(r"offset:(0x[0-9a-fA-F]+),\s*size:\d+,\s*payload:([^}]*)")
-_TRACES = [p for p in data.trace_dirs()
-           if p.name.startswith(("dc_", "img_"))]
-
-
-def _load_trace(d: Path):
-    """Register values, memory and the checked region of a conv trace (own tiny reader: only the
-    commands conv traces use)."""
-    vals, mem, chk = {}, Memory(), None
-    for line in (d / f"{d.name}.cfg").read_text().splitlines():
-        line = line.strip()
-        args = [a.strip() for a in line[line.find("(") + 1:line.rfind(")")].split(",")]
-        if line.startswith("reg_write("):
-            vals[args[0]] = int(args[1], 16)
-        elif line.startswith("mem_load("):
-            txt = (d / args[2].strip('"')).read_text()
-            offs, data_b = [], []
-            for m in _MEM_RE.finditer(txt):
-                b = m.group(2).split()
-                o = int(m.group(1), 16)
-                offs.extend(range(o, o + len(b)))
-                data_b.extend(int(t, 16) for t in b)
-            if offs:
-                offs = np.asarray(offs, dtype=np.int64)
-                buf = np.zeros(int(offs.max()) + 1, dtype=np.uint8)
-                buf[offs] = data_b
-                mem.write(int(args[1], 16), buf)    # the regions are mem_init'ed (zero) first
-        elif line.startswith("check_crc("):
-            chk = (int(args[2], 16), int(args[3], 16), int(args[4], 16))
-    return RegView(vals), mem, chk
-
-
-@pytest.mark.skipif(not _TRACES, reason=f"no dc_*/img_* NVIDIA traces under {data.traces_root()}")
-@pytest.mark.parametrize("trace", _TRACES, ids=lambda p: p.name)
-def test_conv_trace_bytes(trace):
-    from model import sdp
-    regs, mem, (base, size, crc) = _load_trace(trace)
-    flying = conv.run(regs, mem)
-    k = regs.f("NVDLA_CSC.D_WEIGHT_SIZE_EXT_1_0", "WEIGHT_KERNEL") + 1
-    assert flying.shape[0] == k and flying.dtype == np.int64
-    assert flying.min() >= -(1 << 31) and flying.max() < (1 << 31)
-    sdp.run(regs, mem, flying_in=flying)
-    got = mem.read(base, size)
-    rtl_files = sorted(data.rtl_output_dir(trace).glob("crc_*.bin"))
-    if rtl_files:
-        rtl = np.fromfile(rtl_files[0], dtype=np.uint8)
-        diff = np.flatnonzero(got != rtl)
-        assert diff.size == 0, (f"{diff.size} bytes differ from the RTL output, first at "
-                                f"+{diff[0]:#x}: expected {rtl[diff[0]]}, got {got[diff[0]]}")
-    assert zlib.crc32(got.tobytes()) == crc
+# NVIDIA's dc_*/img_* traces (CRC + RTL bytes) run through the device in tests/model/test_traces.py.
 
 
 def test_weight_offsets_y_extension_hand_layout():

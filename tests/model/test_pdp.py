@@ -189,17 +189,4 @@ def test_run_on_the_fly_without_input_is_a_clear_error():
         pdp.run(regs, Memory())
 
 
-# ---------------------------------------------------------------- NVIDIA traces
-def _traces(prefix):
-    from model.data import traces_root, trace_dirs
-    return [d for d in trace_dirs(traces_root()) if d.name.startswith(prefix)]
-
-
-@pytest.mark.parametrize("trace_dir", _traces("pdp_") or [None],
-                         ids=lambda d: d.name if d else "no-traces")
-def test_nvidia_pdp_trace(trace_dir):
-    if trace_dir is None:
-        pytest.skip("NVIDIA nv_small traces not found (set NVDLA_TRACES or NVDLA_SHARED)")
-    trace = pytest.importorskip("model.trace", reason="model.trace (trace runner) not available")
-    res = trace.run_trace(trace_dir)
-    assert res.passed, res.line()
+# NVIDIA's traces for this unit (CRC + RTL bytes) run in tests/model/test_traces.py.

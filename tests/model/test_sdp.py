@@ -278,20 +278,8 @@ def test_1x1_cube_is_moved_packed_ignoring_surface_stride():
     assert mem.read(0x400, 16).tolist() == list(range(1, 17))
 
 
-# ---------------------------------------------------------------- NVIDIA traces
-def _traces(prefix):
-    from model.data import traces_root, trace_dirs
-    return [d for d in trace_dirs(traces_root()) if d.name.startswith(prefix)]
+# NVIDIA's traces for this unit (CRC + RTL bytes) run in tests/model/test_traces.py.
 
-
-@pytest.mark.parametrize("trace_dir", _traces("sdp_") or [None],
-                         ids=lambda d: d.name if d else "no-traces")
-def test_nvidia_sdp_trace(trace_dir):
-    if trace_dir is None:
-        pytest.skip("NVIDIA nv_small traces not found (set NVDLA_TRACES or NVDLA_SHARED)")
-    trace = pytest.importorskip("model.trace", reason="model.trace (trace runner) not available")
-    res = trace.run_trace(trace_dir)
-    assert res.passed, res.line()
 
 
 def test_per_kernel_one_byte_both_and_two_byte_mul_only():
