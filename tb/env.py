@@ -8,10 +8,11 @@ differing byte.
 """
 from __future__ import annotations
 
+import os
 import zlib
 
 import numpy as np
-from cocotb.triggers import First, ReadOnly, RisingEdge, Timer
+from cocotb.triggers import ClockCycles, First, ReadOnly, RisingEdge, Timer
 from pyuvm import ConfigDB, uvm_component, uvm_env, uvm_subscriber
 
 from model.regs import REGMAP
@@ -20,6 +21,11 @@ from .csb import CsbAgent, CsbBfm, CsbObs
 from .dbb import DbbMemory
 
 CLK_NS = 2                 # testbench clock period
+RESET_CYCLES = 20          # reset held low
+# idle cycles after reset release before the first CSB access ($TB_RESET_SETTLE overrides): a DUT
+# with reset synchronizers and clock-gating enables (NVIDIA's NV_nvdla: a trace started fewer than
+# ~64 cycles after reset wrote zeros or never interrupted) needs them; not counted in trace cycles
+RESET_SETTLE = 1024
 
 
 class WatchdogTimeout(RuntimeError):
@@ -139,10 +145,16 @@ class NvdlaEnv(uvm_env):
         d.mem_rnd_en.value = int(seed is not None)
         d.mem_rnd_seed.value = (seed or 0) & 0xFFFFFFFF
         d.rstn.value = 0
-        for _ in range(8):
+        for _ in range(RESET_CYCLES):
             await RisingEdge(d.clk)
         d.rstn.value = 1
         await RisingEdge(d.clk)
+        # idle cycles after reset before the first CSB access (a DUT may need them to settle);
+        # not counted in a trace's cycles
+        settle = int(os.environ.get("TB_RESET_SETTLE", str(RESET_SETTLE)))
+        if settle:
+            await ClockCycles(d.clk, settle)
+        self.settle_cycles = settle
 
 
 def reg_addr(name: str) -> int:

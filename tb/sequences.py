@@ -197,7 +197,7 @@ class TraceSequence(CsbSequence):
             res["message"] = str(e)
         except Exception as e:  # CSB timeout, memory window problem, ...: fail this trace only
             res["message"] = f"{type(e).__name__}: {e}"
-        res["cycles"] = int(env.dut.cycles.value)
+        res["cycles"] = int(env.dut.cycles.value) - getattr(env, "settle_cycles", 0)
         res["model_checks"] = env.scoreboard.model_checks
         oob_r, oob_w = int(env.dut.mem_rd_oob.value), int(env.dut.mem_wr_oob.value)
         res["oob_reads"], res["oob_writes"] = oob_r, oob_w
