@@ -25,3 +25,15 @@ def run_cli(main, argv=None) -> int:
     except FileNotFoundError as e:
         print(f"error: {e.filename or Path(str(e))}: no such file", file=sys.stderr)
         return 2
+
+
+def read_text(path, what: str) -> str:
+    """The text of an input file, or a CalibError naming it: missing, or binary where ``what``
+    (e.g. "a text prototxt") was expected."""
+    path = Path(path)
+    try:
+        return path.read_text()
+    except FileNotFoundError:
+        raise CalibError(path, "no such file") from None
+    except UnicodeDecodeError:
+        raise CalibError(path, f"not {what} (binary data, not UTF-8)") from None

@@ -16,7 +16,7 @@ from google.protobuf import text_format
 from google.protobuf.message import DecodeError
 
 from calib.caffe_schema import NetParameter
-from calib.errors import CalibError
+from calib.errors import CalibError, read_text
 
 SUPPORTED = ("Input", "Data", "Convolution", "Pooling", "InnerProduct", "ReLU", "Softmax",
              "LRN", "BatchNorm", "Scale", "Eltwise", "Dropout")
@@ -40,12 +40,7 @@ class Layer:
 
 def read_prototxt(path) -> NetParameter:
     path = Path(path)
-    try:
-        text = path.read_text()
-    except FileNotFoundError:
-        raise CalibError(path, "no such file") from None
-    except UnicodeDecodeError:
-        raise CalibError(path, "not a text prototxt (not UTF-8)") from None
+    text = read_text(path, "a text prototxt")
     msg = NetParameter()
     try:
         text_format.Parse(text, msg)

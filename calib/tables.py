@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from calib.errors import CalibError
+from calib.errors import CalibError, read_text
 
 DEFAULT_HEADER = "TRT-7202-EntropyCalibration2"
 _UNNAMED = re.compile(r"\(Unnamed Layer\*")
@@ -56,12 +56,7 @@ def read_cache(path, allow_unnamed: bool = False) -> tuple[dict[str, np.float32]
     """(table, header) from a TensorRT calibration cache. With allow_unnamed, TensorRT's own
     "(Unnamed Layer* N) [Type]_output" tensor names are kept (see trt_to_layer_names)."""
     path = Path(path)
-    try:
-        text = path.read_text()
-    except FileNotFoundError:
-        raise CalibError(path, "no such file") from None
-    except UnicodeDecodeError:
-        raise CalibError(path, "not a TensorRT calibration cache (binary data)") from None
+    text = read_text(path, "a TensorRT calibration cache")
     lines = text.splitlines()
     if not lines or not lines[0].strip().startswith("TRT-"):
         raise CalibError(path, "line 1: missing 'TRT-<version>-<calibrator>' header")
@@ -102,12 +97,7 @@ def write_cache(path, table: dict, header: str = DEFAULT_HEADER):
 # ---- NVDLA JSON ------------------------------------------------------------------------------
 def read_json(path) -> dict[str, np.float32]:
     path = Path(path)
-    try:
-        text = path.read_text()
-    except FileNotFoundError:
-        raise CalibError(path, "no such file") from None
-    except UnicodeDecodeError:
-        raise CalibError(path, "not a JSON calibration table (binary data)") from None
+    text = read_text(path, "a JSON calibration table")
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as e:

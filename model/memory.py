@@ -18,6 +18,33 @@ class AddressError(ValueError):
     """An access outside the 32-bit address space."""
 
 
+def _page_spans(addr: int, n: int):
+    """(page number, offset in page, offset in the access, length) of each page an access of
+    n bytes at addr touches."""
+    pos = 0
+    while pos < n:
+        a = addr + pos
+        off = a & (PAGE - 1)
+        k = min(PAGE - off, n - pos)
+        yield a >> PAGE_BITS, off, pos, k
+        pos += k
+
+
+def atom_lanes(cube, c: int, h: int, w: int, dtype, error=ValueError, who: str = "") -> np.ndarray:
+    """An on-the-fly input cube (from CACC or SDP) as the whole 8-channel atoms the hardware
+    streams: shape (ceil(c/8)*8, h, w), lanes the producer did not send are 0. Raises ``error``
+    (message prefixed by ``who``) when the cube does not match the programmed (c, h, w)."""
+    fin = np.asarray(cube)
+    if fin.ndim != 3 or fin.shape[1:] != (h, w) or fin.shape[0] < c:
+        raise error(f"{who}on-the-fly input shape {fin.shape} does not match the programmed cube "
+                    f"{(c, h, w)}")
+    cp = -(-c // ATOM) * ATOM
+    out = np.zeros((cp, h, w), dtype=dtype)
+    n = min(cp, fin.shape[0])
+    out[:n] = fin[:n]
+    return out
+
+
 class Memory:
     """Sparse memory of 4 KiB numpy pages; unwritten bytes read as 0."""
 
@@ -32,15 +59,10 @@ class Memory:
         """n bytes from addr as a new uint8 array."""
         self._check(addr, n)
         out = np.zeros(n, dtype=np.uint8)
-        pos = 0
-        while pos < n:
-            a = addr + pos
-            pno, off = a >> PAGE_BITS, a & (PAGE - 1)
-            k = min(PAGE - off, n - pos)
+        for pno, off, pos, k in _page_spans(addr, n):
             page = self.pages.get(pno)
             if page is not None:
                 out[pos:pos + k] = page[off:off + k]
-            pos += k
         return out
 
     def write(self, addr: int, data) -> None:
@@ -49,16 +71,11 @@ class Memory:
             else np.ascontiguousarray(data).view(np.uint8).reshape(-1)
         n = buf.size
         self._check(addr, n)
-        pos = 0
-        while pos < n:
-            a = addr + pos
-            pno, off = a >> PAGE_BITS, a & (PAGE - 1)
-            k = min(PAGE - off, n - pos)
+        for pno, off, pos, k in _page_spans(addr, n):
             page = self.pages.get(pno)
             if page is None:
                 page = self.pages[pno] = np.zeros(PAGE, dtype=np.uint8)
             page[off:off + k] = buf[pos:pos + k]
-            pos += k
 
     def fill(self, addr: int, n: int, value: int = 0) -> None:
         self.write(addr, np.full(n, value & 0xFF, dtype=np.uint8))

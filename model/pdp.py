@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from .fixed import sext
-from .memory import ATOM, Memory, read_cube, write_cube
+from .memory import ATOM, Memory, atom_lanes, read_cube, write_cube
 from .regs import RegView
 
 METHODS = {0: "avg", 1: "max", 2: "min"}
@@ -154,13 +154,7 @@ def run(regs: RegView, mem: Memory, flying_in=None) -> None:
     else:
         if flying_in is None:
             raise PdpConfigError("PDP: FLYING_MODE=ON_FLYING but no SDP input given")
-        fin = np.asarray(flying_in)
-        if fin.shape[1:] != (h, w) or fin.shape[0] < c:
-            raise PdpConfigError(f"PDP: on-the-fly input shape {fin.shape} does not match the "
-                                 f"programmed cube {(c, h, w)}")
-        x = np.zeros((cp, h, w), dtype=np.int8)
-        n = min(cp, fin.shape[0])
-        x[:n] = fin[:n]
+        x = atom_lanes(flying_in, c, h, w, np.int8, PdpConfigError, "PDP: ")
 
     out = np.zeros((cp, ho, wo), dtype=np.int8)
     if splits == 1:

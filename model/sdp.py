@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .fixed import sat, sext, shift_left_sat, shift_right_round_sat
-from .memory import ATOM, Memory, cube_offsets, read_cube, write_cube
+from .memory import ATOM, Memory, atom_lanes, cube_offsets, read_cube, write_cube
 from .regs import RegView
 
 # ALU algorithms (D_DP_BS_CFG.BS_ALU_ALGO); 3 behaves as SUM in the hardware.
@@ -211,7 +211,6 @@ def run(regs: RegView, mem: Memory, flying_in=None):
     w = regs.f(f"{_S}D_DATA_CUBE_WIDTH_0", "WIDTH") + 1
     h = regs.f(f"{_S}D_DATA_CUBE_HEIGHT_0", "HEIGHT") + 1
     c = regs.f(f"{_S}D_DATA_CUBE_CHANNEL_0", "CHANNEL") + 1
-    cp = -(-c // ATOM) * ATOM
     if regs.f(f"{_S}D_DATA_FORMAT_0", "PROC_PRECISION") or regs.f(f"{_S}D_DATA_FORMAT_0",
                                                                     "OUT_PRECISION"):
         raise SdpConfigError("SDP: only INT8 processing/output precision is modelled")
@@ -225,13 +224,7 @@ def run(regs: RegView, mem: Memory, flying_in=None):
     if flying:
         if flying_in is None:
             raise SdpConfigError("SDP: FLYING_MODE=ON but no CACC input given")
-        fin = np.asarray(flying_in, dtype=np.int64)
-        if fin.shape[1:] != (h, w) or fin.shape[0] < c:
-            raise SdpConfigError(f"SDP: flying input shape {fin.shape} does not match the "
-                                 f"programmed cube {(c, h, w)}")
-        d = np.zeros((cp, h, w), dtype=np.int64)
-        n = min(cp, fin.shape[0])
-        d[:n] = fin[:n]
+        d = atom_lanes(flying_in, c, h, w, np.int64, SdpConfigError, "SDP: ")
     else:
         # SDP_RDMA MRDMA: int8 cube, each byte sign-extended to 32 bits
         d = read_cube(mem, regs.raw(f"{_R}D_SRC_BASE_ADDR_LOW_0"), c, h, w,
