@@ -47,3 +47,29 @@ def rtl_output_dir(trace_dir: Path) -> Path:
     base = os.environ.get("NVDLA_RTL_OUTPUT")
     root = Path(base) if base else Path(trace_dir).parent.parent / "nv_small-rtl-output"
     return root / Path(trace_dir).name
+
+
+# NVIDIA's rtl_cycles in summary.csv count about 8,200 cycles of reset and idle before a trace
+# starts (traces README); our cycle counts start at the trace's first access.
+NV_RESET_IDLE_CYCLES = 8200
+
+
+def rtl_summary(root: Path | None = None) -> dict[str, dict[str, str]]:
+    """Rows of <traces root>/nv_small-rtl-output/summary.csv by trace name (empty if absent):
+    rtl_result, base, size, expected_crc, rtl_crc, rtl_cycles."""
+    import csv
+    p = Path(root if root is not None else traces_root()) / "nv_small-rtl-output" / "summary.csv"
+    try:
+        with p.open() as f:
+            return {row["trace"]: row for row in csv.DictReader(f)}
+    except (OSError, KeyError, csv.Error):
+        return {}
+
+
+def nvidia_cycles(trace_name: str) -> int | None:
+    """NVIDIA's nv_small RTL cycles for a trace (summary.csv rtl_cycles), if known."""
+    row = rtl_summary().get(trace_name)
+    try:
+        return int(row["rtl_cycles"]) if row else None
+    except (KeyError, ValueError):
+        return None

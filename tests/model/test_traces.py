@@ -1,7 +1,5 @@
 """NVIDIA's nv_small trace tests on the golden model: CRC (or the documented expected difference)
 and, byte for byte, the output NVIDIA's nv_small RTL wrote."""
-import csv
-
 import pytest
 
 from model import data
@@ -11,15 +9,7 @@ ROOT = data.traces_root()
 TRACES = data.trace_dirs(ROOT)
 
 
-def _rtl_summary():
-    p = ROOT / "nv_small-rtl-output" / "summary.csv"
-    if not p.is_file():
-        return {}
-    with p.open() as f:
-        return {row["trace"]: row for row in csv.DictReader(f)}
-
-
-SUMMARY = _rtl_summary()
+SUMMARY = data.rtl_summary(ROOT)
 
 
 @pytest.mark.skipif(not TRACES, reason=f"no NVIDIA traces under {ROOT} (set $NVDLA_TRACES)")

@@ -27,8 +27,6 @@ ICARUS_SUBSET = ("sdp_3x3x33_bs_bn_int8_1", "sdp_8x8x32_bypass_int8_1", "pdp_8x8
                  "pdp_7x9x10_3x3_int8", "cdp_8x8x32_lrn3_int8_0")
 # randomized memory timing: 3 seeds on every trace (Verilator); Icarus: one seed, subset
 SEEDS = (1, 2, 3)
-# reset + idle cycles before a trace starts that NVIDIA's rtl_cycles (summary.csv) include
-NV_IDLE_CYCLES = 8000
 
 
 def _names(prefixes=("sdp_", "pdp_", "cdp_")) -> list[str]:
@@ -95,12 +93,10 @@ def test_trace_rtl(request, sim, trace, seed):
     # the golden model (fed by the CSB monitor) really compared the checked region
     assert res["model_checks"] >= 1, f"{trace}: not compared with the golden model ({res['line']})"
     if seed is None and res.get("nv_cycles"):
-        # our RTL must not take more cycles than NVIDIA's nv_small. Theirs include about 8,200
-        # cycles of reset and idle before the trace starts (traces README); ours start counting at
-        # reset release, so compare with theirs less a conservative NV_IDLE_CYCLES.
-        budget = res["nv_cycles"] - NV_IDLE_CYCLES
+        # our RTL must not take more cycles than NVIDIA's nv_small; theirs include its reset/idle
+        budget = res["nv_cycles"] - data.NV_RESET_IDLE_CYCLES
         assert res["cycles"] <= budget, \
-            f"{trace}: {res['cycles']} cycles > nv_small's {res['nv_cycles']} - {NV_IDLE_CYCLES} idle"
+            f"{trace}: {res['cycles']} cycles > nv_small's {res['nv_cycles']} - {data.NV_RESET_IDLE_CYCLES} idle"
 
 
 def _run_case(sim: str, testcase: str, env=None, filelist=EXT_FILELIST, top=EXT_TOP,
