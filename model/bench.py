@@ -7,6 +7,7 @@ on the 2-core CI machine). Exit status 1 if a trace fails or the target is misse
 """
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -18,7 +19,10 @@ TARGET_S = 60.0
 
 
 def main(argv=None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    ap = argparse.ArgumentParser(prog="python -m model.bench",
+                                 description="Wall time of NVIDIA's trace set on the golden model.")
+    ap.add_argument("dirs", nargs="*", help="trace dirs or folders of them (default $NVDLA_TRACES)")
+    argv = ap.parse_args(argv).dirs
     dirs = collect(argv or [data.traces_root()])
     if not dirs:
         print(f"no trace directories under {' '.join(argv) or data.traces_root()}", file=sys.stderr)
