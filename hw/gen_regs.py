@@ -50,8 +50,26 @@ def special(unit: str, reg) -> bool:
     return unit in LUT_UNITS and reg.name in ("S_LUT_ACCESS_CFG_0", "S_LUT_ACCESS_DATA_0")
 
 
+def rng(width: int) -> str:
+    """Range of a declaration of `width` bits ("" for one bit)."""
+    return f"[{width - 1}:0] " if width > 1 else ""
+
+
 def w(f) -> str:
-    return f"[{f.width - 1}:0] " if f.width > 1 else ""
+    return rng(f.width)
+
+
+def concat(width: int, parts, sep: str = ", ") -> str:
+    """Verilog concatenation of `width` bits from (lsb, msb, expr) parts, zeros between them."""
+    out, pos = [], width
+    for lsb, msb, expr in sorted(parts, reverse=True):
+        if msb + 1 < pos:
+            out.append(f"{pos - msb - 1}'d0")
+        out.append(expr)
+        pos = lsb
+    if pos > 0:
+        out.append(f"{pos}'d0")
+    return "{" + sep.join(out) + "}" if len(out) > 1 else out[0]
 
 
 def gen_unit(unit: str) -> str:
@@ -198,15 +216,7 @@ def lut_data_word(unit: str) -> str:
 
 
 def ro_expr(unit: str, reg) -> str:
-    parts, pos = [], 32
-    for f in sorted(reg.fields, key=lambda f: -f.msb):
-        if f.msb + 1 < pos:
-            parts.append(f"{pos - f.msb - 1}'d0")
-        parts.append(sig(unit, reg, f))
-        pos = f.lsb
-    if pos > 0:
-        parts.append(f"{pos}'d0")
-    return "{" + ", ".join(parts) + "}" if len(parts) > 1 else parts[0]
+    return concat(32, [(f.lsb, f.msb, sig(unit, reg, f)) for f in reg.fields])
 
 
 def gen_glb() -> str:

@@ -124,33 +124,13 @@ def regfile_ports(unit: str) -> list[Port]:
     return out
 
 
-def rng(width: int) -> str:
-    return f"[{width - 1}:0] " if width > 1 else ""
-
-
-def concat(width: int, bits: dict[int, str]) -> str:
-    """{...} of `width` bits: bits[i] at bit i, zeros elsewhere."""
-    parts, pos = [], width
-    for b in sorted(bits, reverse=True):
-        if b + 1 < pos:
-            parts.append(f"{pos - b - 1}'d0")
-        parts.append(bits[b])
-        pos = b
-    if pos > 0:
-        parts.append(f"{pos}'d0")
-    return "{" + ",\n                          ".join(parts) + "}"
-
-
 def instance(module: str, inst: str, conns: list[tuple[str, str]]) -> list[str]:
     return [f"    {module} {inst} ("] + [",\n".join(f"        .{p}({n})" for p, n in conns)] + ["    );"]
 
 
-def gen_wiring() -> str:
-    eng = {e: ports(e) for e in ENGINES}
-    dma = ports(DMA)
-    units = present_units(eng)
-    axi = [p for p in dma if p.name.startswith(AXI_PREFIXES)]
-    # every net: width, drivers, users (module names), tie-off for undriven "ro" inputs
+def connect(eng: dict[str, list[Port]], dma: list[Port], units: list[str], axi: list[Port]):
+    """Nets by name -> {width, drv, use, owner}, and the "ro" field inputs nobody drives (tied
+    to 0). Raises WiringError for no driver, two drivers, different widths, a stray DMA port."""
     nets: dict[str, dict] = {}
 
     def add(owner: str, p: Port):
@@ -171,18 +151,27 @@ def gen_wiring() -> str:
             if p.name not in nets:
                 raise WiringError(f"{DMA}.{p.name}: no engine has a port of that name")
             add(DMA, p)
-    regfile_nets = {p.name for u in units for p in regfile_ports(u)}
+    ro_fields = {p.name for u in units for p in regfile_ports(u)
+                 if p.dir == "input" and not p.name.endswith("_op_done")}
     tied = []
     for name, n in nets.items():
         if len(n["drv"]) > 1:
             raise WiringError(f"net {name}: driven by {' and '.join(n['drv'])}")
         if not n["drv"]:
-            ro_field = name in regfile_nets and not name.endswith("_op_done")
-            if not ro_field:
+            if name not in ro_fields:
                 raise WiringError(f"{n['use'][0]}.{name}: input with no driver (no engine, "
                                   "register file or nvs_dma output of that name)")
             tied.append(name)
+    return nets, tied
 
+
+def gen_wiring() -> str:
+    eng = {e: ports(e) for e in ENGINES}
+    dma = ports(DMA)
+    units = present_units(eng)
+    axi = [p for p in dma if p.name.startswith(AXI_PREFIXES)]
+    nets, tied = connect(eng, dma, units, axi)
+    regfile_nets = {p.name for u in units for p in regfile_ports(u)}
     o = [R.HEADER.replace("model/nv_small_regs.toml", "model/nv_small_regs.toml and the engine port lists"
                           ).rstrip("\n"),
          "// nvs_top_wiring: the register files, engines and DMA of nvsmall_top, connected by name",
@@ -196,12 +185,12 @@ def gen_wiring() -> str:
          "    input  wire [31:0] csb_req_wdat,",
          "    output wire [31:0] csb_rd_data,     // read data of the request (combinational)",
          "    output wire        dla_intr,"]
-    o.append(",\n".join(f"    {p.dir:<6} wire {rng(p.width):<7}{p.name}" for p in axi))
+    o.append(",\n".join(f"    {p.dir:<6} wire {R.rng(p.width):<7}{p.name}" for p in axi))
     o.append(");")
     o.append("    // ---- nets between engines, register files and nvs_dma (done pulses, DMA clients, streams)")
     for name, n in nets.items():
         if name not in regfile_nets or name.endswith("_op_done"):
-            o.append(f"    wire {rng(n['width'])}{name};")
+            o.append(f"    wire {R.rng(n['width'])}{name};")
     o += ["    /* verilator lint_off UNUSEDSIGNAL */",
           "    // (not every config field is used by our datapath: EW, SDP LUT, perf enables, CYA)"]
     rdmux = []
@@ -226,7 +215,7 @@ def gen_wiring() -> str:
             bare = p.name[len(u) + 1:]
             conns.append((bare if bare in ("op_en", "consumer", "op_done") else p.name, p.name))
             if bare != "op_done":
-                o.append(f"    wire {rng(p.width)}{p.name};")
+                o.append(f"    wire {R.rng(p.width)}{p.name};")
             if p.name in tied:
                 o.append(f"    assign {p.name} = {p.width}'d0;")
         o += instance(f"nvs_regs_{u}", f"u_regs_{u}", conns)
@@ -235,7 +224,7 @@ def gen_wiring() -> str:
     o.append("    assign csb_rd_data = " + "\n                       | ".join(rdmux) + ";")
     o.append("    /* verilator lint_on UNUSEDSIGNAL */")
     # interrupts: S_INTR_STATUS fields <P>_DONE_STATUS<g>
-    bits = {}
+    bits = []
     for f in R.REGMAP.reg("GLB", "S_INTR_STATUS_0").fields:
         m = re.fullmatch(r"(\w+)_DONE_STATUS([01])", f.name)
         pulse = f"{m.group(1).lower()}_op_done" if m else None
@@ -246,9 +235,9 @@ def gen_wiring() -> str:
                     key=len, default=None)
         if owner is None:
             raise WiringError(f"GLB.S_INTR_STATUS.{f.name}: no present unit owns {pulse}")
-        bits[f.lsb] = f"{pulse} & {'~' if m.group(2) == '0' else ' '}{owner}_consumer"
+        bits.append((f.lsb, f.msb, f"{pulse} & {'~' if m.group(2) == '0' else ' '}{owner}_consumer"))
     o.append("    // GLB S_INTR_STATUS: a done pulse sets the bit of the group that finished")
-    o.append("    assign glb_done_in = " + concat(32, bits) + ";")
+    o.append("    assign glb_done_in = " + R.concat(32, bits, ",\n" + " " * 26) + ";")
     for e, ps in eng.items():
         o.append(f"    // engine {e} ({_rel(module_file(e))})")
         o += instance(e, "u_" + e.removeprefix("nvs_"), [(p.name, p.name) for p in ps])
