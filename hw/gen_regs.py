@@ -113,7 +113,6 @@ def gen_unit(unit: str) -> str:
             rd.append(f"            {a}: rd_data = {{16'd0, lut_rd}};")
             continue
         if reg.access == "ro":
-            parts = []
             for f in reg.fields:
                 ports.append(f"input  wire {w(f)}{sig(unit, reg, f)}")
             rd.append(f"            {a}: rd_data = {ro_expr(unit, reg)};")
