@@ -9,7 +9,10 @@ pdp.out_cube):
   whole channel and kernel groups. C, R, S are the kernel as CSC sees it
   (CSC.D_WEIGHT_SIZE_EXT_*): in image mode the kernel width is folded into the channels
   (S = 1, C = kernel width x components), so an image layer of 4 components and a 29-wide
-  kernel costs ceil(116/8) = 15 channel atoms per row, not ceil(4/8) * 29.
+  kernel costs ceil(116/8) = 15 channel atoms per row, not ceil(4/8) * 29. With CSC's post
+  Y-extension e (image input, C <= 8/e; a performance option of image mode) e kernel rows share
+  one atom: ``ceil(C*e/8) * ceil(R/e)`` in place of ``ceil(C/8) * R`` (from NVIDIA's format
+  description; no shared trace uses it).
 * **memory bound** ``bytes / 8``: every byte crosses the 64-bit DBB once, 8 bytes a cycle:
   the input CDMA fetches (feature: ceil(C/8) surfaces of H x W 8-byte atoms; image: the
   64-bit beats each line's W x bytes-per-pixel span touches), the weights
@@ -79,10 +82,12 @@ class ConvBounds:
 
 
 def mac_cycles(regs) -> int:
-    """ceil(C/8) * ceil(K/8) * R * S * Hout * Wout with CSC's kernel and output sizes."""
+    """ceil(C/8) * ceil(K/8) * R * S * Hout * Wout with CSC's kernel and output sizes (rows
+    grouped by the post Y-extension of image input)."""
     g = conv.geometry(regs)
     ho, wo = g["out"]
-    return _ceil(g["c"], ATOM) * _ceil(g["k"], ATOM) * g["r"] * g["s"] * ho * wo
+    e = conv.y_extension(regs) if regs.f("NVDLA_CDMA.D_DATAIN_FORMAT_0", "DATAIN_FORMAT") else 1
+    return _ceil(g["c"] * e, ATOM) * _ceil(g["k"], ATOM) * _ceil(g["r"], e) * g["s"] * ho * wo
 
 
 def input_bytes(regs) -> int:

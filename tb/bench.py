@@ -73,6 +73,7 @@ def conv_table(traces: list[Path], bnds: dict, results: dict | None, why_na: str
     print(hdr, file=out)
     rc = 0
     judged = {"nv": [0, []], "bound": [0, []]}       # traces judged, names missed
+    failed = []
     tot_c = tot_w = 0.0
     for t in traces:
         b = bnds.get(t.name)
@@ -97,6 +98,7 @@ def conv_table(traces: list[Path], bnds: dict, results: dict | None, why_na: str
             tot_w += float(r["wall"])
             if not r["passed"]:
                 target, rc = "trace failed", 1
+                failed.append(t.name)
             else:
                 miss = conv_misses(cyc, b.bound, nv)
                 if nv is not None:
@@ -118,12 +120,15 @@ def conv_table(traces: list[Path], bnds: dict, results: dict | None, why_na: str
     if results is None:
         print(f"targets: not judged, our cycles n/a: {why_na}", file=out)
     else:
+        if failed:
+            print(f"{len(failed)} conv traces failed on our RTL (targets judged on passing "
+                  f"traces only): {', '.join(failed)}", file=out)
         for key, what in (("nv", "never more cycles than nv_small"),
                           ("bound", f"within {BOUND_SLACK}x of the larger bound where it exceeds "
                                     f"{BOUND_MIN:,} cycles")):
             n, missed = judged[key]
-            state = f"MISSED on {len(missed)} of {n}: {', '.join(missed)}" if missed else \
-                f"met on all {n}"
+            state = (f"MISSED on {len(missed)} of {n}: {', '.join(missed)}" if missed else
+                     f"met on all {n}" if n else "not judged (no passing trace it applies to)")
             print(f"target {what}: {state}", file=out)
     return rc
 

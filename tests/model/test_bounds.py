@@ -87,6 +87,25 @@ def test_image_op_bounds_hand_case():
     assert (b.mem_cycles, b.bound, b.limit) == ((72 + 216 + 16) // 8, 38, "memory")
 
 
+def test_image_y_extension_groups_rows():
+    """CSC post Y-extension 2 (code 1): 3 channels, 5 kernel rows -> rows taken 2 at a time, one
+    atom of 6 channels per row pair: ceil(6/8) * ceil(5/2) = 3 atoms per kernel group and output
+    (5 without the extension); 8 kernels, output 2 x 2: 12 cycles."""
+    fields = {
+        "CDMA.D_DATAIN_FORMAT": dict(DATAIN_FORMAT=1, PIXEL_FORMAT=12),
+        "CSC.D_WEIGHT_SIZE_EXT_0": dict(WEIGHT_WIDTH_EXT=0, WEIGHT_HEIGHT_EXT=4),
+        "CSC.D_WEIGHT_SIZE_EXT_1": dict(WEIGHT_CHANNEL_EXT=2, WEIGHT_KERNEL=7),
+        "CSC.D_DATAOUT_SIZE_0": dict(DATAOUT_WIDTH=1, DATAOUT_HEIGHT=1),
+        "CSC.D_POST_Y_EXTENSION": dict(Y_EXTENSION=1),
+    }
+    assert bounds.mac_cycles(RegView(_encode(fields))) == 12
+    fields["CSC.D_POST_Y_EXTENSION"] = dict(Y_EXTENSION=0)
+    assert bounds.mac_cycles(RegView(_encode(fields))) == 20
+    fields["CSC.D_POST_Y_EXTENSION"] = dict(Y_EXTENSION=3)
+    with pytest.raises(ValueError, match="Y_EXTENSION = 3 is reserved"):
+        bounds.mac_cycles(RegView(_encode(fields)))
+
+
 def _cfg_line(name: str, value: int) -> str:
     return f"reg_write(NVDLA_{name}_0, 0x{value:x});"
 

@@ -63,6 +63,10 @@ def test_conv_table_judges_each_trace(tmp_path):
     text = out.getvalue()
     assert "target never more cycles than nv_small: met on all 2" in text
     assert "MISSED on 1 of 2: dc_b" in text
+    assert "1 conv traces failed on our RTL (targets judged on passing traces only): dc_c" in text
+    out = io.StringIO()
+    assert bench.conv_table(traces[2:3], bnds, res, None, out) == 1
+    assert "than nv_small: not judged (no passing trace it applies to)" in out.getvalue()
 
 
 def test_conv_table_na_without_conv_engine(tmp_path):
