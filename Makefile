@@ -10,7 +10,7 @@ TEST ?= trace
 TRACES ?= $(or $(NVDLA_TRACES),../shared/nvdla-traces)
 PYTEST_ARGS ?=
 
-.PHONY: all venv test test-model run bench clean help lenet-int8 lenet-bench lenet-train sim iverilog
+.PHONY: all venv test test-model run bench clean help lenet-int8 lenet-bench lenet-train sim iverilog diff
 
 # `make SIM=verilator|icarus TEST=trace TRACE=<dir>` runs one trace on the RTL (tb/); without
 # TRACE the default goal stays the golden-model run.
@@ -26,6 +26,8 @@ help:
 	@echo "make SIM=verilator TEST=trace TRACE=<dir>   one trace (or a folder of them) on the RTL via cocotb"
 	@echo "     SIM=icarus | TEST=regs | TEST=unmapped | SEED=n (random memory timing)"
 	@echo "     RTL_FILELIST=<file.f> TOPLEVEL=NV_nvdla     build your own RTL instead of hw/"
+	@echo "     KEEP_DUMPS=<dir>   keep each checked region (RTL, golden, NVIDIA) for make diff"
+	@echo "make diff DUMP=<dir>   golden-vs-RTL dump diff: first (c,h,w), counts, pattern diagnosis"
 
 $(STAMP): requirements.txt requirements-nodeps.txt
 	rm -f $(VENV)/.installed-*
@@ -57,7 +59,12 @@ iverilog:
 
 sim: venv $(if $(filter icarus,$(SIM)),iverilog)
 	$(VPY) -m tb.run --sim $(SIM) --test $(TEST) $(if $(SEED),--seed $(SEED)) \
-	  $(if $(RTL_FILELIST),--rtl-filelist $(RTL_FILELIST)) $(if $(TOPLEVEL),--toplevel $(TOPLEVEL)) $(TRACE)
+	  $(if $(RTL_FILELIST),--rtl-filelist $(RTL_FILELIST)) $(if $(TOPLEVEL),--toplevel $(TOPLEVEL)) \
+	  $(if $(KEEP_DUMPS),--keep-dumps $(KEEP_DUMPS)) $(TRACE)
+
+# golden-vs-RTL dump diff with layout and diagnosis: make diff DUMP=<KEEP_DUMPS dir or one check>
+diff: venv
+	$(VPY) -m tb.diff $(or $(DUMP),$(error give DUMP=<dir kept by KEEP_DUMPS=...>)) $(ARGS)
 
 lenet-int8: venv
 	$(VPY) -m calib.lenet_int8 $(ARGS)

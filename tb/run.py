@@ -13,6 +13,7 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
 from model.trace import collect
 
@@ -26,6 +27,9 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=None, help="randomized memory timing seed")
     ap.add_argument("--rtl-filelist", default=None, help="build this .f file list instead of hw/")
     ap.add_argument("--toplevel", default=None, help="DUT module of --rtl-filelist (NV_nvdla)")
+    ap.add_argument("--keep-dumps", default=None, metavar="DIR",
+                    help="keep every checked region (RTL, golden, NVIDIA bytes + layout) under "
+                         "DIR/<trace>/ for python -m tb.diff")
     ap.add_argument("dirs", nargs="*")
     a = ap.parse_args(argv)
     t0 = time.perf_counter()
@@ -53,7 +57,11 @@ def main(argv=None) -> int:
         if not dirs:
             print(f"no trace directory (<dir>/<dir>.cfg) in {a.dirs}", file=sys.stderr)
             return 2
-        res = run_traces(a.sim, dirs, a.seed, a.rtl_filelist, a.toplevel)
+        if a.keep_dumps and Path(a.keep_dumps).exists() and not Path(a.keep_dumps).is_dir():
+            print(f"error: --keep-dumps {a.keep_dumps}: not a directory", file=sys.stderr)
+            return 2
+        res = run_traces(a.sim, dirs, a.seed, a.rtl_filelist, a.toplevel,
+                         keep_dumps=a.keep_dumps)
     except TbSetupError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
