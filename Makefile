@@ -10,7 +10,7 @@ TEST ?= trace
 TRACES ?= $(or $(NVDLA_TRACES),../shared/nvdla-traces)
 PYTEST_ARGS ?=
 
-.PHONY: all venv test test-model run bench clean help lenet-int8 lenet-bench lenet-train sim iverilog diff
+.PHONY: all venv test test-model run bench clean help lenet-int8 lenet-bench lenet-train sim iverilog diff chromium report
 
 # `make SIM=verilator|icarus TEST=trace TRACE=<dir>` runs one trace on the RTL (tb/); without
 # TRACE the default goal stays the golden-model run.
@@ -27,6 +27,7 @@ help:
 	@echo "     SIM=icarus | TEST=regs | TEST=unmapped | SEED=n (random memory timing)"
 	@echo "     RTL_FILELIST=<file.f> TOPLEVEL=NV_nvdla     build your own RTL instead of hw/"
 	@echo "     KEEP_DUMPS=<dir>   keep each checked region (RTL, golden, NVIDIA) for make diff"
+	@echo "make report [ARGS='--table T'] [DUMP=<dir>]   HTML report (calib.debug) -> build/report.html"
 	@echo "make diff DUMP=<dir>   golden-vs-RTL dump diff: first (c,h,w), counts, pattern diagnosis"
 
 $(STAMP): requirements.txt requirements-nodeps.txt
@@ -41,7 +42,7 @@ venv: $(STAMP)
 run: venv
 	$(VPY) -m model.trace $(TRACES)/nv_small $(TRACES)/nv_small-synth
 
-test: venv iverilog
+test: venv iverilog chromium
 	$(VPY) -m pytest $(PYTEST_ARGS)
 
 test-model: venv
@@ -56,6 +57,16 @@ iverilog:
 	@command -v iverilog >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iverilog; \
 	  else echo "iverilog missing: run 'sudo apt-get install iverilog' (Icarus tests will be skipped)"; fi; }
+
+# Debian's chromium (headless) renders the HTML report in a test; installed only when missing (root)
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "chromium missing: run 'sudo apt-get install chromium' (the report render test will be skipped)"; fi; }
+
+# self-contained HTML report of calib.debug (LeNet, a table: ARGS="--table T"; dumps: DUMP=<dir>)
+report: venv
+	$(VPY) -m calib.debug --report $(or $(REPORT),build/report.html) $(if $(DUMP),--dumps $(DUMP)) $(ARGS)
 
 sim: venv $(if $(filter icarus,$(SIM)),iverilog)
 	$(VPY) -m tb.run --sim $(SIM) --test $(TEST) $(if $(SEED),--seed $(SEED)) \

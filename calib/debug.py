@@ -276,6 +276,7 @@ class Debugger:
                                f"CVT_SCALE={cv.scale} CVT_TRUNCATE={cv.truncate} OFFSET={cv.offset}",
                                x, A[in_name], plan.scales[in_name], 8))
         prev_float = A[in_name]
+        outs[in_name] = x
         for op in plan.ops:
             if isinstance(op, HostOp):
                 continue
