@@ -26,6 +26,7 @@ help:
 	@echo "make SIM=verilator TEST=trace TRACE=<dir>   one trace (or a folder of them) on the RTL via cocotb"
 	@echo "     SIM=icarus | TEST=regs | TEST=unmapped | SEED=n (random memory timing)"
 	@echo "     RTL_FILELIST=<file.f> TOPLEVEL=NV_nvdla     build your own RTL instead of hw/"
+	@echo "     WAVES=1            an FST per trace (path printed; separate build, no cost when off)"
 	@echo "     KEEP_DUMPS=<dir>   keep each checked region (RTL, golden, NVIDIA) for make diff"
 	@echo "make report [ARGS='--table T'] [DUMP=<dir>]   HTML report (calib.debug) -> build/report.html"
 	@echo "make diff DUMP=<dir>   golden-vs-RTL dump diff: first (c,h,w), counts, pattern diagnosis"
@@ -71,7 +72,7 @@ report: venv
 sim: venv $(if $(filter icarus,$(SIM)),iverilog)
 	$(VPY) -m tb.run --sim $(SIM) --test $(TEST) $(if $(SEED),--seed $(SEED)) \
 	  $(if $(RTL_FILELIST),--rtl-filelist $(RTL_FILELIST)) $(if $(TOPLEVEL),--toplevel $(TOPLEVEL)) \
-	  $(if $(KEEP_DUMPS),--keep-dumps $(KEEP_DUMPS)) $(TRACE)
+	  $(if $(KEEP_DUMPS),--keep-dumps $(KEEP_DUMPS)) $(if $(filter 1,$(WAVES)),--waves) $(TRACE)
 
 # golden-vs-RTL dump diff with layout and diagnosis: make diff DUMP=<KEEP_DUMPS dir or one check>
 diff: venv
