@@ -72,3 +72,18 @@ def test_verilator_waves_fst(tmp_path):
     wdir = tmp_path / "waves"
     res = run_traces("verilator", ts, waves_dir=wdir)
     _check(res, wdir, ts, b"Verilator")
+
+
+def test_tb_run_bad_output_dirs(tmp_path):
+    """--keep-dumps / --waves-dir naming a file: one line, exit 2, before any simulation."""
+    import subprocess
+    import sys
+    ts = _traces()
+    f = tmp_path / "file"
+    f.write_text("x")
+    repo = Path(__file__).resolve().parents[2]
+    for opt in ("--keep-dumps", "--waves-dir"):
+        r = subprocess.run([sys.executable, "-m", "tb.run", "--sim", "icarus", opt, str(f), str(ts[0])],
+                           cwd=repo, capture_output=True, text=True, timeout=120)
+        assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, (opt, r.stderr)
+        assert "not a directory" in r.stderr
