@@ -150,6 +150,9 @@ def build_sim(sim: str, rtl_filelist: str | Path | None = None, toplevel: str | 
         h.update(str(p).encode())
         h.update(p.read_bytes())
     if waves and sim == "verilator":
+        if not any(Path(d, "lz4.h").is_file() for d in ("/usr/include", "/usr/local/include")):
+            raise TbSetupError("Verilator FST waves need lz4.h (liblz4-dev): make liblz4, or "
+                               "apt-get install liblz4-dev")
         args = args + ["--trace-fst", "--trace-structs"]
     elif waves:                       # our own Verilog-2001 dump module (cocotb's needs -g2012)
         sources = sources + [TB_HDL / "tb_waves.v"]
