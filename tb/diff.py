@@ -279,6 +279,33 @@ def _shifted(E: np.ndarray, G: np.ndarray, mism: np.ndarray, lay: Layout) -> Fin
                    f"agrees): a shifted copy, {hint}")
 
 
+def _byte_shifted(exp: np.ndarray, got: np.ndarray, covered: np.ndarray) -> Finding | None:
+    """The bytes moved by k = +-1..7 (not a whole atom): a base or offset not atom-aligned."""
+    bad = (exp != got) & covered
+    n = int(bad.sum())
+    if n == 0:
+        return None
+    best = None
+    for k in [d for j in range(1, 8) for d in (j, -j)]:
+        if k > 0:
+            same = got[k:] == exp[:-k]
+            b, cov = bad[k:], covered[k:] & covered[:-k]
+        else:
+            same = got[:k] == exp[-k:]
+            b, cov = bad[:k], covered[:k] & covered[-k:]
+        inside = int((b & cov).sum())
+        explained = int((b & cov & same).sum())
+        agree = float(same[cov].mean()) if cov.any() else 0.0
+        if best is None or explained > best[0]:
+            best = (explained, k, agree, inside)
+    explained, k, agree, inside = best
+    if explained < 0.95 * inside or inside < 0.5 * n or agree < 0.9:
+        return None
+    return Finding("shifted", f"got byte i = expected byte i{'-' if k > 0 else '+'}{abs(k)} for "
+                   f"{explained} of {n} mismatching bytes: the whole region moved by {k:+d} "
+                   f"bytes, a base address or offset that is not atom (8-byte) aligned")
+
+
 def _clamp(E, G, mism) -> Finding | None:
     e, g = E[mism], G[mism]
     for a, b, who, other in ((g, e, "got", "expected"), (e, g, "expected", "got")):
@@ -391,7 +418,9 @@ def _everything(E, G, mism, lay: Layout) -> Finding | None:
                    f"precision{extra}")
 
 
-def diagnose(E: np.ndarray, G: np.ndarray, lay: Layout) -> list[Finding]:
+def diagnose(E: np.ndarray, G: np.ndarray, lay: Layout, raw=None) -> list[Finding]:
+    """Findings, most specific first; ``raw`` = (expected bytes, got bytes, covered mask) adds
+    the byte-shift test."""
     mism = E != G
     if not mism.any():
         return []
@@ -401,7 +430,10 @@ def diagnose(E: np.ndarray, G: np.ndarray, lay: Layout) -> list[Finding]:
         out.append(Finding("padding-lanes", f"only the padding lanes {lay.axes[0]} >= {C} of the "
                            f"last surface differ ({int(mism.sum())} elements): what the "
                            f"datapath writes in the lanes beyond C (zeros vs processed padding)"))
-    for f in (_shifted(E, G, mism, lay), _clamp(E, G, mism), _rounding(E, G, mism),
+    shifted = _shifted(E, G, mism, lay)
+    if shifted is None and raw is not None:
+        shifted = _byte_shifted(*raw)
+    for f in (shifted, _clamp(E, G, mism), _rounding(E, G, mism),
               _border(mism, lay), _group(mism, lay), _everything(E, G, mism, lay)):
         if f is not None:
             out.append(f)
@@ -442,7 +474,7 @@ def compare(exp: np.ndarray, got: np.ndarray, lay: Layout, names=("expected", "g
         pr = mism.sum(axis=(0, 2))
         rep.per_channel = {int(k): int(pc[k]) for k in np.flatnonzero(pc)}
         rep.per_row = {int(k): int(pr[k]) for k in np.flatnonzero(pr)}
-        rep.findings = diagnose(E, G, lay)
+        rep.findings = diagnose(E, G, lay, (exp, got, covered))
     return rep
 
 

@@ -106,6 +106,18 @@ def test_shifted_copy(cube):
     assert rep.first == first and rep.first_addr == base + a
 
 
+def test_shifted_by_three_bytes(cube):
+    g, lay, base = cube
+    bad = np.zeros_like(g)
+    bad[3:] = g[:-3]                      # the RTL wrote the whole region 3 bytes late
+    rep = diff.compare(g, bad, lay)
+    assert rep.diagnosis == "shifted", rep.findings
+    assert "+3 bytes" in str(rep.findings[0])
+    changed = np.flatnonzero(g != bad)
+    first, a = _first_by_address(changed, lay.line_stride, lay.surf_stride)
+    assert rep.first == first and rep.first_addr == base + a
+
+
 def test_clamp_seven_bits(cube):
     g, lay, base = cube
     ls, ss = lay.line_stride, lay.surf_stride
