@@ -188,6 +188,26 @@ def render(an, net=None, title="run", dumps=None, eacts=None) -> str:
     return "\n".join(h)
 
 
+def render_dumps(dumps, title="golden vs RTL") -> str:
+    """A report of kept dumps alone (python -m tb.diff DIR --report F): heat map + figures of
+    every failing check, the list of equal ones."""
+    from tb import diff
+    e = html.escape
+    h = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{e(title)}</title>"
+         f"<style>{_CSS}</style></head><body><h1>{e(title)}</h1>"]
+    maps = heat_maps(dumps)
+    failing = {name for name, _, _ in maps}
+    for d in diff.check_dirs(Path(dumps)):
+        name = str(d.relative_to(Path(dumps))) if d != Path(dumps) else d.name
+        if name not in failing:
+            h.append(f"<p class='equal' data-check='{e(name)}'>{e(name)}: equal</p>")
+    for name, src, lines in maps:
+        h.append(f"<h3>{e(name)}</h3><div class='fig' data-heatmap='{e(name)}'>"
+                 f"{_img(src, 'heat map ' + name)}</div><pre>{e(chr(10).join(lines))}</pre>")
+    h.append("</body></html>")
+    return "\n".join(h)
+
+
 def write_report(path, an, net=None, title="run", dumps=None, eacts=None) -> Path:
     if eacts is None and hasattr(an, "eacts"):
         eacts = an.eacts

@@ -591,6 +591,8 @@ def parser():
     ap.add_argument("--base", type=_int, default=0, help="address of the dumps' first byte")
     ap.add_argument("--cube-base", type=_int, default=None, help="address of element (0,0,0)")
     ap.add_argument("--json", action="store_true", help="print the reports as JSON")
+    ap.add_argument("--report", metavar="HTML", help="DUMPDIR: also write a self-contained HTML "
+                    "page with a heat map of each failing check")
     return ap
 
 
@@ -638,6 +640,13 @@ def main(argv=None) -> int:
     except DiffError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    if a.report:
+        if len(a.paths) != 1:
+            print("error: --report needs a dump directory", file=sys.stderr)
+            return 2
+        from calib.report import render_dumps
+        Path(a.report).parent.mkdir(parents=True, exist_ok=True)
+        Path(a.report).write_text(render_dumps(a.paths[0], f"golden vs RTL: {a.paths[0]}"))
     differ = False
     if a.json:
         print(json.dumps([{"what": w, **r.to_dict()} for w, r, _ in reports], indent=1))

@@ -79,3 +79,23 @@ def test_report_bad_dumps_path(tmp_path):
                         "--report", tmp_path / "r.html", "--dumps", tmp_path / "nope"],
                        cwd=REPO, capture_output=True, text=True, timeout=600)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "nope" in r.stderr
+
+
+def test_diff_report_of_dumps_alone(tmp_path):
+    exe = _chromium()
+    dumps = tmp_path / "dumps"
+    _failing_dump(dumps)
+    g = np.arange(64, dtype=np.uint8)
+    diff.write_check_dump(dumps, "sdp_ok", "check_crc_line3", 0, 64, {"golden": g, "rtl": g},
+                          diff.Layout("cube", c=8, h=2, w=4, line_stride=32, surf_stride=64))
+    out = tmp_path / "d.html"
+    r = subprocess.run([sys.executable, "-m", "tb.diff", dumps, "--report", out], cwd=REPO,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1, r.stderr           # a check differs
+    res = subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu",
+                          "--disable-background-networking", "--disable-component-update",
+                          "--no-first-run", f"--user-data-dir={tmp_path / 'p'}", "--dump-dom",
+                          out.as_uri()], capture_output=True, text=True, timeout=180)
+    assert res.returncode == 0
+    assert 'data-heatmap="sdp_made_up/check_crc_line7_1000_140"' in res.stdout
+    assert 'data-check="sdp_ok/check_crc_line3_0_40"' in res.stdout
