@@ -308,10 +308,13 @@ def _byte_shifted(exp: np.ndarray, got: np.ndarray, covered: np.ndarray) -> Find
 
 def _clamp(E, G, mism) -> Finding | None:
     e, g = E[mism], G[mism]
-    for a, b, who, other in ((g, e, "got", "expected"), (e, g, "expected", "got")):
+    if e.size < 2:
+        return None
+    for a, b, who, other, whole in ((g, e, "got", "expected", G), (e, g, "expected", "got", E)):
         for side in ("upper", "lower"):
             v = int(a.max()) if side == "upper" else int(a.min())
-            if not np.all(a == v):
+            # all mismatches sit at one value, which is the clamped side's extreme everywhere
+            if not np.all(a == v) or v != (int(whole.max()) if side == "upper" else int(whole.min())):
                 continue
             beyond = np.all(b > v) if side == "upper" else np.all(b < v)
             if not beyond:

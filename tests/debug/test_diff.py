@@ -306,3 +306,24 @@ def test_keep_dumps_from_the_rtl_run(tmp_path):
     (d / "rtl.bin").write_bytes(moved.tobytes())
     rep = diff.compare_dir(d)
     assert rep.diagnosis == "shifted" and "h-1" in str(rep.findings[0]), rep.findings
+
+
+def test_image_and_operand_layouts_hand_made():
+    # image: 4 components (A8B8G8R8), H=2, W=3, line stride 16: (c, h, w) at h*16 + w*4 + c
+    exp = np.arange(32, dtype=np.uint8) * 3
+    got = exp.copy()
+    got[1 * 16 + 2 * 4 + 1] = 250               # (c=1, h=1, w=2), expected 3*25 = 75
+    lay = diff.Layout("image", c=4, h=2, w=3, line_stride=16, base=0x2000)
+    rep = diff.compare(exp, got, lay)
+    assert rep.total == 24 and rep.mismatches == 1
+    assert rep.first == (1, 1, 2) and rep.first_addr == 0x2000 + 25
+    assert rep.first_values == (75, 250) and rep.max_abs == 175
+    # operand: int16 little-endian in the cube layout, C=3 H=1 W=2, line 32, surf 32
+    e16 = np.zeros(16, dtype="<i2")
+    e16[[0, 1, 2, 8, 9, 10]] = [100, -200, 300, 400, -500, 600]   # (c, 0, w): w*8 + c
+    g16 = e16.copy()
+    g16[9] = -499                                # (c=1, h=0, w=1)
+    lay = diff.Layout("operand", c=3, h=1, w=2, line_stride=32, surf_stride=32, elem_bytes=2)
+    rep = diff.compare(e16.view(np.uint8), g16.view(np.uint8), lay)
+    assert rep.mismatches == 1 and rep.first == (1, 0, 1) and rep.first_addr == 18
+    assert rep.first_values == (-500, -499) and rep.diagnosis == "rounding"
