@@ -156,3 +156,33 @@ def test_cli_fix_and_errors(tmp_path):
         r = _cli(*args, "--limit", 50, "--calib-limit", 50)
         assert r.returncode == 2, (args, r.stderr[-400:])
         assert len(r.stderr.strip().splitlines()) == 1 and what in r.stderr, r.stderr
+
+
+def test_cdp_and_pdp_points_and_a_broken_lrn_scale(tmp_path):
+    """A conv -> LRN (CDP) -> AVE pooling (PDP) -> fc net: both points are measured, and an LRN
+    scale x16 is the first finding."""
+    from tests.calib.test_caffe_import import write_model
+    rng = np.random.default_rng(5)
+    p, m = tmp_path / "n.prototxt", tmp_path / "n.caffemodel"
+    p.write_text(
+        'layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 1 dim: 8 dim: 8 } } }\n'
+        'layer { name: "conv" type: "Convolution" bottom: "data" top: "conv" convolution_param { num_output: 8 kernel_size: 3 pad: 1 } }\n'
+        'layer { name: "norm" type: "LRN" bottom: "conv" top: "norm" lrn_param { local_size: 5 alpha: 0.5 beta: 0.75 k: 1 } }\n'
+        'layer { name: "pool" type: "Pooling" bottom: "norm" top: "pool" pooling_param { pool: AVE kernel_size: 2 stride: 2 } }\n'
+        'layer { name: "fc" type: "InnerProduct" bottom: "pool" top: "fc" inner_product_param { num_output: 4 } }\n')
+    write_model(m, {"conv": [rng.normal(0, 0.5, (8, 1, 3, 3)), rng.normal(0, 0.1, 8)],
+                    "fc": [rng.normal(0, 0.3, (4, 128)), rng.normal(0, 0.1, 4)]})
+    net = Net.load(p, m)
+    px = rng.integers(0, 256, (200, 8, 8)).astype(np.uint8)
+    d = Debugger(net, px[:100], px[100:], np.zeros(100, int), 1 / 256)
+    good = d.good_table()
+    an = d.analyse(good)
+    assert an.findings == [], [f.line() for f in an.findings]
+    pts = {(q.layer, q.point): q for q in an.points}
+    assert pts[("norm", "CDP")].cosine > 0.99 and pts[("pool", "PDP")].cosine > 0.99
+    assert pts[("norm", "CDP")].bits_used == 8
+    bad = dict(good)
+    bad["norm"] = np.float32(good["norm"] * 16)
+    an = d.analyse(bad)
+    assert an.findings[0].layer == "norm" and an.findings[0].kind == "underused", \
+        [f.line() for f in an.findings]
