@@ -12,6 +12,7 @@ pattern_bytes, mem_file_image); this module only plays the parsed commands on th
 """
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -172,8 +173,9 @@ class TraceSequence(CsbSequence):
                         end, img, _ = mem_file_image(self._path(c.args[4], c.line))
                         exp_file = np.zeros(size, dtype=np.uint8)
                         exp_file[:min(size, end)] = img[:min(size, end)]
-                    ok, msg, notes = env.scoreboard.check(base, size, got, exp_crc,
-                                                          self._rtl_bytes(base, size), exp_file)
+                    nv = self._rtl_bytes(base, size)
+                    self._keep_dump(c, base, size, got, nv, exp_file)
+                    ok, msg, notes = env.scoreboard.check(base, size, got, exp_crc, nv, exp_file)
                     self.notes += notes
                     if not ok:
                         raise TraceFail(f"{c.kind} line {c.line} [0x{base:x}+0x{size:x}]: {msg}")
@@ -200,6 +202,22 @@ class TraceSequence(CsbSequence):
         res["line"] = (f"PASS {self.tname}" + (f" ({'; '.join(self.notes)})" if self.notes else "")
                        if res["passed"] else f"FAIL {self.tname}: {res.get('message', '')}")
         return res
+
+    def _keep_dump(self, c, base: int, size: int, got, nv, exp_file) -> None:
+        """$TB_DUMP_DIR set (make ... KEEP_DUMPS=<dir>): the checked region as the RTL wrote
+        it, the golden model's bytes, NVIDIA's RTL bytes / the check file, and its layout, for
+        python -m tb.diff."""
+        root = os.environ.get("TB_DUMP_DIR")
+        if not root:
+            return
+        from .diff import Layout, layout_from_model, write_check_dump
+        model = self.env.scoreboard.model
+        ok = model is not None and self.env.scoreboard.model_error is None
+        lay = layout_from_model(model, base, size) if ok else Layout("raw", w=size, base=base)
+        d = write_check_dump(Path(root), self.tname, f"{c.kind}_line{c.line}", base, size,
+                             {"rtl": got, "golden": model.mem.read(base, size) if ok else None,
+                              "nvidia": nv, "file": exp_file}, lay)
+        self.notes.append(f"dump kept in {d}")
 
     def _rtl_bytes(self, base: int, size: int):
         p = data.rtl_output_dir(self.dir) / f"crc_{base:x}_{size:x}.bin"
