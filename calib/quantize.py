@@ -101,6 +101,34 @@ def quantize_bias(b: np.ndarray, si: float, sw: np.ndarray) -> tuple[np.ndarray,
     return b16.astype(np.int64), shift, b32
 
 
+# ---- one wording for converter settings (used by describe() here and by calib.loadable) ----------
+def describe_cdma_cvt(offset: int, scale: int, truncate: int, enable: int = 1) -> str:
+    """CDMA input converter: q = sat8(round((x - offset) * scale / 2^truncate))."""
+    if not enable:
+        return "CDMA CVT_EN=0  -> input used as stored"
+    return (f"CDMA CVT_EN=1 CVT_OFFSET={offset} CVT_SCALE={scale} CVT_TRUNCATE={truncate}"
+            f"  -> q_in = (x - {offset}) * {scale / 2 ** truncate:.8g}")
+
+
+def describe_sdp_cvt(offset: int, scale: int, shift: int) -> str:
+    """SDP output converter: y = sat8(round((x - offset) * scale / 2^shift))."""
+    return f"SDP CVT_OFFSET={offset} CVT_SCALE={scale} CVT_SHIFT={shift}  -> x {scale / 2 ** shift:.8g}"
+
+
+def describe_bias(b16, shift: int) -> str:
+    """SDP X1 ALU SUM with a per-channel int16 operand, left-shifted by ALU_SHIFT_VALUE."""
+    b = np.ravel(b16)
+    return (f"SDP X1 ALU SUM src=MEM per-channel int16 bias [{b.min()}..{b.max()}] ALU_SHIFT_VALUE={shift}"
+            f"  -> bias = b16 * 2^{shift} accumulator LSBs")
+
+
+def describe_mul(m, shift: int) -> str:
+    """SDP X1 MUL with a per-channel int16 operand, result right-shifted by MUL_SHIFT_VALUE."""
+    m = np.ravel(m)
+    return (f"SDP X1 MUL src=MEM per-channel int16 [{m.min()}..{m.max()}] MUL_SHIFT_VALUE={shift}"
+            f"  -> x m[k]/2^{shift} in [{m.min() / 2 ** shift:.6g}..{m.max() / 2 ** shift:.6g}]")
+
+
 # ---- the plan --------------------------------------------------------------------------------
 @dataclass
 class InputCvt:
@@ -112,9 +140,8 @@ class InputCvt:
     meaning: float                 # the real factor the converter stands for
 
     def describe(self):
-        f = self.scale / 2 ** self.truncate
-        return [f"  CDMA CVT_EN=1 CVT_OFFSET={self.offset} CVT_SCALE={self.scale} CVT_TRUNCATE={self.truncate}"
-                f"  -> q_in = (x - {self.offset}) * {f:.8g}  (wanted {self.meaning:.8g}, {self.mode} input)"]
+        return ["  " + describe_cdma_cvt(self.offset, self.scale, self.truncate)
+                + f"  (wanted {self.meaning:.8g}, {self.mode} input)"]
 
 
 @dataclass
@@ -186,21 +213,19 @@ class ConvOp:
         b = np.ravel(self.alu_operand)
         recon = b.astype(np.float64) * 2.0 ** x.alu_shift * self.si * self.sw.astype(np.float64)
         err = float(np.max(np.abs(recon - self.bias_float))) if self.bias_float is not None else 0.0
-        L.append(f"  SDP X1 ALU SUM src=MEM per-channel int16 bias [{b.min()}..{b.max()}] ALU_SHIFT_VALUE={x.alu_shift}"
-                 f"  -> bias = b16 * 2^{x.alu_shift} * Si*Sw[k], max |error| {err:.3g}")
+        L.append("  " + describe_bias(b, x.alu_shift) + f" of Si*Sw[k], max |error| {err:.3g}")
         if x.mul_bypass:
             L.append(f"  SDP X1 MUL bypass, MUL_SHIFT_VALUE={x.mul_shift}")
         else:
             m = np.ravel(self.mul_operand)
             want = self.si * self.sw.astype(np.float64) / self.so
             got = m / 2.0 ** x.mul_shift
-            L.append(f"  SDP X1 MUL src=MEM per-channel int16 [{m.min()}..{m.max()}] MUL_SHIFT_VALUE={x.mul_shift}"
-                     f"  -> m[k]/2^{x.mul_shift} = Si*Sw[k]/So, max rel. error {np.max(np.abs(got / want - 1)):.3g}")
+            L.append("  " + describe_mul(m, x.mul_shift)
+                     + f" = Si*Sw[k]/So, max rel. error {np.max(np.abs(got / want - 1)):.3g}")
         L.append(f"  SDP X1 RELU {'on' if not x.relu_bypass else 'bypass'};  X2 bypass")
-        f = self.cvt_scale / 2 ** self.cvt_shift
         want = self.si * float(self.sw[0]) / self.so if x.mul_bypass else 1.0
-        L.append(f"  SDP CVT_OFFSET={self.cvt_offset} CVT_SCALE={self.cvt_scale} CVT_SHIFT={self.cvt_shift}"
-                 f"  -> x {f:.8g} (wanted {want:.8g}{' = Si*Sw/So' if x.mul_bypass else ''})")
+        L.append("  " + describe_sdp_cvt(self.cvt_offset, self.cvt_scale, self.cvt_shift)
+                 + f" (wanted {want:.8g}{' = Si*Sw/So' if x.mul_bypass else ''})")
         return L
 
 
