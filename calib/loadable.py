@@ -33,6 +33,7 @@ from calib.errors import CalibError
 
 KNOWN_VERSION = (0, 7, 0)
 IDENTIFIER = b"NVDA"
+MAX_READ = 1 << 26          # no descriptor array or surface we read is larger (nv_small: 64 MiB)
 
 
 class LoadableError(CalibError):
@@ -437,7 +438,7 @@ class Loadable:
     tensors: list
     relocs: list
     submits: list
-    images: dict = field(default_factory=dict)     # mem id -> bytearray (SET contents placed)
+    images: dict = field(default_factory=dict)     # mem id -> bytearray (SET contents placed; zeros after)
     dla: list = field(default_factory=list)
     emu: list = field(default_factory=list)
 
@@ -457,10 +458,11 @@ class Loadable:
         if offset < 0 or offset + size > a.size:
             raise self.err(f"task {task.id}: {what}: bytes {offset}..{offset + size} outside address"
                            f" {a.id} ({a.size} bytes of memory {a.mem_id})")
-        img = self.images.get(a.mem_id)
-        if img is None:
-            return bytes(size)                   # allocated at run time, zero here
-        return bytes(img[a.offset + offset:a.offset + offset + size])
+        if size > MAX_READ:
+            raise self.err(f"task {task.id}: {what}: {size} bytes is beyond any nv_small surface (corrupt size)")
+        img = self.images.get(a.mem_id, b"")     # memory without SET: allocated at run time, zero here
+        got = bytes(img[a.offset + offset:a.offset + offset + size])
+        return got + bytes(size - len(got))
 
     def memory_of(self, mem_id) -> Memory:
         return self.memory[mem_id]
@@ -576,7 +578,8 @@ def _place_blobs(L: Loadable):
     for m in L.memory:
         if not m.flags & 2:
             continue
-        img = bytearray(m.size)
+        ends = [int(o) + L.blobs[n].size for n, o in zip(m.contents, m.offsets) if n in L.blobs]
+        img = bytearray(min(m.size, max(ends, default=0)))    # bytes past the last blob read as zero
         for name, off in zip(m.contents, m.offsets):
             b = L.blobs.get(name)
             if b is None:
