@@ -134,7 +134,15 @@ def compare(L: LD.Loadable, plan, informat: str = "nchw") -> Comparison:
         raise LD.LoadableError(L.path, f"{len(L.dla)} DLA tasks: only single-DLA-task loadables are compared")
     d = L.dla[0]
     ops = d.ops
-    convs = [o for o in ops if o.op_type == 1]
+    convs = []                  # conv layers: runs of conv ops sharing one weight surface (height split)
+    for o in ops:
+        if o.op_type != 1:
+            continue
+        wkey = tuple(o.surface["weight_data"][k] for k in ("address", "offset", "size"))
+        if convs and convs[-1][0] == wkey and convs[-1][1][-1].index + 2 == o.index:
+            convs[-1][1].append(o)
+        else:
+            convs.append((wkey, [o]))
     fused = {o.common["fused_parent"]["index"]: o for o in ops if o.op_type == 2
              and o.common["fused_parent"]["index"] != -1}
     pdps = [o for o in ops if o.op_type == 3]
@@ -144,13 +152,14 @@ def compare(L: LD.Loadable, plan, informat: str = "nchw") -> Comparison:
         if isinstance(op, ConvOp):
             if ci >= len(convs):
                 raise LD.LoadableError(L.path, f"layer '{op.name}': the loadable has only {len(convs)} conv ops")
-            cv = convs[ci]
+            parts = convs[ci][1]
             ci += 1
-            sd = fused.get(cv.index)
-            if sd is None:
-                raise LD.LoadableError(L.path, f"layer '{op.name}': conv op {cv.index} has no fused SDP op")
-            used |= {cv.index, sd.index}
-            _compare_conv(C, d, op, cv, sd, image=(informat == "nhwc" and ci == 1))
+            for cv in parts:
+                sd = fused.get(cv.index)
+                if sd is None:
+                    raise LD.LoadableError(L.path, f"layer '{op.name}': conv op {cv.index} has no fused SDP op")
+                used |= {cv.index, sd.index}
+            _compare_conv(C, d, op, parts, [fused[cv.index] for cv in parts], image=(informat == "nhwc" and ci == 1))
         elif isinstance(op, PoolOp):
             if pi >= len(pdps):
                 raise LD.LoadableError(L.path, f"layer '{op.name}': the loadable has only {len(pdps)} PDP ops")
@@ -168,9 +177,28 @@ def compare(L: LD.Loadable, plan, informat: str = "nchw") -> Comparison:
     return C
 
 
-def _compare_conv(C: Comparison, d, op, cv, sd, image: bool):
+def _compare_conv(C: Comparison, d, op, parts, sdps, image: bool):
+    """One conv layer: the compiler may split it by height into several conv ops (same weights),
+    each with its fused SDP op; every part's settings are compared, the geometry as a whole."""
+    n0 = op.name
+    K, ho, wo = op.out_shape
+    cin, hin, win = op.in_shape
+    sy, sx = op.stride
+    dy, dx = op.dilation
+    top, left = op.pad
+    if len(parts) > 1:
+        C.notes.append(f"{n0}: split by the compiler into {len(parts)} conv ops (ops "
+                       + ", ".join(str(p.index) for p in parts) + ") by output height")
+        C.add(n0, "output height (sum of parts)", ho, sum(p.surface["dst_data"]["height"] for p in parts))
+        C.add(n0, "pad top (first part), bottom (last part)", (top, top),
+              (parts[0].desc["pad_y_top"], parts[-1].desc["pad_y_bottom"]))
+    for i, (cv, sd) in enumerate(zip(parts, sdps)):
+        _compare_conv_part(C, d, op, cv, sd, image, f"{n0}[part {i}]" if len(parts) > 1 else n0,
+                           whole=len(parts) == 1)
+
+
+def _compare_conv_part(C: Comparison, d, op, cv, sd, image: bool, n: str, whole: bool):
     L, t = C.L, d.task
-    n = op.name
     o, s = cv.desc, cv.surface
     w = op.w
     if image:
@@ -183,24 +211,33 @@ def _compare_conv(C: Comparison, d, op, cv, sd, image: bool):
     C.add(n, "bytes_per_kernel", c * r * sw_, o["bytes_per_kernel"])
     C.add(n, "kernel w,h,c", (sw_, r, c), (o["kernel_width_csc"], o["kernel_height_csc"], o["kernel_channel_csc"]))
     cin, hin, win = op.in_shape
-    if not image:
-        C.add(n, "input w,h,c", (win, hin, cin), (s["src_data"]["width"], s["src_data"]["height"],
-                                                 s["src_data"]["channel"]))
     K, ho, wo = op.out_shape
-    C.add(n, "output w,h,c", (wo, ho, K), (s["dst_data"]["width"], s["dst_data"]["height"], s["dst_data"]["channel"]))
+    src, dst = s["src_data"], s["dst_data"]
+    if not image:
+        C.add(n, "input w,c", (win, cin), (src["width"], src["channel"]))
+    C.add(n, "output w,c", (wo, K), (dst["width"], dst["channel"]))
+    if whole:
+        if not image:
+            C.add(n, "input h", hin, src["height"])
+        C.add(n, "output h", ho, dst["height"])
     sy, sx = op.stride
     dy, dx = op.dilation
-    top, left = op.pad
-    bottom = max(0, (ho - 1) * sy + (op.w.shape[2] - 1) * dy + 1 - hin - top)
-    right = max(0, (wo - 1) * sx + (op.w.shape[3] - 1) * dx + 1 - win - left)
+    top, left = op.pad               # Caffe pads both sides alike (convolution output sizes floor)
     C.add(n, "stride x,y", (sx, sy), (o["conv_stride_x"], o["conv_stride_y"]))
     C.add(n, "dilation x,y", (dx, dy), (o["dilation_x"], o["dilation_y"]))
-    C.add(n, "pad left,right,top,bottom", (left, right, top, bottom),
-          (o["pad_x_left"], o["pad_x_right"], o["pad_y_top"], o["pad_y_bottom"]))
+    C.add(n, "pad left,right", (left, left), (o["pad_x_left"], o["pad_x_right"]))
+    if whole:
+        C.add(n, "pad top,bottom", (top, top), (o["pad_y_top"], o["pad_y_bottom"]))
     cvt = op.in_cvt
     ours_in = (1, cvt.scale, cvt.truncate, cvt.offset) if cvt else (1, 1, 0, 0)
     ic = o["in_cvt"]
-    C.add(n, "CDMA CVT en,scale,truncate,offset", ours_in, (ic["enable"], ic["scale"], ic["truncate"], ic["offset"]))
+    theirs_in = (ic["enable"], ic["scale"], ic["truncate"], ic["offset"])
+    if theirs_in[0] == 0 and ours_in[1:] == (1, 0, 0):
+        # a disabled converter passes int8 through, as an enabled identity one does (the compiler
+        # disables it on the later parts of a height-split convolution)
+        C.notes.append(f"{n}: CDMA converter disabled where ours is the identity (same mapping)")
+        theirs_in = (1, 1, 0, 0)
+    C.add(n, "CDMA CVT en,scale,truncate,offset (mapping)", ours_in, theirs_in)
     C.add(n, "PAD_VALUE", op.pad_value, o["pad_val"])
     C.add(n, "CACC CLIP_TRUNCATE", op.clip_truncate, o["pra_truncate"])
     C.add(n, "in/out precision", ("int8", "int8"), (LD.PRECISION.get(o["in_precision"]), LD.PRECISION.get(o["out_precision"])))
@@ -291,6 +328,8 @@ def read_case(path: Path) -> Case:
         q = Path(v)
         return q if q.is_absolute() else (f.parent / q)
 
+    if opts.get("cprecision", "int8") != "int8":
+        raise CalibError(cmd, f"compiled with --cprecision {opts['cprecision']}: no int8 settings to compare")
     return Case(f, p("prototxt"), p("caffemodel"), p("calibtable"), opts.get("quantizationMode", "per-kernel"),
                 opts.get("informat", "nhwc"))
 
@@ -303,7 +342,27 @@ def compare_case(case: Case, **plan_kw) -> Comparison:
     net = Net.load(case.prototxt, case.caffemodel)
     scales = tables.read_table(case.table, net)
     plan = build_plan(net, scales, case.mode, input_mode="int8", table_path=str(case.table), **plan_kw)
-    return compare(L, plan, case.informat)
+    cmp = compare(L, plan, case.informat)
+    cmp.notes += repeated_value_notes(case.prototxt)
+    return cmp
+
+
+def repeated_value_notes(prototxt) -> list[str]:
+    """nvdla_compiler reads a repeated kernel_size/stride/pad/dilation pair width first (Caffe:
+    height first): name every layer where that changes the geometry."""
+    from calib.net import read_prototxt
+    out = []
+    for lp in read_prototxt(prototxt).layer:
+        if lp.type not in ("Convolution", "Deconvolution"):
+            continue
+        cp = lp.convolution_param
+        odd = [k for k in ("kernel_size", "stride", "pad", "dilation")
+               if len(getattr(cp, k)) == 2 and getattr(cp, k)[0] != getattr(cp, k)[1]]
+        if odd:
+            out.append(f"{lp.name}: repeated {'/'.join(odd)} values differ; nvdla_compiler takes the first as the"
+                       " width (Caffe: height), so its geometry for this layer is not Caffe's (a compiler bug;"
+                       " differences below in this layer come from it)")
+    return out
 
 
 def parser():
