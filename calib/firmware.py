@@ -413,9 +413,10 @@ class Runner:
                 raise self.L.err(f"{what}: {f}{groups[u]} interrupt never came on the golden model")
         rf.write_reg(st_reg, st)                 # write-1-to-clear
 
-    def run(self, dev, q: np.ndarray) -> np.ndarray:
+    def run(self, dev, q: np.ndarray, keep: dict | None = None) -> np.ndarray:
         """One input (int8 (C, H, W)) through every operation; returns the int8 logits the EMU
-        softmax reads (or the last SDP/PDP output)."""
+        softmax reads (or the last SDP/PDP output). With ``keep`` (a dict), each step's output
+        cube is stored there by step number as it is written (later steps reuse the buffers)."""
         flush = REGMAP["NVDLA_CDMA.S_CBUF_FLUSH_STATUS_0"]
         if not flush.field("FLUSH_DONE").get(dev.rf.read_reg(flush)):
             raise self.L.err("CDMA.S_CBUF_FLUSH_STATUS never reports FLUSH_DONE")
@@ -440,6 +441,12 @@ class Runner:
                 pw, _ = self.pdp_writes(op)
                 self._play(dev, [(["PDP_RDMA", "PDP"], pw)], ["PDP_RDMA", "PDP"], [("PDP", "PDP_DONE_STATUS")], what)
                 last = op
+            if keep is not None:
+                dst = last.surface["dst_data"]
+                if dst["type"] != 2:
+                    keep.setdefault(len(keep), read_cube(dev.mem, self.addr(dst, "output"), dst["channel"],
+                                                         dst["height"], dst["width"], dst["line_stride"],
+                                                         dst["surf_stride"]))
         if self.softmax is not None:
             od, bd, e = self.softmax
             b = bd["src_data"]
@@ -452,11 +459,21 @@ class Runner:
                          dst["line_stride"], dst["surf_stride"]).reshape(-1)
 
 
-def run_images(L: LD.Loadable, q_inputs: np.ndarray) -> np.ndarray:
-    """int8 logits per input (N, C, H, W) int8 -> (N, K), one device reused (groups alternate)."""
+def run_images(L: LD.Loadable, q_inputs: np.ndarray, keep: bool = False):
+    """int8 logits per input (N, C, H, W) int8 -> (N, K), one device reused (groups alternate);
+    with keep also [per step: (N, C, H, W) int8 output cubes]."""
     r = Runner(L)
     dev = r.new_device()
-    return np.stack([r.run(dev, q) for q in q_inputs])
+    logits, steps = [], []
+    for q in q_inputs:
+        k = {} if keep else None
+        logits.append(r.run(dev, q, k))
+        if keep:
+            steps.append([k[i] for i in sorted(k)])
+    logits = np.stack(logits)
+    if not keep:
+        return logits
+    return logits, [np.stack(s) for s in zip(*steps)]
 
 
 # ---- command line ------------------------------------------------------------------------------
@@ -490,15 +507,26 @@ def main(argv=None):
     x, y = x[:args.images], y[:args.images]
     q = input_to_int8(plan, x)
     t = time.time()
-    logits = run_images(L, q)
+    logits, steps = run_images(L, q, keep=True)
     dt = time.time() - t
     top_fw = logits.argmax(axis=1)
-    ref = forward_int8(plan, x).reshape(len(x), -1)
+    ref, outs = forward_int8(plan, x, keep=True)
+    ref = ref.reshape(len(x), -1)
+    from calib.quantize import ConvOp, HostOp
+    hw = [op for op in plan.ops if not isinstance(op, HostOp)]
+    lines = []
+    for i, (op, got) in enumerate(zip(hw, steps)):
+        name = op.out_name if isinstance(op, ConvOp) else op.name
+        want = outs[name]
+        ok = int((got.reshape(len(x), -1) == want.reshape(len(x), -1)).all(axis=1).sum()) \
+            if got.shape == want.shape else 0
+        lines.append(f"  step {i} {name}: output {tuple(got.shape[1:])} bit-exact with calib.int8 on {ok}/{len(x)}")
     top_cal = ref.argmax(axis=1)                       # = calib.int8.predict_int8(plan, x)
     same = int((top_fw == top_cal).sum())
     exact = int((logits == ref).all(axis=1).sum())
     print(f"{case.loadable}: {len(x)} images of {what} on the golden model through the firmware's register"
           f" writes ({len(x) / dt:.1f} images/s)")
+    print("\n".join(lines))
     print(f"  top-1 loadable {100 * (top_fw == y).mean():.2f}%, calib.int8 {100 * (top_cal == y).mean():.2f}%,"
           f" same prediction on {same}/{len(x)} images, int8 logits bit-exact on {exact}/{len(x)}")
     if exact != len(x):

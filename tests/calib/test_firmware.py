@@ -44,9 +44,12 @@ def test_lenet_loadable_bit_exact_with_calib_int8(case_name):
     case, plan = setup(f"lenet/{case_name}")
     x, y = images(12)
     L = LD.load(case.loadable)
-    logits = FW.run_images(L, input_to_int8(plan, x))
-    ref = forward_int8(plan, x).reshape(len(x), -1)
-    np.testing.assert_array_equal(logits, ref)
+    logits, steps = FW.run_images(L, input_to_int8(plan, x), keep=True)
+    ref, outs = forward_int8(plan, x, keep=True)
+    np.testing.assert_array_equal(logits, ref.reshape(len(x), -1))
+    # every layer's output cube, not only the logits: conv1 pool1 conv2 pool2 relu1 ip2
+    for got, name in zip(steps, ["conv1", "pool1", "conv2", "pool2", "relu1", "ip2"]):
+        np.testing.assert_array_equal(got, outs[name], err_msg=name)
     assert (logits.argmax(1) == y).mean() > 0.5 or "stress" in case_name     # real predictions, not zeros
 
 
