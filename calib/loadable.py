@@ -45,7 +45,7 @@ INTERFACE = {0: "NONE", 1: "DLA1", 2: "EMU1"}
 MEM_FLAGS = {1: "ALLOC", 2: "SET", 4: "INPUT", 8: "OUTPUT"}
 MEM_DOMAIN = {0: "SYSTEM", 1: "SRAM"}
 EVENT_OP = {0: "WAIT", 1: "SIGNAL"}
-DATA_FORMAT = {0: "UNKNOWN", 1: "NCHW", 2: "NHWC"}
+DATA_FORMAT = {0: "UNKNOWN", 1: "NCHW", 2: "NHWC", 3: "NCxHWx"}   # 3: IType.h's, not in loadable.fbs
 DATA_TYPE = {0: "UNKNOWN", 1: "FLOAT", 2: "HALF", 3: "INT16", 4: "INT8"}
 DATA_CATEGORY = {0: "IMAGE", 1: "WEIGHT", 2: "FEATURE", 3: "PLANAR", 4: "BIAS"}
 PIXEL_FORMAT = {0: "R8", 12: "A8B8G8R8", 13: "A8R8G8B8", 14: "B8G8R8A8", 15: "R8G8B8A8",
@@ -464,9 +464,6 @@ class Loadable:
         got = bytes(img[a.offset + offset:a.offset + offset + size])
         return got + bytes(size - len(got))
 
-    def memory_of(self, mem_id) -> Memory:
-        return self.memory[mem_id]
-
     def input_tensors(self):
         return [t for t in self.tensors if self.memory[t.mem_id].flags & 4]
 
@@ -689,9 +686,6 @@ def load(path) -> Loadable:
 def cube_bytes(L: Loadable, task: Task, cube: dict, what="surface") -> bytes:
     """The bytes a data cube's address + offset + size names (zero for run-time memory)."""
     return L.read(task, cube["address"], cube["offset"], cube["size"], what)
-
-
-DATA_FORMAT[3] = "NCxHWx"        # IType.h's fourth value, written by this compiler
 
 
 def sdp_operands(L: Loadable, task: Task, op: Op, which="x1") -> dict:

@@ -4,7 +4,6 @@ import struct
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 
 from calib import loadable as LD
