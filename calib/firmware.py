@@ -406,8 +406,11 @@ class Runner:
                 rf.write_reg(ptr, ptr.field("PRODUCER").put(0, g))
             for n, v in W.list:
                 rf.write_reg(REGMAP[n], v)
-        for u in enable:
-            rf.write_name(f"NVDLA_{u}.D_OP_ENABLE_0", 1)
+        try:
+            for u in enable:
+                rf.write_name(f"NVDLA_{u}.D_OP_ENABLE_0", 1)     # the model runs the op here
+        except (ValueError, RuntimeError) as e:     # the engines' ConfigError/AddressError/EngineMissing
+            raise self.L.err(f"{what}: the golden model refused the programmed registers: {e}") from None
         st_reg = REGMAP["NVDLA_GLB.S_INTR_STATUS_0"]
         st = rf.read_reg(st_reg)
         for u, f in done:

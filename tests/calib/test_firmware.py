@@ -98,3 +98,15 @@ def test_missing_interrupt_is_an_error_not_a_hang(monkeypatch):
     with pytest.raises(LD.LoadableError) as e:
         r.run(dev, input_to_int8(plan, x)[0])
     assert "operation 2 (PDP)" in str(e.value) and "PDP_DONE_STATUS" in str(e.value)
+
+
+def test_descriptor_the_model_refuses_is_one_line():
+    """A conv descriptor asking for Winograd (nv_small has none): the model's refusal is one line."""
+    case, plan = setup("lenet/ours-per-kernel-nchw")
+    x, _ = images(1)
+    r = FW.Runner(LD.load(case.loadable))
+    conv1 = r.order[0][1]
+    conv1.desc["conv_mode"] = 1
+    with pytest.raises(LD.LoadableError) as e:
+        r.run(r.new_device(), input_to_int8(plan, x)[0])
+    assert "operation 0 (CONV)" in str(e.value) and "\n" not in str(e.value)
