@@ -105,6 +105,7 @@ class Comparison:
         self.fields: list[Field] = []
         self.notes: list[str] = list(plan.notes)
         self.skipped: list[str] = []
+        self.layer_of: dict[int, object] = {}     # DLA op index -> the plan op (layer) it implements
 
     def add(self, layer, name, ours, theirs):
         self.fields.append(Field(layer, name, ours, theirs))
@@ -155,6 +156,7 @@ def compare(L: LD.Loadable, plan, informat: str = "nchw") -> Comparison:
                 if sd is None:
                     raise LD.LoadableError(L.path, f"layer '{op.name}': conv op {cv.index} has no fused SDP op")
                 used |= {cv.index, sd.index}
+                C.layer_of[cv.index] = C.layer_of[sd.index] = op
             _compare_conv(C, d, op, parts, [fused[cv.index] for cv in parts], image=(informat == "nhwc" and ci == 1))
         elif isinstance(op, PoolOp):
             if pi >= len(pdps):
@@ -162,6 +164,7 @@ def compare(L: LD.Loadable, plan, informat: str = "nchw") -> Comparison:
             pd = pdps[pi]
             pi += 1
             used.add(pd.index)
+            C.layer_of[pd.index] = op
             _compare_pool(C, op, pd)
         elif isinstance(op, HostOp):
             _compare_emu(C, op)

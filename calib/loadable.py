@@ -807,7 +807,23 @@ def describe_op(L: Loadable, d: DlaTask, op: Op) -> list[str]:
     return out
 
 
-def listing(L: Loadable) -> list[str]:
+def _layer_note(plan_op) -> str:
+    """What our quantizer says the op stands for (calib.quantize), one line."""
+    from calib.quantize import ConvOp, PoolOp
+    if isinstance(plan_op, ConvOp):
+        sw = plan_op.sw.astype(np.float64)
+        want = plan_op.si * sw / plan_op.so
+        rng = f"{want[0]:.8g}" if np.all(want == want[0]) else f"[{want.min():.6g}..{want.max():.6g}] per channel"
+        return (f"  = {plan_op.name}{' + ' + plan_op.relu if plan_op.relu else ''}: Si={plan_op.si:.6g}"
+                f" So={plan_op.so:.6g} Sw={sw.max():.6g}; acc LSB Si*Sw, rescale Si*Sw/So = {rng}")
+    if isinstance(plan_op, PoolOp):
+        return f"  = {plan_op.name}: {plan_op.method} pooling at scale {plan_op.scale:.6g}"
+    return ""
+
+
+def listing(L: Loadable, layers: dict | None = None) -> list[str]:
+    """The whole loadable, one block per operation; ``layers`` (DLA op index -> calib.quantize op,
+    e.g. from calib.compare_loadable) adds each op's layer name and float meaning."""
     out = [f"{L.path}: loadable {'.'.join(map(str, L.version))}, {len(L.tasks)} tasks, {len(L.memory)} memory"
            f" entries, {len(L.addresses)} addresses, {len(L.blobs)} blobs"]
     for m in L.memory:
@@ -841,7 +857,10 @@ def listing(L: Loadable) -> list[str]:
                                f"{lut['linear_only_end']}, priority hybrid {lut['hybrid_priority']} underflow"
                                f" {lut['underflow_priority']} overflow {lut['overflow_priority']}")
                 for op in d.ops:
-                    out += ["  " + x for x in describe_op(L, d, op)]
+                    lines = describe_op(L, d, op)
+                    if layers and op.index in layers:
+                        lines.insert(1, _layer_note(layers[op.index]))
+                    out += ["  " + x for x in lines]
         for e in L.emu:
             if e.task is t:
                 for i, (od, bd) in enumerate(e.ops):
@@ -863,13 +882,19 @@ def parser():
         "Decode an nvdla_compiler loadable (.nvdla): memory, tensors, tasks, and per DLA operation every "
         "setting with its float meaning."))
     ap.add_argument("loadable", nargs="+", type=Path, help="fast-math.nvdla file(s)")
+    ap.add_argument("--layers", action="store_true",
+                    help="name each op's Caffe layer and its scales (net and table from the cmd.txt beside it)")
     return ap
 
 
 def main(argv=None):
     args = parser().parse_args(argv)
     for p in args.loadable:
-        print("\n".join(listing(load(p))))
+        layers = None
+        if args.layers:
+            from calib.compare_loadable import compare_case, read_case
+            layers = compare_case(read_case(p)).layer_of
+        print("\n".join(listing(load(p), layers)))
     return 0
 
 

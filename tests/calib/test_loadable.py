@@ -222,3 +222,14 @@ def test_fuzz_byte_flips():
         except LD.LoadableError as e:
             assert "\n" not in str(e)
     run()
+
+
+def test_listing_with_layer_names():
+    p = need(loadables_dir() / "lenet" / "ours-per-kernel-nchw" / "fast-math.nvdla")
+    r = subprocess.run([sys.executable, "-m", "calib.loadable", "--layers", str(p)], capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    for name in ("= conv1:", "= pool1:", "= conv2:", "= pool2:", "= ip1 + relu1:", "= ip2:"):
+        assert name in out
+    assert "SDP CVT_OFFSET=0 CVT_SCALE=" in out and "-> x " in out
