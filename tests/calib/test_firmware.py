@@ -8,6 +8,7 @@ from calib import datasets as D
 from calib import firmware as FW
 from calib import loadable as LD
 from calib import tables
+from calib.common import LENET_PIXEL_SCALE
 from calib.compare_loadable import read_case
 from calib.int8 import forward_int8, input_to_int8
 from calib.net import Net
@@ -28,7 +29,8 @@ def setup(rel):
     if not case.caffemodel.is_file():
         pytest.skip(f"{case.caffemodel} not found")
     net = Net.load(case.prototxt, case.caffemodel)
-    plan = build_plan(net, tables.read_table(case.table, net), case.mode, input_mode="int8")
+    plan = build_plan(net, tables.read_table(case.table, net), case.mode, input_mode="int8",
+                      pixel_scale=LENET_PIXEL_SCALE)
     return case, plan
 
 
@@ -50,7 +52,11 @@ def test_lenet_loadable_bit_exact_with_calib_int8(case_name):
     # every layer's output cube, not only the logits: conv1 pool1 conv2 pool2 relu1 ip2
     for got, name in zip(steps, ["conv1", "pool1", "conv2", "pool2", "relu1", "ip2"]):
         np.testing.assert_array_equal(got, outs[name], err_msg=name)
-    assert (logits.argmax(1) == y).mean() > 0.5 or "stress" in case_name     # real predictions, not zeros
+    # real predictions: the LeNets' int8 top-1 on these 12 digits (the stress tables are random)
+    if "stress" not in case_name:
+        assert (logits.argmax(1) == y).mean() >= 11 / 12
+        q = input_to_int8(plan, x)
+        assert 0 < np.count_nonzero(q == 127) < q.size // 20      # input in range, not saturated
 
 
 def test_register_writes_follow_the_descriptors():
