@@ -233,3 +233,25 @@ def test_listing_with_layer_names():
     for name in ("= conv1:", "= pool1:", "= conv2:", "= pool2:", "= ip1 + relu1:", "= ip2:"):
         assert name in out
     assert "SDP CVT_OFFSET=0 CVT_SCALE=" in out and "-> x " in out
+
+
+def test_wrong_offsets():
+    data = bytearray(small().read_bytes())
+    bad = bytearray(data)
+    struct.pack_into("<I", bad, 0, len(data) + 100)             # root table beyond the file
+    expect_error(bad, "outside the")
+    # the memory list's vector offset pointing past the end of the file
+    buf = LD._Buf(bytes(data), "x")
+    root = LD._Tab(buf, buf.get(LD.N.UOffsetTFlags, 0, "root"), "Loadable")
+    slot = root.t.Pos + root._off(2, 4)
+    bad = bytearray(data)
+    struct.pack_into("<I", bad, slot, len(data))
+    expect_error(bad, "memory_list")
+    # a memory entry's blob offset beyond the memory's size
+    L = LD.parse(bytes(data))
+    m = next(m for m in L.memory if m.contents)
+    t = root.tables(2, "memory_list")[m.id]
+    start, n = t._vector(6, 8, "offsets")
+    bad = bytearray(data)
+    struct.pack_into("<Q", bad, start, m.size + 8)
+    expect_error(bad, f"memory {m.id}", "outside its")
