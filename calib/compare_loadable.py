@@ -8,8 +8,8 @@ sizes) and the pooling settings, and the scales the CPU softmax task is given.
 
 Weight layout (nvdla_compiler WeightTranslationUnit, direct convolution, nv_small atomicK =
 atomicC = 8): per group of 8 kernels (last group partial), per group of 8 channels (last group
-partial), then r, s, k within the group, c within the group; the total padded with zeros to a
-multiple of 8 bytes. Image input (the compiler's default nhwc): conv1's channels are padded to
+partial), then r, s, k within the group, c within the group (the order CDMA reads, built by
+model.cdma.pack_weights); the total padded with zeros to a multiple of 8 bytes. Image input (the compiler's default nhwc): conv1's channels are padded to
 the pixel format's 4 and the kernel's columns folded into channels (c' = s * 4 + c, one column)
 before that order.
 
@@ -31,24 +31,16 @@ from calib import loadable as LD
 from calib.errors import CalibError
 
 REPO = Path(__file__).resolve().parent.parent
-ATOMIC_K = ATOMIC_C = 8
 CBUF_WIDTH = 8
 
 
 # ---- the compiler's layouts, re-expressed -----------------------------------------------------
-def dc_weight_bytes(w: np.ndarray, atomic_k=ATOMIC_K, atomic_c=ATOMIC_C, align=CBUF_WIDTH) -> bytes:
-    """int8 weights (K, C, R, S) in the direct-convolution order the compiler writes."""
-    w = np.asarray(w, np.int8)
-    k, c, r, s = w.shape
-    parts = []
-    for k0 in range(0, k, atomic_k):
-        kg = w[k0:k0 + atomic_k]
-        for c0 in range(0, c, atomic_c):
-            blk = kg[:, c0:c0 + atomic_c]                         # (kk, cc, R, S)
-            parts.append(blk.transpose(2, 3, 0, 1).reshape(-1))   # r, s, k, c
-    flat = np.concatenate(parts) if parts else np.zeros(0, np.int8)
-    pad = (-flat.size) % align
-    return flat.tobytes() + bytes(pad)
+def dc_weight_bytes(w: np.ndarray, align=CBUF_WIDTH) -> bytes:
+    """int8 weights (K, C, R, S) in the direct-convolution order the compiler writes: the order
+    CDMA reads (model.cdma.pack_weights), zero-padded to a multiple of 8 bytes."""
+    from model.cdma import pack_weights
+    flat = np.asarray(pack_weights(np.asarray(w, np.int8)), np.uint8).tobytes()
+    return flat + bytes((-len(flat)) % align)
 
 
 def image_mode_weights(w: np.ndarray, pixel_channels: int = 4) -> np.ndarray:
