@@ -230,3 +230,58 @@ def run_traces(sim: str, traces: list[Path], seed: int | None = None, rtl_fileli
     res = json.loads(out.read_text())
     out.unlink()
     return res
+
+
+def run_unit(sim: str, name: str, sources: list[Path], toplevel: str, test_module: str,
+             env: dict[str, str], tag: str = "") -> Path:
+    """Build a testbench component's own harness (``sources``, top ``toplevel``) into
+    build/<sim>-<name>/ (reused while its sources are unchanged) and run the cocotb module
+    ``test_module`` on it; returns the run directory.  For the components' unit tests
+    (tests/tb/test_axi_ram.py)."""
+    setup_env()
+    why = sim_available(sim)
+    if why:
+        raise TbSetupError(why)
+    if sim == "verilator":
+        args = ["-Wno-fatal", "-Wno-lint", "-Wno-style", "-O3", "--x-assign", "fast",
+                "--x-initial", "fast", "-Wno-TIMESCALEMOD", "-CFLAGS", "-O1"]
+    else:
+        args = ["-g2005"]
+    h = hashlib.sha256()
+    for p in sources:
+        h.update(str(p).encode())
+        h.update(Path(p).read_bytes())
+    h.update(json.dumps([sim, args, toplevel]).encode())
+    digest = h.hexdigest()[:16]
+    bdir = BUILD / f"{sim}-{name}"
+    stamp = bdir / ".tb_build_stamp"
+    runner = get_unit_runner(sim)
+    import fcntl
+    BUILD.mkdir(parents=True, exist_ok=True)
+    with open(BUILD / f".{bdir.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (stamp.is_file() and stamp.read_text() == digest):
+            os.environ["MAKEFLAGS"] = "-j2 CFG_CXXFLAGS_PCH_I=-include"
+            runner.build(sources=[str(s) for s in sources], hdl_toplevel=toplevel,
+                         build_dir=str(bdir), build_args=args, timescale=("1ns", "1ps"),
+                         always=True)
+            stamp.write_text(digest)
+    runner.build_dir = bdir
+    rdir = bdir / f"run-{tag or 'x'}-{os.getpid()}"
+    rdir.mkdir(parents=True, exist_ok=True)
+    os.environ["SIM_CMD_PREFIX"] = f"timeout -s KILL {int(os.environ.get('TB_WALL_LIMIT', 1800))}"
+    extra = {"PYTHONPATH": os.environ["PYTHONPATH"], "TB_SIM": sim,
+             "COCOTB_LOG_LEVEL": os.environ.get("COCOTB_LOG_LEVEL", "WARNING"), **env}
+    try:
+        runner.test(test_module=test_module, hdl_toplevel=toplevel, hdl_toplevel_lang="verilog",
+                    build_dir=str(bdir), test_dir=str(rdir), extra_env=extra,
+                    results_xml=str(rdir / "results.xml"), timescale=("1ns", "1ps"))
+    finally:
+        for f in rdir.glob("tb_mem_*.hex"):
+            f.unlink(missing_ok=True)
+    return rdir
+
+
+def get_unit_runner(sim: str):
+    from cocotb_tools.runner import get_runner
+    return get_runner(sim)
