@@ -120,7 +120,7 @@ def build_sim(sim: str, rtl_filelist: str | Path | None = None, toplevel: str | 
     why = sim_available(sim)
     if why:
         raise TbSetupError(why)
-    sources = [TB_HDL / "tb_axi_ram.v", TB_HDL / "tb_top.v"]
+    sources = [TB_HDL / "tb_axi_ram.v", TB_HDL / "tb_axi_check.v", TB_HDL / "tb_top.v"]
     defines: dict[str, object] = {}
     incs: list[Path] = []
     if rtl_filelist:
