@@ -195,9 +195,13 @@ def run_tests(sim: str, testcase: str, env: dict[str, str], tag: str,
     os.environ["SIM_CMD_PREFIX"] = f"timeout -s KILL {int(os.environ.get('TB_WALL_LIMIT', 1800))}"
     extra = {"PYTHONPATH": os.environ["PYTHONPATH"], "TB_SIM": sim,
              "COCOTB_LOG_LEVEL": os.environ.get("COCOTB_LOG_LEVEL", "WARNING"), **env}
+    # a seeded run also makes our DMA (hw/nvs_dma.v) hold R back pseudo-randomly, seeded
+    # likewise ($TB_DMA_RREADY_SEED overrides, 0 = off); other RTL ignores the plusarg
+    seed = os.environ.get("TB_DMA_RREADY_SEED", env.get("TB_SEED"))
+    plusargs = [f"+nvs_dma_rready_seed={int(seed)}"] if seed not in (None, "", "None") else []
     try:
         runner.test(test_module=TEST_MODULE, hdl_toplevel=TOP, testcase=testcase,
-                    hdl_toplevel_lang="verilog",
+                    hdl_toplevel_lang="verilog", plusargs=plusargs,
                     build_dir=str(bdir), test_dir=str(rdir), extra_env=extra,
                     results_xml=str(rdir / "results.xml"), timescale=("1ns", "1ps"))
     finally:
