@@ -292,3 +292,36 @@ def test_dma_r_backpressure_seeded(monkeypatch):
         assert r["axi"]["violations"] == 0 and r["axi"]["rd_outstanding"] == 0, r["axi"]
     assert on["cycles"] > off["cycles"] * 1.05, (on["cycles"], off["cycles"])
     assert again["cycles"] == on["cycles"]
+
+
+@pytest.mark.rtl
+def test_user_trace_without_rtl_bytes_ew_rule(tmp_path, monkeypatch):
+    """A user's trace outside ../shared has no RTL bytes: an SDP EW trace whose CRC nv_small
+    cannot meet (no EW stage) passes by the golden model's "expected CRC difference" rule, as
+    on the model (python -m model.trace), with the bytes judged by the golden model; a trace
+    whose CRC is wrong without such a reason still fails."""
+    ew, plain = "sdp_3x3x33_ew_int8_reg_0", "sdp_3x3x33_bs_bn_int8_1"
+    if not (TRACES / ew).is_dir() or not (TRACES / plain).is_dir():
+        pytest.skip(f"{TRACES / ew} not found")
+    _sim_skip("verilator")
+    import shutil
+    from model.trace import run_trace
+    from tb.runner import run_traces
+    users = tmp_path / "user-traces"
+    shutil.copytree(TRACES / ew, users / ew)
+    bad = users / "sdp_wrong_crc"
+    bad.mkdir()
+    shutil.copy(TRACES / plain / f"{plain}.dat", bad / f"{plain}.dat")
+    cfg = (TRACES / plain / f"{plain}.cfg").read_text()
+    assert "0xdb8d3a94" in cfg
+    (bad / "sdp_wrong_crc.cfg").write_text(cfg.replace("0xdb8d3a94", "0xdb8d3a95"))
+    monkeypatch.setenv("NVDLA_RTL_OUTPUT", str(tmp_path / "no-rtl-bytes"))
+    model = run_trace(users / ew)                 # the model's verdict on the same trace
+    assert model.passed and any("expected CRC difference" in n for n in model.notes), model.line()
+    res = run_traces("verilator", [users / ew, bad], None, EXT_FILELIST, EXT_TOP, tag="pytest-ew")
+    r = res[ew]
+    assert r["passed"], r["line"]
+    assert "expected CRC difference" in r["line"] and "judged by the golden model" in r["line"]
+    assert r["model_checks"] >= 1
+    w = res["sdp_wrong_crc"]
+    assert not w["passed"] and "CRC expected 0xdb8d3a95" in w["line"], w["line"]
