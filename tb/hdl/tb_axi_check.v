@@ -79,11 +79,44 @@ module tb_axi_check #(
     wire        w_have = aq_cnt != 0;
     wire        w_end  = w_beat == aq_len[aq_h];
 
+    // ---- this cycle's violation (the last one found wins when several coincide) ----
+    wire        b_ok   = b_done[b_id] != 0;
+    wire        w_done = w_f && w_have && (w_end || w_last);     // a burst's data completes
+    reg  [3:0]  code;
+    reg  [7:0]  cid;
+    reg  [31:0] caddr;
+    always @(*) begin
+        code = 4'd0; cid = 8'd0; caddr = 32'd0;
+        if (ar_f && ar_cnt == N) begin
+            code = 4'd7; cid = ar_id; caddr = ar_addr;
+        end
+        if (r_f && r_cnt == 0) begin
+            code = 4'd1; cid = r_id;
+        end else if (r_f && r_end && !r_last) begin
+            code = 4'd2; cid = r_id; caddr = r_addr;
+        end else if (r_f && r_last && !r_end) begin
+            code = 4'd3; cid = r_id; caddr = r_addr;
+        end
+        if (aw_f && aq_cnt == N) begin
+            code = 4'd7; cid = aw_id; caddr = aw_addr;
+        end
+        if (w_f && !w_have) begin
+            code = 4'd5; cid = 8'd0; caddr = 32'd0;
+        end else if (w_done && w_end != w_last) begin
+            code = 4'd6; cid = aq_id[aq_h]; caddr = aq_addr[aq_h];
+        end
+        if (b_f && !b_ok) begin
+            code = 4'd4; cid = b_id; caddr = 32'd0;
+        end
+    end
+    wire        ar_push = ar_f && ar_cnt != N;
+    wire        r_pop   = r_f && r_cnt != 0 && (r_end || r_last);
+    wire        aw_push = aw_f && aq_cnt != N;
+    wire        b_pop   = b_f && b_ok;
+    wire [31:0] rd_n = rd_out + {31'd0, ar_push} - {31'd0, r_pop};
+    wire [31:0] wr_n = wr_out + {31'd0, aw_push} - {31'd0, b_pop};
+
     integer i;
-    reg [3:0]  code;
-    reg [7:0]  cid;
-    reg [31:0] caddr;
-    reg [31:0] rd_n, wr_n;
     always @(posedge clk) begin
         if (!rstn) begin
             for (i = 0; i < 256; i = i + 1) begin
@@ -94,80 +127,43 @@ module tb_axi_check #(
             rd_out <= 0; rd_out_max <= 0; wr_out <= 0; wr_out_max <= 0;
             rd_bursts <= 0; wr_bursts <= 0;
         end else begin
-            code = 0; cid = 0; caddr = 0;
-            rd_n = rd_out; wr_n = wr_out;
-            // AR
-            if (ar_f) begin
-                if (ar_cnt == N) begin
-                    code = 7; cid = ar_id; caddr = ar_addr;
-                end else begin
-                    rq_len[{ar_id, rq_wp[ar_id][QD-1:0]}]  <= ar_len;
-                    rq_addr[{ar_id, rq_wp[ar_id][QD-1:0]}] <= ar_addr;
-                    rq_wp[ar_id] <= rq_wp[ar_id] + 1'b1;
-                    rd_n = rd_n + 1;
-                end
+            if (ar_push) begin
+                rq_len[{ar_id, rq_wp[ar_id][QD-1:0]}]  <= ar_len;
+                rq_addr[{ar_id, rq_wp[ar_id][QD-1:0]}] <= ar_addr;
+                rq_wp[ar_id] <= rq_wp[ar_id] + 1'b1;
             end
-            // R
-            if (r_f) begin
-                if (r_cnt == 0) begin
-                    code = 1; cid = r_id; caddr = 0;
-                end else if (r_end || r_last) begin
-                    if (r_end && !r_last) begin
-                        code = 2; cid = r_id; caddr = r_addr;
-                    end else if (r_last && !r_end) begin
-                        code = 3; cid = r_id; caddr = r_addr;
-                    end
+            if (r_f && r_cnt != 0) begin
+                if (r_end || r_last) begin
                     r_beat[r_id] <= 0;
                     rq_rp[r_id] <= rq_rp[r_id] + 1'b1;
-                    rd_n = rd_n - 1;
                     rd_bursts <= rd_bursts + 1;
                 end else
                     r_beat[r_id] <= r_beat[r_id] + 1'b1;
             end
-            // AW (W may belong to an AW accepted in the same cycle only when the FIFO is empty;
-            // tb_axi_ram dequeues an AW a cycle after accepting it, so that never happens)
-            if (aw_f) begin
-                if (aq_cnt == N) begin
-                    code = 7; cid = aw_id; caddr = aw_addr;
-                end else begin
-                    aq_id[aq_wp[QD-1:0]]   <= aw_id;
-                    aq_len[aq_wp[QD-1:0]]  <= aw_len;
-                    aq_addr[aq_wp[QD-1:0]] <= aw_addr;
-                    aq_wp <= aq_wp + 1'b1;
-                    wr_n = wr_n + 1;
-                end
+            // W data follows the AW order (W of an AW accepted this very cycle is flagged:
+            // tb_axi_ram takes an AW's data from the cycle after it accepted the AW)
+            if (aw_push) begin
+                aq_id[aq_wp[QD-1:0]]   <= aw_id;
+                aq_len[aq_wp[QD-1:0]]  <= aw_len;
+                aq_addr[aq_wp[QD-1:0]] <= aw_addr;
+                aq_wp <= aq_wp + 1'b1;
             end
-            // W
-            if (w_f) begin
-                if (!w_have) begin
-                    code = 5; cid = 0; caddr = 0;
-                end else if (w_end || w_last) begin
-                    if (w_end != w_last) begin
-                        code = 6; cid = aq_id[aq_h]; caddr = aq_addr[aq_h];
-                    end
+            if (w_f && w_have) begin
+                if (w_end || w_last) begin
                     w_beat <= 0;
                     aq_rp <= aq_rp + 1'b1;
                 end else
                     w_beat <= w_beat + 1'b1;
             end
-            // B (b_done updates: a burst completing its data this cycle counts from the next)
-            if (b_f) begin
-                if (b_done[b_id] == 0) begin
-                    code = 4; cid = b_id; caddr = 0;
-                end else begin
-                    wr_n = wr_n - 1;
-                    wr_bursts <= wr_bursts + 1;
-                end
+            if (b_pop) wr_bursts <= wr_bursts + 1;
+            // per-ID bursts with complete data awaiting B (one completing this cycle counts
+            // from the next)
+            if (w_done && b_pop && b_id == aq_id[aq_h])
+                b_done[b_id] <= b_done[b_id];
+            else begin
+                if (w_done) b_done[aq_id[aq_h]] <= b_done[aq_id[aq_h]] + 1'b1;
+                if (b_pop) b_done[b_id] <= b_done[b_id] - 1'b1;
             end
-            if (w_f && w_have && (w_end || w_last)) begin
-                if (b_f && b_done[b_id] != 0 && b_id == aq_id[aq_h])
-                    b_done[b_id] <= b_done[b_id];
-                else begin
-                    b_done[aq_id[aq_h]] <= b_done[aq_id[aq_h]] + 1'b1;
-                    if (b_f && b_done[b_id] != 0) b_done[b_id] <= b_done[b_id] - 1'b1;
-                end
-            end else if (b_f && b_done[b_id] != 0)
-                b_done[b_id] <= b_done[b_id] - 1'b1;
             rd_out <= rd_n;
             wr_out <= wr_n;
             if (rd_n > rd_out_max) rd_out_max <= rd_n;
