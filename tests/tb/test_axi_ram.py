@@ -86,3 +86,17 @@ def test_axi_checker_flags_each_violation():
     out.unlink()
     assert res["checked"] >= 40
     assert not res["failures"], res["failures"]
+
+
+def test_ram_and_checker_lint_clean(tmp_path):
+    """The RAM, the checker and their AXI wrapper: Verilator -Wall lint-only, no warning."""
+    import subprocess
+    from tb.runner import setup_env
+    if sim_available("verilator"):
+        pytest.skip(sim_available("verilator"))
+    setup_env()
+    r = subprocess.run(["verilator", "--lint-only", "-Wall", "--top-module", "tb_axi_ram_axi",
+                        str(TB_HDL / "tb_axi_ram.v"), str(TB_HDL / "tb_axi_check.v"),
+                        str(TB_HDL / "tb_axi_ram_axi.v")],
+                       capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert r.returncode == 0 and "%Warning" not in r.stderr, r.stderr[-4000:]
