@@ -24,7 +24,8 @@ from model.memory import Memory
 from model.regs import REGMAP
 
 from .csb import CsbItem
-from .env import AxiViolation, IdleTimeout, NvdlaEnv, WatchdogTimeout, axi_counts, axi_violation
+from .env import (CONV_IDLE_FACTOR, AxiViolation, IdleTimeout, NvdlaEnv, WatchdogTimeout,
+                  axi_counts, axi_violation, idle_limit)
 
 # watchdog: cycles an interrupt (or a poll) may take, as a multiple of NVIDIA's nv_small cycles
 # for the trace (summary.csv), else of the work its registers program (work_cycles), never
@@ -207,6 +208,10 @@ class TraceSequence(CsbSequence):
             await env.reset(self.seed)
             # test hook ($TB_HOLD_R: trace names): read data withheld from the DUT
             env.dut.mem_hold_r.value = int(self.tname in os.environ.get("TB_HOLD_R", "").split(","))
+            conv = any(c.kind == "reg_write" and c.args[0] == "NVDLA_CACC.D_OP_ENABLE_0"
+                       and c.args[1] & 1 for c in cmds)
+            res["idle_limit"] = max(0, idle_limit()) * (CONV_IDLE_FACTOR if conv else 1)
+            env.dut.idle_limit.value = res["idle_limit"] & 0xFFFFFFFF
             fired: set[str] = set()
             for c in cmds:
                 if c.kind == "reg_write":
@@ -262,6 +267,7 @@ class TraceSequence(CsbSequence):
                       "rd_outstanding": int(d.chk_rd_out.value),
                       "wr_outstanding": int(d.chk_wr_out.value),
                       "violations": int(d.chk_err_count.value)}
+        res["idle_max"] = max(int(d.idle_max.value), int(d.idle_cycles.value) if not res["passed"] else 0)
         wl = int(env.dut.mem_wlast_err.value)
         if wl and res["passed"]:        # an AXI protocol error of the DUT fails the trace
             res["passed"], res["message"] = False, f"{wl} write beats with WLAST not matching AWLEN"

@@ -55,6 +55,8 @@ module tb_top (
     input             mem_hold_r,       // test hook: read data withheld from the DUT (a DMA that
                                         // never gets its data), for the watchdog's own test
     output reg [31:0] idle_cycles,
+    output reg [31:0] idle_max,         // longest idle stretch since reset (after the first
+                                        // activity: the settle cycles after reset not counted)
     output reg        idle_trip,
     output reg [63:0] cycles           // clock cycles since the last reset release
 );
@@ -144,12 +146,19 @@ module tb_top (
     );
 
     // idle watchdog: any CSB request/answer, AXI handshake or interrupt edge is activity
-    reg intr_q;
+    reg intr_q, seen;
     wire active = (csb_valid && csb_ready) || csb_rvalid || csb_wr_complete || (intr != intr_q) ||
                   (aw_valid && aw_ready) || (w_valid && w_ready) || (b_valid && b_ready) ||
                   (ar_valid && ar_ready) || (r_valid && r_ready);
     always @(posedge clk) begin
         intr_q <= intr;
+        if (!rstn) begin
+            idle_max <= 32'd0;
+            seen <= 1'b0;
+        end else if (active) begin
+            seen <= 1'b1;
+            if (seen && idle_cycles > idle_max) idle_max <= idle_cycles;
+        end
         if (!rstn || active) begin
             idle_cycles <= 32'd0;
             idle_trip <= 1'b0;
