@@ -123,7 +123,7 @@ def build_sim(sim: str, rtl_filelist: str | Path | None = None, toplevel: str | 
     why = sim_available(sim)
     if why:
         raise TbSetupError(why)
-    sources = [TB_HDL / "tb_axi_ram.v", TB_HDL / "tb_top.v"]
+    sources = [TB_HDL / "tb_axi_ram.v", TB_HDL / "tb_axi_check.v", TB_HDL / "tb_top.v"]
     defines: dict[str, object] = {}
     incs: list[Path] = []
     if rtl_filelist:
@@ -210,6 +210,10 @@ def run_tests(sim: str, testcase: str, env: dict[str, str], tag: str,
     os.environ["SIM_CMD_PREFIX"] = f"timeout -s KILL {int(os.environ.get('TB_WALL_LIMIT', 1800))}"
     extra = {"PYTHONPATH": os.environ["PYTHONPATH"], "TB_SIM": sim,
              "COCOTB_LOG_LEVEL": os.environ.get("COCOTB_LOG_LEVEL", "WARNING"), **env}
+    # a seeded run also makes our DMA (hw/nvs_dma.v) hold R back pseudo-randomly, seeded
+    # likewise ($TB_DMA_RREADY_SEED overrides, 0 = off); other RTL ignores the plusarg
+    seed = os.environ.get("TB_DMA_RREADY_SEED", env.get("TB_SEED"))
+    plusargs = [f"+nvs_dma_rready_seed={int(seed)}"] if seed not in (None, "", "None") else []
     wargs: dict = {}
     if wave_file is not None:
         wave_file = Path(wave_file).resolve()
@@ -219,10 +223,10 @@ def run_tests(sim: str, testcase: str, env: dict[str, str], tag: str,
         if sim == "verilator":
             wargs["test_args"] = ["--trace-file", str(wave_file)]
         else:
-            wargs["plusargs"] = [f"+dumpfile_path={wave_file}"]
+            plusargs.append(f"+dumpfile_path={wave_file}")
     try:
         runner.test(test_module=TEST_MODULE, hdl_toplevel=TOP, testcase=testcase,
-                    hdl_toplevel_lang="verilog",
+                    hdl_toplevel_lang="verilog", plusargs=plusargs,
                     build_dir=str(bdir), test_dir=str(rdir), extra_env=extra,
                     results_xml=str(rdir / "results.xml"), timescale=("1ns", "1ps"), **wargs)
     finally:
@@ -272,3 +276,58 @@ def run_traces(sim: str, traces: list[Path], seed: int | None = None, rtl_fileli
     res = json.loads(out.read_text())
     out.unlink()
     return res
+
+
+def run_unit(sim: str, name: str, sources: list[Path], toplevel: str, test_module: str,
+             env: dict[str, str], tag: str = "") -> Path:
+    """Build a testbench component's own harness (``sources``, top ``toplevel``) into
+    build/<sim>-<name>/ (reused while its sources are unchanged) and run the cocotb module
+    ``test_module`` on it; returns the run directory.  For the components' unit tests
+    (tests/tb/test_axi_ram.py)."""
+    setup_env()
+    why = sim_available(sim)
+    if why:
+        raise TbSetupError(why)
+    if sim == "verilator":
+        args = ["-Wno-fatal", "-Wno-lint", "-Wno-style", "-O3", "--x-assign", "fast",
+                "--x-initial", "fast", "-Wno-TIMESCALEMOD", "-CFLAGS", "-O1"]
+    else:
+        args = ["-g2005"]
+    h = hashlib.sha256()
+    for p in sources:
+        h.update(str(p).encode())
+        h.update(Path(p).read_bytes())
+    h.update(json.dumps([sim, args, toplevel]).encode())
+    digest = h.hexdigest()[:16]
+    bdir = BUILD / f"{sim}-{name}"
+    stamp = bdir / ".tb_build_stamp"
+    runner = get_unit_runner(sim)
+    import fcntl
+    BUILD.mkdir(parents=True, exist_ok=True)
+    with open(BUILD / f".{bdir.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (stamp.is_file() and stamp.read_text() == digest):
+            os.environ["MAKEFLAGS"] = "-j2 CFG_CXXFLAGS_PCH_I=-include"
+            runner.build(sources=[str(s) for s in sources], hdl_toplevel=toplevel,
+                         build_dir=str(bdir), build_args=args, timescale=("1ns", "1ps"),
+                         always=True)
+            stamp.write_text(digest)
+    runner.build_dir = bdir
+    rdir = bdir / f"run-{tag or 'x'}-{os.getpid()}"
+    rdir.mkdir(parents=True, exist_ok=True)
+    os.environ["SIM_CMD_PREFIX"] = f"timeout -s KILL {int(os.environ.get('TB_WALL_LIMIT', 1800))}"
+    extra = {"PYTHONPATH": os.environ["PYTHONPATH"], "TB_SIM": sim,
+             "COCOTB_LOG_LEVEL": os.environ.get("COCOTB_LOG_LEVEL", "WARNING"), **env}
+    try:
+        runner.test(test_module=test_module, hdl_toplevel=toplevel, hdl_toplevel_lang="verilog",
+                    build_dir=str(bdir), test_dir=str(rdir), extra_env=extra,
+                    results_xml=str(rdir / "results.xml"), timescale=("1ns", "1ps"))
+    finally:
+        for f in rdir.glob("tb_mem_*.hex"):
+            f.unlink(missing_ok=True)
+    return rdir
+
+
+def get_unit_runner(sim: str):
+    from cocotb_tools.runner import get_runner
+    return get_runner(sim)
