@@ -10,7 +10,7 @@ TEST ?= trace
 TRACES ?= $(or $(NVDLA_TRACES),../shared/nvdla-traces)
 PYTEST_ARGS ?=
 
-.PHONY: all venv test test-model run bench clean help lenet-int8 lenet-bench lenet-train sim iverilog
+.PHONY: all venv test test-quick test-model run bench clean help lenet-int8 lenet-bench lenet-train sim iverilog
 
 # `make SIM=verilator|icarus TEST=trace TRACE=<dir>` runs one trace on the RTL (tb/); without
 # TRACE the default goal stays the golden-model run.
@@ -19,6 +19,7 @@ all: $(if $(TRACE),sim,run)
 help:
 	@echo "make run            run every NVIDIA trace on the golden model (PASS/FAIL per trace)"
 	@echo "make test           the regression (pytest), sets everything up first"
+	@echo "make test-quick     the edit-loop tier (tests not marked slow); SHARD=i/n, RESUME=1, JOBS=n"
 	@echo "make bench          benchmarks (wall time of the trace set, ...)"
 	@echo "make lenet-int8     calibrate LeNet, print table, per-layer scales, float + int8 (golden model) top-1"
 	@echo "make lenet-bench    images/s of int8 LeNet through the golden model beside the float reference"
@@ -39,8 +40,21 @@ venv: $(STAMP)
 run: venv
 	$(VPY) -m model.trace $(TRACES)/nv_small $(TRACES)/nv_small-synth
 
+# Test tiers (tests/conftest.py): `make test` = full regression, `make test-quick` = tests not
+# marked slow; both on JOBS pytest-xdist workers (tests sharing one simulator run stay on one
+# worker), JUnit XML in build/junit/. SHARD=i/n: a deterministic part; RESUME=1: skip what
+# passed in the previous (interrupted) run of the same tier and shard.
+JOBS ?= 2
+pytest_tier = TEST_TIER=$(1) $(if $(SHARD),SHARD=$(SHARD)) $(if $(RESUME),RESUME=$(RESUME)) \
+  $(VPY) -m pytest -n $(JOBS) --dist loadgroup $(2) \
+  --junitxml=build/junit/$(1)$(if $(SHARD),-shard-$(subst /,-of-,$(SHARD)))$(if $(RESUME),-resumed).xml \
+  $(PYTEST_ARGS)
+
 test: venv iverilog
-	$(VPY) -m pytest $(PYTEST_ARGS)
+	$(call pytest_tier,full,)
+
+test-quick: venv iverilog
+	$(call pytest_tier,quick,-m "not slow")
 
 test-model: venv
 	$(VPY) -m pytest tests/model $(PYTEST_ARGS)

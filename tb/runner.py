@@ -207,9 +207,10 @@ def run_tests(sim: str, testcase: str, env: dict[str, str], tag: str,
 
 
 def run_traces(sim: str, traces: list[Path], seed: int | None = None, rtl_filelist=None,
-               toplevel=None, tag: str | None = None) -> dict[str, dict]:
+               toplevel=None, tag: str | None = None, seeds=None) -> dict[str, dict]:
     """Play trace directories in ONE simulator run; returns {trace name: result dict} as
-    written by tb/test_nvdla.py (passed, line, cycles, wall, ...)."""
+    written by tb/test_nvdla.py (passed, line, cycles, wall, ...).  With ``seeds`` (a list of
+    memory-timing seeds) every trace is played once per seed, keys "<trace>|<seed>"."""
     tag = tag or f"traces-s{seed if seed is not None else 'x'}-{os.getpid()}"
     out = BUILD / sim / f"results-{tag}-{os.getpid()}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -219,6 +220,8 @@ def run_traces(sim: str, traces: list[Path], seed: int | None = None, rtl_fileli
            "TB_RESULTS": str(out)}
     if seed is not None:
         env["TB_SEED"] = str(seed)
+    if seeds:
+        env["TB_SEEDS"] = ",".join(str(int(s)) for s in seeds)
     try:
         run_tests(sim, "TraceTest", env, tag, rtl_filelist, toplevel)
     except (RuntimeError, SystemExit) as e:   # cocotb reports failed traces as a failed test
