@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+RESULTS = Path(os.environ.get("TEST_RESULTS_DIR", REPO / "build" / "results"))
 SIMS = ("verilator", "icarus")
 RTL_WEIGHT = 20          # shard balance: an RTL test costs about this many other tests
 
@@ -91,7 +92,7 @@ def passed_log() -> Path:
     tier = os.environ.get("TEST_TIER") or "adhoc"
     sh = shard_spec()
     suffix = f"-shard-{sh[0]}-of-{sh[1]}" if sh else ""
-    return REPO / "build" / "results" / f"{tier}{suffix}.passed"
+    return RESULTS / f"{tier}{suffix}.passed"
 
 
 def _is_worker(config) -> bool:
@@ -116,7 +117,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_sessionstart(session):
-    if _is_worker(session.config):
+    if _is_worker(session.config) or session.config.option.collectonly:
         return
     log = passed_log()
     log.parent.mkdir(parents=True, exist_ok=True)
