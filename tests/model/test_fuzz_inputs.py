@@ -8,6 +8,7 @@ Entry points and cases per run (derandomized: the same cases every run, ``max_ex
 | model.trace.parse_mem_file / mem_file_image  | 300   |
 | python -m model.trace (main) on a bad trace  | 60    |
 | NvSmall CSB register programs                | 150   |
+| TraceRunner, fuzzed sdp/pdp/cdp programs     | 3 x 40 |
 
 Outcome every time: the result, or a TraceError whose message is one line starting with
 ``<file>:<line>:`` (or ``<file>:``); the command line prints one line and exits 2 for a
@@ -185,3 +186,60 @@ def test_csb_register_programs(prog):
             assert got == val & mask, f"{reg.full_name}: wrote 0x{val:x}, read 0x{got:x}"
         elif reg.access == "ro":
             assert got == reg.reset, f"{reg.full_name} (read-only) changed to 0x{got:x}"
+
+
+# ---- register programs that launch work: a real trace of each unit with its register values
+# replaced by any 32-bit value (fields out of range, modes, addresses, strides), cube sizes kept
+# small (0..15 per dimension field) so that a case cannot legitimately run for hours
+from model import data as _data  # noqa: E402
+
+PROGRAM_TRACES = ("sdp_3x3x33_bs_bn_int8_1", "pdp_8x8x64_2x2_int8", "cdp_8x8x32_lrn3_int8_0")
+_SIZE = ("WIDTH", "HEIGHT", "CHANNEL")
+_MODEL_BUG = ("IndexError", "KeyError", "TypeError", "AttributeError", "ZeroDivisionError",
+              "OverflowError", "MemoryError", "UnboundLocalError", "AssertionError", "NameError")
+
+
+def _program(name):
+    d = _data.traces_root() / "nv_small" / name
+    if not (d / f"{name}.cfg").is_file():
+        pytest.skip(f"NVIDIA trace {d} not found (set NVDLA_TRACES or NVDLA_SHARED)")
+    return d, T.parse_cfg(d / f"{name}.cfg")
+
+
+@settings(FUZZ, max_examples=40)
+@pytest.mark.parametrize("name", PROGRAM_TRACES)
+@given(data=st.data())
+def test_register_programs_on_the_model(tmp_path, name, data):
+    """A program of out-of-range register values ends in PASS or one FAIL line naming the trace
+    file and line or the unit's configuration problem; never a Python error of the model, never
+    longer than the alarm allows (no hang)."""
+    import signal
+    src, cmds = _program(name)
+    lines = []
+    for c in cmds:
+        if c.kind == "reg_write" and "OP_ENABLE" not in c.args[0] and data.draw(st.integers(0, 2)) == 0:
+            reg = c.args[0]
+            big = any(s in reg for s in _SIZE)
+            v = data.draw(st.integers(0, 15) if big else st.integers(0, 0xFFFFFFFF), label=reg)
+            lines.append(f"reg_write({reg}, 0x{v:x});")
+        elif c.kind == "mem_load":
+            lines.append(f'mem_load(pri_mem, 0x{c.args[1]:x}, "{src / c.args[2]}");')
+        else:
+            lines.append(c.text)
+    d = tmp_path / name
+    d.mkdir(exist_ok=True)
+    (d / f"{name}.cfg").write_text("\n".join(lines) + "\n")
+
+    def hang(*_):
+        raise TimeoutError(f"{name}: the model ran longer than 60 s on a fuzzed program")
+    old = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(60)
+    try:
+        r = T.TraceRunner(d, rtl_dir=tmp_path / "no-rtl").run()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    line = r.line()
+    assert "\n" not in line, line
+    assert "TimeoutError" not in line, line
+    assert not r.message.startswith(_MODEL_BUG), f"a Python error in the model: {line}"
