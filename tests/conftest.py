@@ -99,8 +99,28 @@ def _is_worker(config) -> bool:
     return hasattr(config, "workerinput")
 
 
+def _xdist_group_ids(config, items) -> None:
+    """pytest-xdist's --dist loadgroup schedules by an '@<group>' suffix its worker adds to each
+    grouped test's node id, through ``item._nodeid``, which pytest 9 no longer reads (its node id
+    lives in ``item._id``): without this the groups are silently split across workers and two
+    workers run one simulation into the same files. Sets the suffix where xdist did not."""
+    if not (os.environ.get("PYTEST_XDIST_WORKER") and config.getvalue("loadgroup")):
+        return
+    for it in items:
+        m = it.get_closest_marker("xdist_group")
+        if m is None or "@" in it.nodeid:
+            continue
+        new = f"{it.nodeid}@{_group(it)}"
+        if hasattr(it, "_id"):
+            from _pytest.nodeid import NodeId
+            it._id = NodeId.parse(new)
+        else:
+            it._nodeid = new
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    _xdist_group_ids(config, items)
     keep, drop = list(items), []
     sh = shard_spec()
     if sh:

@@ -22,7 +22,11 @@ def test_plain(i):
 @pytest.mark.xdist_group("one-run")
 @pytest.mark.parametrize("i", range(5))
 def test_grouped(i):
-    pass
+    import os
+    log = os.environ.get("WORKER_LOG")
+    if log:
+        with open(log, "a") as f:
+            f.write(os.environ.get("PYTEST_XDIST_WORKER", "-") + " ")
 
 def test_zz_stop():
     assert False, "interrupts the run (-x)"
@@ -76,3 +80,13 @@ def test_interrupted_run_resumes(suite):
     assert "test_s.py::test_zz_after" in log.read_text().split()
     _, third = _run(suite, TEST_TIER="t")                  # without RESUME: a fresh run
     assert len(third) == 19
+
+
+def test_xdist_keeps_a_group_on_one_worker(suite):
+    """--dist loadgroup with pytest 9 (the conftest restores xdist's '@group' node-id suffix)."""
+    log = suite / "workers.txt"
+    r, ran = _run(suite, "-p", "xdist.plugin", "-n", "2", "--dist", "loadgroup", WORKER_LOG=str(log))
+    assert len(ran) == 19, r.stdout[-2000:]
+    workers = log.read_text().split()
+    assert len(workers) == 5 and len(set(workers)) == 1, workers
+    assert workers[0].startswith("gw")
