@@ -104,7 +104,7 @@ def _xdist_group_ids(config, items) -> None:
     grouped test's node id, through ``item._nodeid``, which pytest 9 no longer reads (its node id
     lives in ``item._id``): without this the groups are silently split across workers and two
     workers run one simulation into the same files. Sets the suffix where xdist did not."""
-    if not (os.environ.get("PYTEST_XDIST_WORKER") and config.getvalue("loadgroup")):
+    if not (_is_worker(config) and getattr(config.option, "loadgroup", False)):
         return
     for it in items:
         m = it.get_closest_marker("xdist_group")
@@ -136,6 +136,15 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
+_WORKER = False          # this process is an xdist worker (set in pytest_configure); the
+                         # environment is no guide: a pytest started by a test inherits it
+
+
+def pytest_configure(config):
+    global _WORKER
+    _WORKER = _is_worker(config)
+
+
 def pytest_sessionstart(session):
     if _is_worker(session.config) or session.config.option.collectonly:
         return
@@ -152,7 +161,7 @@ def pytest_runtest_logreport(report):
     # the controller (or a run without xdist) records each pass as soon as its teardown is
     # done, so an interrupted run keeps every finished result; CI's skip-as-failure already
     # applies to these reports
-    if os.environ.get("PYTEST_XDIST_WORKER"):
+    if _WORKER:
         return
     nid = _plain_id(report.nodeid)
     if report.when == "call" and report.passed:
