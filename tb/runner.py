@@ -140,6 +140,8 @@ def build_sim(sim: str, rtl_filelist: str | Path | None = None, toplevel: str | 
                 "--x-initial", "fast", "-Wno-TIMESCALEMOD",
                 "-CFLAGS", "-O1", "--output-split", "20000"]
         args += [x for d in libdirs for x in ("-y", str(d))]
+        if os.environ.get("TB_COVERAGE"):          # tb/coverage.py: line + toggle coverage
+            args += ["--coverage-line", "--coverage-toggle"]
     else:
         args = ["-g2005"] + [x for d in libdirs for x in ("-y", str(d))] + ["-Y.v"]
     h = hashlib.sha256()
@@ -149,7 +151,8 @@ def build_sim(sim: str, rtl_filelist: str | Path | None = None, toplevel: str | 
     h.update(json.dumps([sim, args, defines, [str(i) for i in incs],
                          os.environ.get("TB_PUBLIC_ALL", "public-depth-1")]).encode())
     digest = h.hexdigest()[:16]
-    bdir = BUILD / (sim if not rtl_filelist else f"{sim}-ext-{digest[:8]}")
+    name = sim + ("-cov" if sim == "verilator" and os.environ.get("TB_COVERAGE") else "")
+    bdir = BUILD / (name if not rtl_filelist else f"{name}-ext-{digest[:8]}")
     stamp = bdir / ".tb_build_stamp"
     if not force and stamp.is_file() and stamp.read_text() == digest:
         return bdir
