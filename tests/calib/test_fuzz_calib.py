@@ -21,7 +21,6 @@ import string
 import struct
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -31,7 +31,7 @@ def test_sites_of_a_small_module(tmp_path):
     assert got == want, (got - want, want - got)
 
 
-def test_write_applies_one_line(tmp_path, monkeypatch):
+def test_write_applies_one_line(tmp_path):
     m = next(x for x in mutate.sites() if x.kind == "stuck")
     root = mutate._write(m, tmp_path / "mut")
     old = (mutate.runner.HW / m.file[3:]).read_text().splitlines()
