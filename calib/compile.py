@@ -145,6 +145,7 @@ class HwOp:
     enable: list[str]
     done: list[str]           # units whose done interrupts end it (SDP and PDP for SDP -> PDP)
     pre: list[tuple[str, int]] = field(default_factory=list)    # single (S_*) registers
+    _csb: tuple | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -222,17 +223,21 @@ class Program:
         return res
 
     def _play(self, dev, rf, op: HwOp) -> None:
+        """One operation through the register file's CSB interface (registers resolved once)."""
+        c = op._csb
+        if c is None:
+            c = op._csb = ([(u, REGMAP[f"NVDLA_{u}.S_POINTER_0"]) for u in op.units],
+                           [(REGMAP[n], v) for n, v in op.pre + op.writes],
+                           [REGMAP[f"NVDLA_{u}.D_OP_ENABLE_0"] for u in op.enable])
         groups = {}
-        for u in op.units:
-            g = (rf.read_name(f"NVDLA_{u}.S_POINTER_0") >> 16) & 1
+        for u, ptr in c[0]:
+            g = (rf.read_reg(ptr) >> 16) & 1           # S_POINTER.CONSUMER: the group it runs next
             groups[u] = g
-            rf.write_name(f"NVDLA_{u}.S_POINTER_0", g)
-        for n, v in op.pre:
-            rf.write_name(n, v)
-        for n, v in op.writes:
-            rf.write_name(n, v)
-        for u in op.enable:
-            rf.write_name(f"NVDLA_{u}.D_OP_ENABLE_0", 1)
+            rf.write_reg(ptr, g)
+        for reg, v in c[1]:
+            rf.write_reg(reg, v)
+        for reg in c[2]:
+            rf.write_reg(reg, 1)
         st = rf.read_name("NVDLA_GLB.S_INTR_STATUS_0")
         for u in op.done:
             bit = REGMAP["NVDLA_GLB.S_INTR_STATUS_0"].field(f"{u}_DONE_STATUS{groups[u]}").mask
