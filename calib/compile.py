@@ -801,6 +801,93 @@ class Compiler:
         return hl
 
 
+# ---------------------------------------------------------------------------------------------
+# many images through the golden model's registers
+# ---------------------------------------------------------------------------------------------
+_W: dict = {}
+
+
+def _worker_init(prog: Program, compare: bool):
+    _W["prog"], _W["compare"], _W["dev"] = prog, compare, prog.new_device()
+
+
+def _worker_chunk(args):
+    import time
+    t0 = time.process_time()
+    start, pixels = args
+    prog, dev = _W["prog"], _W["dev"]
+    n = len(pixels)
+    last = prog.layers[-1]
+    pred = np.zeros(n, np.int64)
+    ref_pred = np.zeros(n, np.int64)
+    bad = {L.name: 0 for L in prog.layers}
+    first = None
+    ref = None
+    if _W["compare"]:
+        from calib.int8 import forward_int8
+        y, ref = forward_int8(prog.plan, pixels, keep=True)
+        ref_pred = y.reshape(n, -1).argmax(axis=1)
+    for i in range(n):
+        outs = prog.run(dev, pixels[i], outputs=_W["compare"])
+        pred[i] = outs[last.name].reshape(-1).argmax()
+        if ref is not None:
+            for L in prog.layers:
+                r = ref[L.ref][i]
+                if not np.array_equal(outs[L.name], r):
+                    bad[L.name] += 1
+                    if first is None:
+                        d = np.argwhere(outs[L.name] != r)[0]
+                        first = (start + i, L.name, tuple(int(v) for v in d),
+                                 int(r[tuple(d)]), int(outs[L.name][tuple(d)]))
+    return start, pred, ref_pred, bad, first, time.process_time() - t0
+
+
+def run_images(prog: Program, pixels: np.ndarray, workers: int = 2, compare: bool = True,
+               chunk: int = 250, progress=None) -> dict:
+    """Every image through the compiled program on the golden model (registers, ping-pong
+    groups, interrupts), in ``workers`` processes with a device each. With ``compare``, each
+    hardware layer's output is compared with calib.int8.forward_int8 (the engine functions
+    driven directly). Returns pred (classes), ref_pred (int8 path's classes), bad (layer ->
+    images differing), first (image, layer, (c,h,w), expected, got), seconds (wall) and cpu
+    (CPU seconds of the workers, comparison included)."""
+    import multiprocessing as mp
+    import time
+    t0 = time.perf_counter()
+    jobs = [(i, pixels[i:i + chunk]) for i in range(0, len(pixels), chunk)]
+    pred = np.zeros(len(pixels), np.int64)
+    ref_pred = np.zeros(len(pixels), np.int64)
+    bad = {L.name: 0 for L in prog.layers}
+    first = None
+    done = 0
+    cpu = 0.0
+
+    def take(r):
+        nonlocal first, done, cpu
+        start, p, rp, b, f, c = r
+        cpu += c
+        pred[start:start + len(p)] = p
+        ref_pred[start:start + len(p)] = rp
+        for k, v in b.items():
+            bad[k] += v
+        if f is not None and (first is None or f[0] < first[0]):
+            first = f
+        done += len(p)
+        if progress:
+            progress(done, len(pixels))
+
+    if workers <= 1:
+        _worker_init(prog, compare)
+        for j in jobs:
+            take(_worker_chunk(j))
+    else:
+        ctx = mp.get_context("fork")
+        with ctx.Pool(workers, _worker_init, (prog, compare)) as pool:
+            for r in pool.imap_unordered(_worker_chunk, jobs):
+                take(r)
+    return dict(pred=pred, ref_pred=ref_pred, bad=bad, first=first, seconds=time.perf_counter() - t0,
+                cpu=cpu)
+
+
 def compile_plan(plan: Plan, input_kind: str = "int8", pixel_format: str = "A8B8G8R8", **kw) -> Program:
     return Compiler(plan, input_kind, pixel_format, **kw).compile()
 
@@ -840,7 +927,30 @@ def parser():
                     help="size of the memory window every tensor must fit in (default 16 MiB)")
     ap.add_argument("--images", type=int, default=1, help="traces for the first N evaluation images")
     ap.add_argument("--out", type=Path, default=None, help="write the traces under this directory")
+    ap.add_argument("--run", action="store_true",
+                    help="run the evaluation images (--limit) through the program on the golden model's "
+                         "registers; compare every layer and class with calib.int8 (the engine functions)")
+    ap.add_argument("--workers", type=int, default=2, help="processes for --run (default 2)")
     return ap
+
+
+def report_run(prog: Program, x, y, what: str, workers: int, out=print) -> dict:
+    """--run: classes and per-layer bit-exactness of the program on the golden model."""
+    r = run_images(prog, x, workers)
+    n = len(x)
+    same = int((r["pred"] == r["ref_pred"]).sum())
+    exact = all(v == 0 for v in r["bad"].values())
+    out(f"register-level {prog.net_name} ({prog.mode}, {prog.input_kind} input) on {what}: "
+        f"top-1 {(r['pred'] == y).mean() * 100:.2f}%, same class as calib.int8 on {same}/{n} images, "
+        f"layers bit-exact: {'all' if exact else ', '.join(f'{k} differs on {v}' for k, v in r['bad'].items() if v)}"
+        f"   [{r['seconds']:.1f} s wall, {n / r['seconds']:.0f} images/s, {workers} workers;"
+        f" {r['cpu'] / n * 1e3:.2f} ms CPU per image]")
+    if r["first"] is not None:
+        i, L, d, e, g = r["first"]
+        out(f"  first difference: image {i} layer {L} (c,h,w)={d}: calib.int8 {e}, program {g}")
+    r["same"] = same
+    r["exact"] = exact
+    return r
 
 
 def load_scales(args, net):
@@ -861,6 +971,11 @@ def main(argv=None):
                        table_path=args.table or "calibration", fuse_pool=args.fuse_pool,
                        mem_base=args.mem_base, mem_size=args.mem_size)
     print("\n".join(prog.describe()))
+    if args.run:
+        x, y, what = common.eval_set(args)
+        r = report_run(prog, x, y, what, args.workers)
+        if r["same"] != len(x) or not r["exact"]:
+            return 1
     if args.out:
         x, y, what = common.eval_set(args)
         for i in range(min(args.images, len(x))):
