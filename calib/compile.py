@@ -74,6 +74,20 @@ DONE_UNIT = {"conv": "SDP", "pdp": "PDP", "cdp": "CDP"}
 IMAGE_FORMATS = ("R8", "A8B8G8R8")
 
 
+def entries_per_slice(width: int, channels: int = 0, image_components: int = 0) -> int:
+    """CBUF entries (8 bytes) one input row takes: a feature row holds ceil(C/8) atoms per
+    pixel; an image row its (padded) pixels' canonical components packed (D_ENTRY_PER_SLICE
+    is this minus 1; NVIDIA's traces dc_24x33x55_5x5x55x25 0xa7, img_51x96x4_1x10x4x32 0x19)."""
+    if image_components:
+        return -(-width * image_components // CBUF_ENTRY_BYTES)
+    return width * -(-channels // ATOM)
+
+
+def weight_bytes(kernels: int, bytes_per_kernel: int) -> int:
+    """D_WEIGHT_BYTES: the kernels' int8 weights rounded up to 128 bytes."""
+    return -(-kernels * bytes_per_kernel // WEIGHT_ALIGN) * WEIGHT_ALIGN
+
+
 # ---------------------------------------------------------------------------------------------
 # memory
 # ---------------------------------------------------------------------------------------------
@@ -460,20 +474,24 @@ class Compiler:
         first = True
         while i < len(ops):
             op = ops[i]
-            if isinstance(op, ConvOp):
-                pool = ops[i + 1] if self.fuse_pool and i + 1 < len(ops) and isinstance(ops[i + 1], PoolOp) else None
-                hl = self.conv_layer(op, cur, image if first else None, pool)
-                i += 2 if hl.engines.endswith("PDP") else 1
-            elif isinstance(op, PoolOp):
-                hl = self.pool_layer(op, cur)
-                i += 1
-            elif isinstance(op, LrnOp):
-                hl = self.lrn_layer(op, cur)
-                i += 1
-            else:                                           # pragma: no cover
-                raise self.err(op.name, f"no hardware lowering for {type(op).__name__}")
             if first and not isinstance(op, ConvOp):
                 raise self.err(op.name, "the first hardware layer must be a convolution")
+            try:
+                if isinstance(op, ConvOp):
+                    pool = ops[i + 1] if (self.fuse_pool and i + 1 < len(ops)
+                                          and isinstance(ops[i + 1], PoolOp)) else None
+                    hl = self.conv_layer(op, cur, image if first else None, pool)
+                    i += 2 if hl.engines.endswith("PDP") else 1
+                elif isinstance(op, PoolOp):
+                    hl = self.pool_layer(op, cur)
+                    i += 1
+                elif isinstance(op, LrnOp):
+                    hl = self.lrn_layer(op, cur)
+                    i += 1
+                else:                                           # pragma: no cover
+                    raise self.err(op.name, f"no hardware lowering for {type(op).__name__}")
+            except ValueError as e:          # a value that does not fit its register field
+                raise self.err(op.name, str(e)) from None
             first = False
             layers.append(hl)
             cur = hl.out
@@ -511,11 +529,11 @@ class Compiler:
             for j in range(s):
                 wq[:, j * n:j * n + c, :, 0] = op.w[:, :, :, j]
             ck, sk = s * n, 1
-            eps_in = -(-(pl + win + pr) * n // CBUF_ENTRY_BYTES)
+            eps_in = entries_per_slice(pl + win + pr, image_components=n)
         else:
             wq = op.w
             ck, sk = c, s
-            eps_in = win * -(-cin // ATOM) if not (hin == 1 and win == 1) else -(-cin // ATOM)
+            eps_in = entries_per_slice(win, cin)
         kp = -(-k // ATOM) * ATOM
         bpk = ck * r * sk                                      # bytes per kernel
         wblob = pack_weights(wq)
@@ -602,7 +620,7 @@ class Compiler:
         _, _, wo = op.out_shape
         cin, hin, win = op.in_shape
         bpk = ck * r * sk
-        wbytes = -(-kk * bpk // WEIGHT_ALIGN) * WEIGHT_ALIGN
+        wbytes = weight_bytes(kk, bpk)
         # quantization registers (CDMA converter, pad values, CACC clip, SDP X1 and converter)
         R.update(op.registers())
         C, S = "NVDLA_CDMA.", "NVDLA_CSC."
