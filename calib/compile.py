@@ -195,6 +195,9 @@ class Program:
         px = np.asarray(pixels)
         if px.ndim == 2:
             px = px[None]
+        want = tuple(self.plan.net.input_shape)
+        if px.shape != want:
+            raise CalibError(self.net_name, f"an input image of shape {px.shape}, the network takes {want}")
         if self.input_kind == "int8":
             q = input_to_int8(self.plan, px[None])[0]                    # (C, H, W) int8
             s = self.input
@@ -980,6 +983,19 @@ def load_scales(args, net):
     return calibrate(net, common.batches_of(cx, args.pixel_scale, args.batch))
 
 
+def eval_images(args, net):
+    """The evaluation images (--eval-data, --limit) when they fit the network's input, else
+    seeded random pixels of its input shape (a network that is not an MNIST classifier)."""
+    from calib import common
+    x, y, what = common.eval_set(args)
+    shape = tuple(net.input_shape)
+    if x.shape[1:] != shape and not (x.ndim == 3 and shape == (1,) + x.shape[1:]):
+        n = args.limit or 4
+        x = np.random.default_rng(0).integers(0, 256, (n,) + shape).astype(np.uint8)
+        return x, np.full(n, -1), f"random pixels ({n} images, seed 0)"
+    return x, y, what
+
+
 def main(argv=None):
     from calib import common
     args = parser().parse_args(argv)
@@ -990,12 +1006,12 @@ def main(argv=None):
                        mem_base=args.mem_base, mem_size=args.mem_size)
     print("\n".join(prog.describe()))
     if args.run:
-        x, y, what = common.eval_set(args)
+        x, y, what = eval_images(args, net)
         r = report_run(prog, x, y, what, args.workers)
         if r["same"] != len(x) or not r["exact"]:
             return 1
     if args.out:
-        x, y, what = common.eval_set(args)
+        x, y, what = eval_images(args, net)
         for i in range(min(args.images, len(x))):
             name = f"{_ident(prog.net_name)}_{args.mode}_{args.input}_{i}"
             d = prog.write_trace(args.out, name, x[i])
