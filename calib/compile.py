@@ -118,6 +118,12 @@ class Surface:
     def read(self, mem: Memory) -> np.ndarray:
         return read_cube(mem, self.addr, self.c, self.h, self.w, self.line_stride, self.surf_stride)
 
+    def read_from(self, region: np.ndarray) -> np.ndarray:
+        """The int8 cube (C, H, W) from the bytes of this surface's whole region."""
+        m = Memory()
+        m.write(self.addr, np.asarray(region, np.uint8))
+        return self.read(m)
+
     def layout(self) -> dict:
         return dict(addr=self.addr, c=self.c, h=self.h, w=self.w, line_stride=self.line_stride,
                     surf_stride=self.surf_stride, size=self.size)
@@ -281,15 +287,28 @@ class Program:
 
     # ---- the trace -----------------------------------------------------------------------
     def write_trace(self, out_dir: Path, name: str, pixels, golden: dict | None = None) -> Path:
-        """Write trace ``out_dir/name/name.cfg`` (+ memory files) for one image; the expected
-        CRC of every hardware layer's output is the golden model's (``golden``: the result of
-        ``run`` on a fresh device, computed here when not given)."""
-        d = Path(out_dir) / name
-        d.mkdir(parents=True, exist_ok=True)
+        """Write trace ``out_dir/name/name.cfg`` (+ memory files) for one image, the whole
+        program; the expected CRC of every hardware layer's output is the golden model's
+        (``golden``: golden_regions(pixels), computed here when not given)."""
         if golden is None:
             golden = self.golden_regions(pixels)
-        L = [f"// {self.net_name}: {len(self.layers)} hardware layers, {self.mode}, {self.input_kind} input"
-             + (f" ({self.pixel_format})" if self.pixel_format else "") + "; written by calib.compile"]
+        addr, data = self.input_bytes(pixels)
+        return self._emit(Path(out_dir) / name, name, self.layers, [(addr, "input.dat", data)], golden)
+
+    def write_layer_trace(self, out_dir: Path, name: str, k: int, golden: dict) -> Path:
+        """A trace of hardware layer ``k`` alone: its input region holds the golden model's bytes
+        (the previous layer's output, or the image), its output is checked against the golden
+        bytes; ``golden`` is golden_regions(pixels, keep_bytes=True)."""
+        hl = self.layers[k]
+        src = "input" if k == 0 else self.layers[k - 1].name
+        a, data = golden[src][0], golden[src][3]
+        return self._emit(Path(out_dir) / name, name, [hl], [(a, "input.dat", data)], golden,
+                          conv=hl.engines.startswith("CONV"))
+
+    def _emit(self, d: Path, name: str, layers, loads, golden, conv=None) -> Path:
+        d.mkdir(parents=True, exist_ok=True)
+        L = [f"// {self.net_name}: {', '.join(h.name for h in layers)} ({self.mode}, {self.input_kind} input"
+             + (f" {self.pixel_format}" if self.pixel_format else "") + "); written by calib.compile"]
         for what, a, n in self.regions:
             L.append(f"mem_init(pri_mem, 0x{a:x}, 0x{n:x}, ALL_ZERO); // {what}")
         files = []
@@ -297,18 +316,17 @@ class Program:
             fn = f"{b.name}.dat"
             _write_mem_file(d / fn, b.data)
             files.append((b.addr, fn))
-        addr, data = self.input_bytes(pixels)
-        _write_mem_file(d / "input.dat", data)
-        files.append((addr, "input.dat"))
+        for a, fn, data in loads:
+            _write_mem_file(d / fn, data)
+            files.append((a, fn))
         for a, fn in files:
             L.append(f'mem_load(pri_mem, 0x{a:x}, "{fn}");')
         for n, v in self.init_writes():
             L.append(f"reg_write({n}, 0x{v:x});")
-        if self.uses_conv:
+        if self.uses_conv if conv is None else conv:
             L.append("poll_reg_equal(NVDLA_CDMA.S_CBUF_FLUSH_STATUS_0, 0x1);")
         group: dict[str, int] = {}
-        k = 0
-        for hl in self.layers:
+        for hl in layers:
             L.append(f"// ---- layer {hl.name} ({hl.engines}) -> {hl.out.c}x{hl.out.h}x{hl.out.w} at 0x{hl.out.addr:x}")
             for i, op in enumerate(hl.ops):
                 if len(hl.ops) > 1:
@@ -326,24 +344,27 @@ class Program:
                     L.append(f"intr_notify({u}_{group.get(u, 0)}, {sync});")
                 for u in op.units:
                     group[u] = group.get(u, 0) ^ 1
-                k += 1
-            base, size, crc = golden[hl.name]
+            base, size, crc = golden[hl.name][:3]
             L.append(f"check_crc({sync}, pri_mem, 0x{base:x}, 0x{size:x}, 0x{crc:08x});")
         (d / f"{name}.cfg").write_text("\n".join(L) + "\n")
         return d
 
-    def golden_regions(self, pixels) -> dict:
-        """{layer: (addr, size, crc32)} of every hardware layer's whole output region after the
-        program ran on a fresh golden model (the bytes a check_crc compares)."""
+    def golden_regions(self, pixels, keep_bytes: bool = False) -> dict:
+        """{layer: (addr, size, crc32[, bytes])} of every hardware layer's whole output region
+        after the program ran on a fresh golden model (the bytes a check_crc compares); with
+        keep_bytes also 'input': the input region."""
         dev = self.new_device()
         res = {}
         addr, data = self.input_bytes(pixels)
         dev.mem.write(addr, data)
+        if keep_bytes:
+            res["input"] = (addr, data.size, zlib.crc32(data.tobytes()) & 0xFFFFFFFF, data)
         for hl in self.layers:
             for op in hl.ops:
                 self._play(dev, dev.rf, op)
             b = dev.mem.read(hl.out.addr, hl.out.size)
-            res[hl.name] = (hl.out.addr, hl.out.size, zlib.crc32(b.tobytes()) & 0xFFFFFFFF)
+            res[hl.name] = (hl.out.addr, hl.out.size, zlib.crc32(b.tobytes()) & 0xFFFFFFFF) + \
+                ((b,) if keep_bytes else ())
         return res
 
     def describe(self) -> list[str]:

@@ -207,9 +207,10 @@ def run_tests(sim: str, testcase: str, env: dict[str, str], tag: str,
 
 
 def run_traces(sim: str, traces: list[Path], seed: int | None = None, rtl_filelist=None,
-               toplevel=None, tag: str | None = None) -> dict[str, dict]:
+               toplevel=None, tag: str | None = None, dump_dir=None) -> dict[str, dict]:
     """Play trace directories in ONE simulator run; returns {trace name: result dict} as
-    written by tb/test_nvdla.py (passed, line, cycles, wall, ...)."""
+    written by tb/test_nvdla.py (passed, line, cycles, wall, ...). With ``dump_dir`` the DUT's
+    bytes of every checked region are kept in dump_dir/<trace>/crc_<base>_<size>.bin."""
     tag = tag or f"traces-s{seed if seed is not None else 'x'}-{os.getpid()}"
     out = BUILD / sim / f"results-{tag}-{os.getpid()}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -219,6 +220,8 @@ def run_traces(sim: str, traces: list[Path], seed: int | None = None, rtl_fileli
            "TB_RESULTS": str(out)}
     if seed is not None:
         env["TB_SEED"] = str(seed)
+    if dump_dir is not None:
+        env["TB_DUMP_DIR"] = str(Path(dump_dir).resolve())
     try:
         run_tests(sim, "TraceTest", env, tag, rtl_filelist, toplevel)
     except (RuntimeError, SystemExit) as e:   # cocotb reports failed traces as a failed test

@@ -12,6 +12,7 @@ pattern_bytes, mem_file_image); this module only plays the parsed commands on th
 """
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -166,6 +167,12 @@ class TraceSequence(CsbSequence):
                         continue
                     _, _, base, size = c.args[:4]
                     got = await env.dbb.dump(base, size)
+                    dump_dir = os.environ.get("TB_DUMP_DIR")     # keep the DUT's bytes on disk
+                    if dump_dir:
+                        p = Path(dump_dir) / self.tname
+                        p.mkdir(parents=True, exist_ok=True)
+                        (p / f"crc_{base:x}_{size:x}.bin").write_bytes(
+                            np.asarray(got, dtype=np.uint8).tobytes())
                     exp_crc = c.args[4] if c.kind == "check_crc" else None
                     exp_file = None
                     if c.kind == "check_file":
