@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 
 # `make SIM=verilator|icarus TEST=trace TRACE=<dir>` runs one trace on the RTL (tb/); without
 # TRACE the default goal stays the golden-model run.
-all: $(if $(TRACE),sim,run)
+all: $(if $(or $(TRACE),$(filter lenet,$(TEST))),sim,run)
 
 help:
 	@echo "make run            run every NVIDIA trace on the golden model (PASS/FAIL per trace)"
@@ -26,6 +26,8 @@ help:
 	@echo "make SIM=verilator TEST=trace TRACE=<dir>   one trace (or a folder of them) on the RTL via cocotb"
 	@echo "     SIM=icarus | TEST=regs | TEST=unmapped | SEED=n (random memory timing)"
 	@echo "     RTL_FILELIST=<file.f> TOPLEVEL=NV_nvdla     build your own RTL instead of hw/"
+	@echo "make SIM=verilator TEST=lenet [IMAGES=n NET=dir TABLE=t MODE=per-kernel|per-filter INPUT=int8|image SEED=n]"
+	@echo "     compiled LeNet layer by layer on the RTL vs the golden model (python -m calib.compile --help)"
 
 $(STAMP): requirements.txt requirements-nodeps.txt
 	rm -f $(VENV)/.installed-*
@@ -56,8 +58,15 @@ iverilog:
 	  else echo "iverilog missing: run 'sudo apt-get install iverilog' (Icarus tests will be skipped)"; fi; }
 
 sim: venv $(if $(filter icarus,$(SIM)),iverilog)
+ifeq ($(TEST),lenet)
+	$(VPY) -m tb.lenet --sim $(SIM) $(if $(IMAGES),--images $(IMAGES)) $(if $(NET),--net $(NET)) \
+	  $(if $(TABLE),--table $(TABLE)) $(if $(MODE),--mode $(MODE)) $(if $(INPUT),--input $(INPUT)) \
+	  $(if $(SEED),--seed $(SEED)) $(if $(RTL_FILELIST),--rtl-filelist $(RTL_FILELIST)) \
+	  $(if $(TOPLEVEL),--toplevel $(TOPLEVEL))
+else
 	$(VPY) -m tb.run --sim $(SIM) --test $(TEST) $(if $(SEED),--seed $(SEED)) \
 	  $(if $(RTL_FILELIST),--rtl-filelist $(RTL_FILELIST)) $(if $(TOPLEVEL),--toplevel $(TOPLEVEL)) $(TRACE)
+endif
 
 lenet-int8: venv
 	$(VPY) -m calib.lenet_int8 $(ARGS)
