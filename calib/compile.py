@@ -746,6 +746,13 @@ class Compiler:
         R.w(P + "D_DST_BASE_ADDR_HIGH_0", DST_BASE_ADDR_HIGH=0)
         R.w(P + "D_DST_LINE_STRIDE_0", DST_LINE_STRIDE=line)
         R.w(P + "D_DST_SURFACE_STRIDE_0", DST_SURFACE_STRIDE=surf)
+        # CACC's output description (CACC streams to SDP; as NVIDIA's firmware, the same surface)
+        A = "NVDLA_CACC."
+        R.w(A + "D_DATAOUT_ADDR_0", DATAOUT_ADDR=addr)
+        R.w(A + "D_LINE_STRIDE_0", LINE_STRIDE=line)
+        R.w(A + "D_SURF_STRIDE_0", SURF_STRIDE=surf)
+        packed = int(out.packed and not to_pdp)
+        R.w(A + "D_DATAOUT_MAP_0", LINE_PACKED=packed, SURF_PACKED=packed)
 
     # ---- pooling -------------------------------------------------------------------------
     def _pdp_regs(self, R: Regs, op: PoolOp, src: Surface, out: Surface, flying: bool, k0=0, k1=None):
