@@ -167,11 +167,16 @@ SYNTH_SHAPES = {"conv1": (12, 3, 3, 3), "conv2": (20, 12, 3, 3), "conv3": (36, 2
                 "ip1": (150, 900), "ip2": (10, 150)}
 
 
-@pytest.mark.parametrize("mode, kind", [("per-kernel", "int8"), ("per-filter", "int8"),
-                                        ("per-kernel", "image")])
-def test_synthetic_net_bit_exact(tmp_path, mode, kind):
+@pytest.mark.parametrize("mode, kind, fuse", [("per-kernel", "int8", False), ("per-filter", "int8", False),
+                                              ("per-kernel", "image", False), ("per-filter", "int8", True)])
+def test_synthetic_net_bit_exact(tmp_path, mode, kind, fuse):
     net, scales, pixels, _ = _random_net(tmp_path, SYNTH, SYNTH_SHAPES)
-    prog = compile_net(net, scales, mode, kind, "A8B8G8R8", pixel_scale=1 / 255)
+    prog = compile_net(net, scales, mode, kind, "A8B8G8R8", pixel_scale=1 / 255, fuse_pool=fuse)
+    if fuse:     # conv2 + max pooling and conv3 + average pooling run SDP -> PDP on the fly
+        assert [h.engines for h in prog.layers] == ["CONV+SDP", "CONV+SDP+PDP", "CDP", "CONV+SDP+PDP",
+                                                    "CONV+SDP", "CONV+SDP"]
+        _check_program(prog, pixels)
+        return
     assert [h.engines for h in prog.layers] == ["CONV+SDP", "CONV+SDP", "PDP", "CDP", "CONV+SDP", "PDP",
                                                 "CONV+SDP", "CONV+SDP"]
     assert [h.out.c for h in prog.layers] == [12, 20, 20, 20, 36, 36, 150, 10]
