@@ -19,7 +19,8 @@ Hardware layers (what nvdla_compiler makes of a Caffe net, re-derived here):
 * Softmax (last layer only): on the host, after the program (argmax of the int8 logits).
 
 CBUF (nv_small: 32 banks of 512 entries of 8 bytes): a convolution's input slices
-(D_ENTRY_PER_SLICE entries per input row) take the data banks, its weights the rest. A layer
+(D_ENTRY_PER_SLICE entries per input row) take the data banks, its weights the banks they need
+(at most the rest; SKIP_WEIGHT_RLS = 1, see _conv_regs). A layer
 whose input rows do not fit beside one kernel group's weights is split in height into passes
 (each pass its input rows, top/bottom padding only at the cube's edges); a layer whose weights
 do not fit beside its data is split into passes of whole kernel groups (output channels), each
@@ -614,8 +615,10 @@ class Compiler:
             for g0 in range(0, kgroups, per_k):
                 k0, k1 = g0 * ATOM, min(k, (g0 + per_k) * ATOM)
                 R = Regs()
+                # the weight banks this pass needs (as nvdla_compiler: no more than that)
+                pass_wbanks = min(wbanks, -(-weight_bytes(k1 - k0, bpk) // CBUF_BANK_BYTES))
                 self._conv_regs(R, op, src, image, wb, ob, bpe, k0, k1, ck, r, sk, r0, r1, ptop, pbot,
-                                y0, y1, (pt, pl, pb, pr), dbanks, wbanks, eps_in, sx, sy)
+                                y0, y1, (pt, pl, pb, pr), dbanks, pass_wbanks, eps_in, sx, sy)
                 units = ["SDP", "SDP_RDMA", "CACC", "CMAC_A", "CMAC_B", "CSC", "CDMA"]
                 enable = ["SDP_RDMA", "SDP", "CACC", "CMAC_A", "CMAC_B", "CSC", "CDMA"]
                 if pool is not None:
@@ -648,8 +651,15 @@ class Compiler:
         # quantization registers (CDMA converter, pad values, CACC clip, SDP X1 and converter)
         R.update(op.registers())
         C, S = "NVDLA_CDMA.", "NVDLA_CSC."
-        R.w(C + "D_MISC_CFG_0", CONV_MODE=0, IN_PRECISION=0, PROC_PRECISION=0)
-        R.w(S + "D_MISC_CFG_0", CONV_MODE=0, IN_PRECISION=0, PROC_PRECISION=0)
+        # SKIP_WEIGHT_RLS = 1: measured on NVIDIA's nv_small RTL, a convolution that follows
+        # another one (a layer after a layer, or a pass after a pass) reads wrong weights when
+        # the previous one released its weights (SKIP_WEIGHT_RLS = 0, nvdla_compiler's setting);
+        # with 1 (and WEIGHT_REUSE = 0: every op loads its own weights) every chained program
+        # tested is bit-exact there. The golden model does not model the CBUF.
+        R.w(C + "D_MISC_CFG_0", CONV_MODE=0, IN_PRECISION=0, PROC_PRECISION=0, DATA_REUSE=0, WEIGHT_REUSE=0,
+            SKIP_DATA_RLS=0, SKIP_WEIGHT_RLS=1)
+        R.w(S + "D_MISC_CFG_0", CONV_MODE=0, IN_PRECISION=0, PROC_PRECISION=0, DATA_REUSE=0, WEIGHT_REUSE=0,
+            SKIP_DATA_RLS=0, SKIP_WEIGHT_RLS=1)
         if image is not None:
             fmt = PIXEL_FORMAT_BY_NAME[self.fmt]
             R.w(C + "D_DATAIN_FORMAT_0", DATAIN_FORMAT=1, PIXEL_FORMAT=fmt.code, PIXEL_MAPPING=0,

@@ -83,11 +83,12 @@ def test_own_lenet_registers_by_hand(own):
     """A few register values of conv1 (8 kernels 1x5x5 over 28x28) worked out by hand."""
     from model.regs import REGMAP
     net, scales, _, _ = own
-    # int8: 28 atoms per row, 28 rows = 784 entries -> 2 banks of 512, 30 left for the weights;
-    # 8 kernels * 25 B = 200 B -> 256. image: 28 px * 4 B / 8 B = 14 entries per row, 392 -> 1 bank;
-    # the 5 kernel columns folded into 5 * 4 components = 20 channels: 8 * 20 * 5 = 800 B -> 896.
-    for kind, eps, cext, wext, wbytes, banks in (("int8", 28, 0, 4, 256, (1, 29)),
-                                                 ("image", 14, 19, 0, 896, (0, 30))):
+    # int8: 28 atoms per row, 28 rows = 784 entries -> 2 banks of 512; 8 kernels * 25 B = 200 B
+    # -> 256 B, one weight bank. image: 28 px * 4 B / 8 B = 14 entries per row, 392 -> 1 bank;
+    # the 5 kernel columns folded into 5 * 4 components = 20 channels: 8 * 20 * 5 = 800 B -> 896,
+    # one weight bank (nvdla_compiler's LeNet loadables: data/weight banks 2/1 nchw, 1/1 nhwc).
+    for kind, eps, cext, wext, wbytes, banks in (("int8", 28, 0, 4, 256, (1, 0)),
+                                                 ("image", 14, 19, 0, 896, (0, 0))):
         prog = compile_net(net, scales, "per-kernel", kind, pixel_scale=1 / 256)
         w = dict(prog.layers[0].ops[0].writes)
         f = lambda n, k: REGMAP[n].field(k).get(w[n])        # noqa: E731
@@ -99,6 +100,9 @@ def test_own_lenet_registers_by_hand(own):
         assert f("NVDLA_CSC.D_ATOMICS_0", "ATOMICS") == 24 * 24 - 1
         assert f("NVDLA_CDMA.D_DATAIN_FORMAT_0", "DATAIN_FORMAT") == (kind == "image")
         assert (f("NVDLA_CDMA.D_BANK_0", "DATA_BANK"), f("NVDLA_CDMA.D_BANK_0", "WEIGHT_BANK")) == banks
+        assert w["NVDLA_CSC.D_BANK_0"] == w["NVDLA_CDMA.D_BANK_0"]
+        assert f("NVDLA_CSC.D_RELEASE_0", "RLS_SLICES") == 28 - 1             # every input row
+        assert f("NVDLA_CDMA.D_MISC_CFG_0", "SKIP_WEIGHT_RLS") == 1            # see calib/README
 
 
 def test_trace_files_run_on_model_trace_and_catch_a_wrong_weight(own, tmp_path):
