@@ -207,7 +207,8 @@ def run_tests(sim: str, testcase: str, env: dict[str, str], tag: str,
 
 
 def run_traces(sim: str, traces: list[Path], seed: int | None = None, rtl_filelist=None,
-               toplevel=None, tag: str | None = None, dump_dir=None) -> dict[str, dict]:
+               toplevel=None, tag: str | None = None, dump_dir=None,
+               watchdog_min: int | None = None) -> dict[str, dict]:
     """Play trace directories in ONE simulator run; returns {trace name: result dict} as
     written by tb/test_nvdla.py (passed, line, cycles, wall, ...). With ``dump_dir`` the DUT's
     bytes of every checked region are kept in dump_dir/<trace>/crc_<base>_<size>.bin."""
@@ -222,6 +223,8 @@ def run_traces(sim: str, traces: list[Path], seed: int | None = None, rtl_fileli
         env["TB_SEED"] = str(seed)
     if dump_dir is not None:
         env["TB_DUMP_DIR"] = str(Path(dump_dir).resolve())
+    if watchdog_min is not None:
+        env["TB_WATCHDOG_MIN"] = str(int(watchdog_min))
     try:
         run_tests(sim, "TraceTest", env, tag, rtl_filelist, toplevel)
     except (RuntimeError, SystemExit) as e:   # cocotb reports failed traces as a failed test

@@ -108,7 +108,9 @@ class TraceSequence(CsbSequence):
         self.seed = seed
         ref = data.nvidia_cycles(self.tname)
         self.nv_cycles = ref
-        self.watchdog = max(WATCHDOG_MIN, WATCHDOG_FACTOR * (ref or 0))
+        # TB_WATCHDOG_MIN: a floor for traces without NVIDIA cycles (e.g. compiled programs)
+        floor = int(os.environ.get("TB_WATCHDOG_MIN") or WATCHDOG_MIN)
+        self.watchdog = max(floor, WATCHDOG_FACTOR * (ref or 0))
         self.notes: list[str] = []
 
     def _path(self, fname: str, line: int) -> Path:
