@@ -728,8 +728,10 @@ class Compiler:
         R.w(D + "D_BRDMA_CFG_0", BRDMA_RAM_TYPE=1)
         R.w(D + "D_BS_BASE_ADDR_LOW_0", BS_BASE_ADDR_LOW=ob.addr + k0 * bpe)
         R.w(D + "D_BS_BASE_ADDR_HIGH_0", BS_BASE_ADDR_HIGH=0)
-        R.w(D + "D_BS_LINE_STRIDE_0", BS_LINE_STRIDE=0)
-        R.w(D + "D_BS_SURFACE_STRIDE_0", BS_SURFACE_STRIDE=0)
+        # the operand cube C x 1 x 1, one atom of 8 channels per line and surface (nvdla_compiler's
+        # x1 surface: line and surface stride 8 * element bytes)
+        R.w(D + "D_BS_LINE_STRIDE_0", BS_LINE_STRIDE=ATOM * bpe)
+        R.w(D + "D_BS_SURFACE_STRIDE_0", BS_SURFACE_STRIDE=ATOM * bpe)
         R.w(D + "D_NRDMA_CFG_0", NRDMA_DISABLE=1)
         R.w(D + "D_ERDMA_CFG_0", ERDMA_DISABLE=1)
         R.w(D + "D_FEATURE_MODE_CFG_0", FLYING_MODE=1, WINOGRAD=0, IN_PRECISION=0, PROC_PRECISION=0,
