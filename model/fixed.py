@@ -51,6 +51,18 @@ def round_shift(v, shift):
     +2.5 -> 3, -2.5 -> -3, -2.25 -> -2. ``shift`` may be an array (per-element shifts).
     """
     a = _arr(v)
+    if np.ndim(shift) == 0:                      # one shift for all elements (the usual case)
+        n = int(shift)
+        if n < 0:
+            raise ValueError("round_shift: negative shift")
+        if n == 0:
+            return _out(a.copy() if a is v else a, v)
+        guard = (a >> _I64(n - 1)) & 1
+        if n > 1:
+            guard = guard & ((a >= 0) | ((a & ((_I64(1) << _I64(n - 1)) - 1)) != 0))
+        else:
+            guard = guard & (a >= 0)
+        return _out((a >> _I64(n)) + guard, v)
     s = _arr(shift)
     if np.any(s < 0):
         raise ValueError("round_shift: negative shift")

@@ -6,6 +6,8 @@ The DMAs move whole atoms, so a cube of C channels occupies ceil(C / 8) full sur
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 ADDR_BITS = 32
@@ -104,17 +106,20 @@ class Memory:
         self.write(base + lo, span)
 
 
+@lru_cache(maxsize=256)
 def cube_offsets(c: int, h: int, w: int, line_stride: int, surf_stride: int,
                  elem_bytes: int = 1) -> np.ndarray:
     """Byte offsets, shape (ceil(c/8)*8, h, w, elem_bytes), of a feature cube whose channels
     are padded to whole surfaces. Element (c, y, x) byte j sits at
-    ``(c//8)*surf_stride + y*line_stride + x*8*elem_bytes + (c%8)*elem_bytes + j``."""
+    ``(c//8)*surf_stride + y*line_stride + x*8*elem_bytes + (c%8)*elem_bytes + j``.
+    Cached per geometry; the returned table is read-only."""
     cp = -(-c // ATOM) * ATOM
     ch = np.arange(cp, dtype=np.int64)
     off = ((ch // ATOM) * surf_stride + (ch % ATOM) * elem_bytes)[:, None, None, None] \
         + (np.arange(h, dtype=np.int64) * line_stride)[None, :, None, None] \
         + (np.arange(w, dtype=np.int64) * ATOM * elem_bytes)[None, None, :, None] \
         + np.arange(elem_bytes, dtype=np.int64)[None, None, None, :]
+    off.setflags(write=False)
     return off
 
 

@@ -205,6 +205,9 @@ class NvSmall:
         while launched:                # one launch can make another ready (both groups armed)
             launched = False
             for kind in OPS:
+                a = kind.anchor           # the anchor is always needed: skip unarmed kinds early
+                if not self.rf.op_enabled(a, self.rf.consumer[a]):
+                    continue
                 units = kind.units(self.rf)
                 if units and all(self.rf.op_enabled(u, self.rf.consumer[u]) for u in units):
                     self._run(kind, units)

@@ -58,6 +58,7 @@ class RegFile:
         self.luts: dict[str, RegHook] = {}       # unit -> hook object (handed to engines)
         self.intr_status = 0
         self.on_op_enable = None                 # callback(unit) set by the device
+        self._op_en = {u: f"NVDLA_{u}.D_OP_ENABLE_0" for u in self.pp_units}
 
     # ---- hooks -------------------------------------------------------------------------
     def add_hook(self, unit: str, obj: RegHook, reg_names: list[str]) -> None:
@@ -153,7 +154,7 @@ class RegFile:
         return self.read_reg(reg)
 
     def op_enabled(self, unit: str, group: int) -> bool:
-        return bool(self.groups[unit][group].get(f"NVDLA_{unit}.D_OP_ENABLE_0", 0) & 1)
+        return bool(self.groups[unit][group].get(self._op_en[unit], 0) & 1)
 
     def status(self, unit: str, group: int) -> int:
         """S_STATUS per group: 0 idle, 1 running (armed consumer), 2 pending (armed other)."""

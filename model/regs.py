@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 REGMAP_FILE = Path(__file__).with_name("nv_small_regs.toml")
@@ -31,11 +32,11 @@ class Field:
     msb: int
     lsb: int
 
-    @property
+    @cached_property
     def width(self) -> int:
         return self.msb - self.lsb + 1
 
-    @property
+    @cached_property
     def mask(self) -> int:
         """Mask of the field in register position."""
         return ((1 << self.width) - 1) << self.lsb
@@ -64,11 +65,11 @@ class Register:
     reset: int = 0
     _by_name: dict = field(default_factory=dict, compare=False, repr=False)
 
-    @property
+    @cached_property
     def full_name(self) -> str:
         return f"NVDLA_{self.unit}.{self.name}"
 
-    @property
+    @cached_property
     def dual(self) -> bool:
         """True for the per-group (ping-pong) D_* registers; S_* registers are single."""
         return self.name.startswith("D_")
@@ -77,7 +78,7 @@ class Register:
     def offset(self) -> int:
         return self.addr & 0xFFF
 
-    @property
+    @cached_property
     def writable_mask(self) -> int:
         m = 0
         for f in self.fields:

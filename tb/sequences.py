@@ -160,7 +160,9 @@ class TraceSequence(CsbSequence):
         self.seed = seed
         ref = data.nvidia_cycles(self.tname)
         self.nv_cycles = ref
-        self.watchdog = max(WATCHDOG_MIN, WATCHDOG_FACTOR * (ref or 0))   # work: see play()
+        # TB_WATCHDOG_MIN: a floor for traces without NVIDIA cycles (e.g. compiled programs)
+        self.watchdog_floor = int(os.environ.get("TB_WATCHDOG_MIN") or WATCHDOG_MIN)
+        self.watchdog = max(self.watchdog_floor, WATCHDOG_FACTOR * (ref or 0))   # work: see play()
         self.notes: list[str] = []
         self.producer: dict[str, int] = {}          # unit -> group its registers go to
         self.enabled: dict[tuple[str, int], int] = {}   # (unit, group) -> trace line enabled
@@ -200,7 +202,7 @@ class TraceSequence(CsbSequence):
         try:
             cmds = parse_cfg(self.cfg)
             if self.nv_cycles is None:     # no summary.csv row: scale with the programmed work
-                self.watchdog = max(WATCHDOG_MIN, WATCHDOG_FACTOR * work_cycles(cmds))
+                self.watchdog = max(self.watchdog_floor, WATCHDOG_FACTOR * work_cycles(cmds))
             res["watchdog"] = self.watchdog
             mem, spans = self.image(cmds)
             env.scoreboard.start(mem)

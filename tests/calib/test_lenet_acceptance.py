@@ -1,7 +1,9 @@
 """Acceptance of issue 3 on NVIDIA's LeNet (../shared): the one command (calib.lenet_int8, `make
 lenet-int8`) prints the calibration table, per-layer scales and both accuracies; int8 top-1
 through the golden model on all 10,000 MNIST t10k images is within 0.2 points of float (97.31 %,
-the figure given with the model), per-kernel and per-filter."""
+the figure given with the model), per-kernel and per-filter. Issue 10: the compiled register program
+(calib.compile, image input) run on the golden model's registers gives the same class as the
+int8 path for every one of the 10,000 images, every layer bit-exact, in both modes."""
 
 import pytest
 
@@ -22,6 +24,9 @@ def test_lenet_int8_within_0p2_points_of_float():
     for mode in ("per-kernel", "per-filter"):
         assert abs(res[mode] - res["float"]) <= 0.2, (mode, res[mode])
         assert f"({mode}): {res[mode]:.2f}%" in text
+        reg = res[f"{mode}-registers"]
+        assert reg["same"] == 10000 and reg["exact"], (mode, reg)
+        assert reg["acc"] == pytest.approx(res[mode], abs=1e-9)
     # the printed table: header + one line per layer, keyed by the Caffe layer names (relu1 included)
     assert "TRT-7202-EntropyCalibration2" in text
     for name in ("data", "conv1", "pool1", "conv2", "pool2", "ip1", "relu1", "ip2"):
