@@ -111,6 +111,10 @@ module nvsmall_top (
 
     // ---------------- engine done pulses -> GLB interrupt status ----------------
     wire sdp_op_done, sdp_rdma_op_done, pdp_op_done, pdp_rdma_op_done, cdp_op_done, cdp_rdma_op_done;
+    // the convolution units CDMA, CSC, CMAC_A, CMAC_B, CACC finish together (hw/nvs_conv.v)
+    wire conv_op_done;
+    wire cdma_op_done = conv_op_done, csc_op_done = conv_op_done, cmac_a_op_done = conv_op_done,
+         cmac_b_op_done = conv_op_done, cacc_op_done = conv_op_done;
     wire [31:0] glb_done_in;
     wire        glb_intr;
 
@@ -122,6 +126,364 @@ module nvsmall_top (
     wire [31:0] glb_rd_data;
     nvs_regs_glb u_regs_glb (.clk(clk), .rstn(rstn), .req_valid(glb_sel), .req_write(csb_req_write),
         .req_addr(csb_req_addr[9:0]), .req_wdat(csb_req_wdat), .rd_data(glb_rd_data), .done_in(glb_done_in), .dla_intr(glb_intr));
+    // ---- NVDLA_CDMA (byte base 0x3000)
+    wire        cdma_sel = csb_req_valid && (csb_req_addr[15:10] == 6'h03);
+    wire [31:0] cdma_rd_data;
+    wire        cdma_op_en, cdma_consumer;
+    wire [3:0] cdma_s_arbiter_arb_weight;
+    wire [3:0] cdma_s_arbiter_arb_wmb;
+    wire cdma_s_cbuf_flush_status_flush_done;
+    wire cdma_d_misc_cfg_conv_mode;
+    wire [1:0] cdma_d_misc_cfg_in_precision;
+    wire [1:0] cdma_d_misc_cfg_proc_precision;
+    wire cdma_d_misc_cfg_data_reuse;
+    wire cdma_d_misc_cfg_weight_reuse;
+    wire cdma_d_misc_cfg_skip_data_rls;
+    wire cdma_d_misc_cfg_skip_weight_rls;
+    wire cdma_d_datain_format_datain_format;
+    wire [5:0] cdma_d_datain_format_pixel_format;
+    wire cdma_d_datain_format_pixel_mapping;
+    wire cdma_d_datain_format_pixel_sign_override;
+    wire [12:0] cdma_d_datain_size_0_datain_width;
+    wire [12:0] cdma_d_datain_size_0_datain_height;
+    wire [12:0] cdma_d_datain_size_1_datain_channel;
+    wire [12:0] cdma_d_datain_size_ext_0_datain_width_ext;
+    wire [12:0] cdma_d_datain_size_ext_0_datain_height_ext;
+    wire [4:0] cdma_d_pixel_offset_pixel_x_offset;
+    wire [2:0] cdma_d_pixel_offset_pixel_y_offset;
+    wire cdma_d_dain_ram_type_datain_ram_type;
+    wire [31:0] cdma_d_dain_addr_high_0_datain_addr_high_0;
+    wire [31:0] cdma_d_dain_addr_low_0_datain_addr_low_0;
+    wire [31:0] cdma_d_dain_addr_high_1_datain_addr_high_1;
+    wire [31:0] cdma_d_dain_addr_low_1_datain_addr_low_1;
+    wire [31:0] cdma_d_line_stride_line_stride;
+    wire [31:0] cdma_d_line_uv_stride_uv_line_stride;
+    wire [31:0] cdma_d_surf_stride_surf_stride;
+    wire cdma_d_dain_map_line_packed;
+    wire cdma_d_dain_map_surf_packed;
+    wire [9:0] cdma_d_reserved_x_cfg_rsv_per_line;
+    wire [9:0] cdma_d_reserved_x_cfg_rsv_per_uv_line;
+    wire [2:0] cdma_d_reserved_y_cfg_rsv_height;
+    wire [4:0] cdma_d_reserved_y_cfg_rsv_y_index;
+    wire [4:0] cdma_d_batch_number_batches;
+    wire [31:0] cdma_d_batch_stride_batch_stride;
+    wire [13:0] cdma_d_entry_per_slice_entries;
+    wire [11:0] cdma_d_fetch_grain_grains;
+    wire cdma_d_weight_format_weight_format;
+    wire [17:0] cdma_d_weight_size_0_byte_per_kernel;
+    wire [12:0] cdma_d_weight_size_1_weight_kernel;
+    wire cdma_d_weight_ram_type_weight_ram_type;
+    wire [31:0] cdma_d_weight_addr_high_weight_addr_high;
+    wire [31:0] cdma_d_weight_addr_low_weight_addr_low;
+    wire [31:0] cdma_d_weight_bytes_weight_bytes;
+    wire [31:0] cdma_d_wgs_addr_high_wgs_addr_high;
+    wire [31:0] cdma_d_wgs_addr_low_wgs_addr_low;
+    wire [31:0] cdma_d_wmb_addr_high_wmb_addr_high;
+    wire [31:0] cdma_d_wmb_addr_low_wmb_addr_low;
+    wire [27:0] cdma_d_wmb_bytes_wmb_bytes;
+    wire cdma_d_mean_format_mean_format;
+    wire [15:0] cdma_d_mean_global_0_mean_ry;
+    wire [15:0] cdma_d_mean_global_0_mean_gu;
+    wire [15:0] cdma_d_mean_global_1_mean_bv;
+    wire [15:0] cdma_d_mean_global_1_mean_ax;
+    wire cdma_d_cvt_cfg_cvt_en;
+    wire [5:0] cdma_d_cvt_cfg_cvt_truncate;
+    wire [15:0] cdma_d_cvt_offset_cvt_offset;
+    wire [15:0] cdma_d_cvt_scale_cvt_scale;
+    wire [2:0] cdma_d_conv_stride_conv_x_stride;
+    wire [2:0] cdma_d_conv_stride_conv_y_stride;
+    wire [4:0] cdma_d_zero_padding_pad_left;
+    wire [5:0] cdma_d_zero_padding_pad_right;
+    wire [4:0] cdma_d_zero_padding_pad_top;
+    wire [5:0] cdma_d_zero_padding_pad_bottom;
+    wire [15:0] cdma_d_zero_padding_value_pad_value;
+    wire [4:0] cdma_d_bank_data_bank;
+    wire [4:0] cdma_d_bank_weight_bank;
+    wire cdma_d_nan_flush_to_zero_nan_to_zero;
+    wire [31:0] cdma_d_nan_input_data_num_nan_data_num;
+    assign cdma_d_nan_input_data_num_nan_data_num = 32'd0;
+    wire [31:0] cdma_d_nan_input_weight_num_nan_weight_num;
+    assign cdma_d_nan_input_weight_num_nan_weight_num = 32'd0;
+    wire [31:0] cdma_d_inf_input_data_num_inf_data_num;
+    assign cdma_d_inf_input_data_num_inf_data_num = 32'd0;
+    wire [31:0] cdma_d_inf_input_weight_num_inf_weight_num;
+    assign cdma_d_inf_input_weight_num_inf_weight_num = 32'd0;
+    wire cdma_d_perf_enable_dma_en;
+    wire [31:0] cdma_d_perf_dat_read_stall_dat_rd_stall;
+    assign cdma_d_perf_dat_read_stall_dat_rd_stall = 32'd0;
+    wire [31:0] cdma_d_perf_wt_read_stall_wt_rd_stall;
+    assign cdma_d_perf_wt_read_stall_wt_rd_stall = 32'd0;
+    wire [31:0] cdma_d_perf_dat_read_latency_dat_rd_latency;
+    assign cdma_d_perf_dat_read_latency_dat_rd_latency = 32'd0;
+    wire [31:0] cdma_d_perf_wt_read_latency_wt_rd_latency;
+    assign cdma_d_perf_wt_read_latency_wt_rd_latency = 32'd0;
+    wire [31:0] cdma_d_cya_cya;
+    nvs_regs_cdma u_regs_cdma (
+        .clk(clk),
+        .rstn(rstn),
+        .req_valid(cdma_sel),
+        .req_write(csb_req_write),
+        .req_addr(csb_req_addr[9:0]),
+        .req_wdat(csb_req_wdat),
+        .rd_data(cdma_rd_data),
+        .op_en(cdma_op_en),
+        .consumer(cdma_consumer),
+        .op_done(cdma_op_done),
+        .cdma_s_arbiter_arb_weight(cdma_s_arbiter_arb_weight),
+        .cdma_s_arbiter_arb_wmb(cdma_s_arbiter_arb_wmb),
+        .cdma_s_cbuf_flush_status_flush_done(cdma_s_cbuf_flush_status_flush_done),
+        .cdma_d_misc_cfg_conv_mode(cdma_d_misc_cfg_conv_mode),
+        .cdma_d_misc_cfg_in_precision(cdma_d_misc_cfg_in_precision),
+        .cdma_d_misc_cfg_proc_precision(cdma_d_misc_cfg_proc_precision),
+        .cdma_d_misc_cfg_data_reuse(cdma_d_misc_cfg_data_reuse),
+        .cdma_d_misc_cfg_weight_reuse(cdma_d_misc_cfg_weight_reuse),
+        .cdma_d_misc_cfg_skip_data_rls(cdma_d_misc_cfg_skip_data_rls),
+        .cdma_d_misc_cfg_skip_weight_rls(cdma_d_misc_cfg_skip_weight_rls),
+        .cdma_d_datain_format_datain_format(cdma_d_datain_format_datain_format),
+        .cdma_d_datain_format_pixel_format(cdma_d_datain_format_pixel_format),
+        .cdma_d_datain_format_pixel_mapping(cdma_d_datain_format_pixel_mapping),
+        .cdma_d_datain_format_pixel_sign_override(cdma_d_datain_format_pixel_sign_override),
+        .cdma_d_datain_size_0_datain_width(cdma_d_datain_size_0_datain_width),
+        .cdma_d_datain_size_0_datain_height(cdma_d_datain_size_0_datain_height),
+        .cdma_d_datain_size_1_datain_channel(cdma_d_datain_size_1_datain_channel),
+        .cdma_d_datain_size_ext_0_datain_width_ext(cdma_d_datain_size_ext_0_datain_width_ext),
+        .cdma_d_datain_size_ext_0_datain_height_ext(cdma_d_datain_size_ext_0_datain_height_ext),
+        .cdma_d_pixel_offset_pixel_x_offset(cdma_d_pixel_offset_pixel_x_offset),
+        .cdma_d_pixel_offset_pixel_y_offset(cdma_d_pixel_offset_pixel_y_offset),
+        .cdma_d_dain_ram_type_datain_ram_type(cdma_d_dain_ram_type_datain_ram_type),
+        .cdma_d_dain_addr_high_0_datain_addr_high_0(cdma_d_dain_addr_high_0_datain_addr_high_0),
+        .cdma_d_dain_addr_low_0_datain_addr_low_0(cdma_d_dain_addr_low_0_datain_addr_low_0),
+        .cdma_d_dain_addr_high_1_datain_addr_high_1(cdma_d_dain_addr_high_1_datain_addr_high_1),
+        .cdma_d_dain_addr_low_1_datain_addr_low_1(cdma_d_dain_addr_low_1_datain_addr_low_1),
+        .cdma_d_line_stride_line_stride(cdma_d_line_stride_line_stride),
+        .cdma_d_line_uv_stride_uv_line_stride(cdma_d_line_uv_stride_uv_line_stride),
+        .cdma_d_surf_stride_surf_stride(cdma_d_surf_stride_surf_stride),
+        .cdma_d_dain_map_line_packed(cdma_d_dain_map_line_packed),
+        .cdma_d_dain_map_surf_packed(cdma_d_dain_map_surf_packed),
+        .cdma_d_reserved_x_cfg_rsv_per_line(cdma_d_reserved_x_cfg_rsv_per_line),
+        .cdma_d_reserved_x_cfg_rsv_per_uv_line(cdma_d_reserved_x_cfg_rsv_per_uv_line),
+        .cdma_d_reserved_y_cfg_rsv_height(cdma_d_reserved_y_cfg_rsv_height),
+        .cdma_d_reserved_y_cfg_rsv_y_index(cdma_d_reserved_y_cfg_rsv_y_index),
+        .cdma_d_batch_number_batches(cdma_d_batch_number_batches),
+        .cdma_d_batch_stride_batch_stride(cdma_d_batch_stride_batch_stride),
+        .cdma_d_entry_per_slice_entries(cdma_d_entry_per_slice_entries),
+        .cdma_d_fetch_grain_grains(cdma_d_fetch_grain_grains),
+        .cdma_d_weight_format_weight_format(cdma_d_weight_format_weight_format),
+        .cdma_d_weight_size_0_byte_per_kernel(cdma_d_weight_size_0_byte_per_kernel),
+        .cdma_d_weight_size_1_weight_kernel(cdma_d_weight_size_1_weight_kernel),
+        .cdma_d_weight_ram_type_weight_ram_type(cdma_d_weight_ram_type_weight_ram_type),
+        .cdma_d_weight_addr_high_weight_addr_high(cdma_d_weight_addr_high_weight_addr_high),
+        .cdma_d_weight_addr_low_weight_addr_low(cdma_d_weight_addr_low_weight_addr_low),
+        .cdma_d_weight_bytes_weight_bytes(cdma_d_weight_bytes_weight_bytes),
+        .cdma_d_wgs_addr_high_wgs_addr_high(cdma_d_wgs_addr_high_wgs_addr_high),
+        .cdma_d_wgs_addr_low_wgs_addr_low(cdma_d_wgs_addr_low_wgs_addr_low),
+        .cdma_d_wmb_addr_high_wmb_addr_high(cdma_d_wmb_addr_high_wmb_addr_high),
+        .cdma_d_wmb_addr_low_wmb_addr_low(cdma_d_wmb_addr_low_wmb_addr_low),
+        .cdma_d_wmb_bytes_wmb_bytes(cdma_d_wmb_bytes_wmb_bytes),
+        .cdma_d_mean_format_mean_format(cdma_d_mean_format_mean_format),
+        .cdma_d_mean_global_0_mean_ry(cdma_d_mean_global_0_mean_ry),
+        .cdma_d_mean_global_0_mean_gu(cdma_d_mean_global_0_mean_gu),
+        .cdma_d_mean_global_1_mean_bv(cdma_d_mean_global_1_mean_bv),
+        .cdma_d_mean_global_1_mean_ax(cdma_d_mean_global_1_mean_ax),
+        .cdma_d_cvt_cfg_cvt_en(cdma_d_cvt_cfg_cvt_en),
+        .cdma_d_cvt_cfg_cvt_truncate(cdma_d_cvt_cfg_cvt_truncate),
+        .cdma_d_cvt_offset_cvt_offset(cdma_d_cvt_offset_cvt_offset),
+        .cdma_d_cvt_scale_cvt_scale(cdma_d_cvt_scale_cvt_scale),
+        .cdma_d_conv_stride_conv_x_stride(cdma_d_conv_stride_conv_x_stride),
+        .cdma_d_conv_stride_conv_y_stride(cdma_d_conv_stride_conv_y_stride),
+        .cdma_d_zero_padding_pad_left(cdma_d_zero_padding_pad_left),
+        .cdma_d_zero_padding_pad_right(cdma_d_zero_padding_pad_right),
+        .cdma_d_zero_padding_pad_top(cdma_d_zero_padding_pad_top),
+        .cdma_d_zero_padding_pad_bottom(cdma_d_zero_padding_pad_bottom),
+        .cdma_d_zero_padding_value_pad_value(cdma_d_zero_padding_value_pad_value),
+        .cdma_d_bank_data_bank(cdma_d_bank_data_bank),
+        .cdma_d_bank_weight_bank(cdma_d_bank_weight_bank),
+        .cdma_d_nan_flush_to_zero_nan_to_zero(cdma_d_nan_flush_to_zero_nan_to_zero),
+        .cdma_d_nan_input_data_num_nan_data_num(cdma_d_nan_input_data_num_nan_data_num),
+        .cdma_d_nan_input_weight_num_nan_weight_num(cdma_d_nan_input_weight_num_nan_weight_num),
+        .cdma_d_inf_input_data_num_inf_data_num(cdma_d_inf_input_data_num_inf_data_num),
+        .cdma_d_inf_input_weight_num_inf_weight_num(cdma_d_inf_input_weight_num_inf_weight_num),
+        .cdma_d_perf_enable_dma_en(cdma_d_perf_enable_dma_en),
+        .cdma_d_perf_dat_read_stall_dat_rd_stall(cdma_d_perf_dat_read_stall_dat_rd_stall),
+        .cdma_d_perf_wt_read_stall_wt_rd_stall(cdma_d_perf_wt_read_stall_wt_rd_stall),
+        .cdma_d_perf_dat_read_latency_dat_rd_latency(cdma_d_perf_dat_read_latency_dat_rd_latency),
+        .cdma_d_perf_wt_read_latency_wt_rd_latency(cdma_d_perf_wt_read_latency_wt_rd_latency),
+        .cdma_d_cya_cya(cdma_d_cya_cya)
+    );
+    // ---- NVDLA_CSC (byte base 0x4000)
+    wire        csc_sel = csb_req_valid && (csb_req_addr[15:10] == 6'h04);
+    wire [31:0] csc_rd_data;
+    wire        csc_op_en, csc_consumer;
+    wire csc_d_misc_cfg_conv_mode;
+    wire [1:0] csc_d_misc_cfg_in_precision;
+    wire [1:0] csc_d_misc_cfg_proc_precision;
+    wire csc_d_misc_cfg_data_reuse;
+    wire csc_d_misc_cfg_weight_reuse;
+    wire csc_d_misc_cfg_skip_data_rls;
+    wire csc_d_misc_cfg_skip_weight_rls;
+    wire csc_d_datain_format_datain_format;
+    wire [12:0] csc_d_datain_size_ext_0_datain_width_ext;
+    wire [12:0] csc_d_datain_size_ext_0_datain_height_ext;
+    wire [12:0] csc_d_datain_size_ext_1_datain_channel_ext;
+    wire [4:0] csc_d_batch_number_batches;
+    wire [1:0] csc_d_post_y_extension_y_extension;
+    wire [13:0] csc_d_entry_per_slice_entries;
+    wire csc_d_weight_format_weight_format;
+    wire [4:0] csc_d_weight_size_ext_0_weight_width_ext;
+    wire [4:0] csc_d_weight_size_ext_0_weight_height_ext;
+    wire [12:0] csc_d_weight_size_ext_1_weight_channel_ext;
+    wire [12:0] csc_d_weight_size_ext_1_weight_kernel;
+    wire [31:0] csc_d_weight_bytes_weight_bytes;
+    wire [27:0] csc_d_wmb_bytes_wmb_bytes;
+    wire [12:0] csc_d_dataout_size_0_dataout_width;
+    wire [12:0] csc_d_dataout_size_0_dataout_height;
+    wire [12:0] csc_d_dataout_size_1_dataout_channel;
+    wire [20:0] csc_d_atomics_atomics;
+    wire [11:0] csc_d_release_rls_slices;
+    wire [2:0] csc_d_conv_stride_ext_conv_x_stride_ext;
+    wire [2:0] csc_d_conv_stride_ext_conv_y_stride_ext;
+    wire [4:0] csc_d_dilation_ext_x_dilation_ext;
+    wire [4:0] csc_d_dilation_ext_y_dilation_ext;
+    wire [4:0] csc_d_zero_padding_pad_left;
+    wire [4:0] csc_d_zero_padding_pad_top;
+    wire [15:0] csc_d_zero_padding_value_pad_value;
+    wire [4:0] csc_d_bank_data_bank;
+    wire [4:0] csc_d_bank_weight_bank;
+    wire [1:0] csc_d_pra_cfg_pra_truncate;
+    wire [31:0] csc_d_cya_cya;
+    nvs_regs_csc u_regs_csc (
+        .clk(clk),
+        .rstn(rstn),
+        .req_valid(csc_sel),
+        .req_write(csb_req_write),
+        .req_addr(csb_req_addr[9:0]),
+        .req_wdat(csb_req_wdat),
+        .rd_data(csc_rd_data),
+        .op_en(csc_op_en),
+        .consumer(csc_consumer),
+        .op_done(csc_op_done),
+        .csc_d_misc_cfg_conv_mode(csc_d_misc_cfg_conv_mode),
+        .csc_d_misc_cfg_in_precision(csc_d_misc_cfg_in_precision),
+        .csc_d_misc_cfg_proc_precision(csc_d_misc_cfg_proc_precision),
+        .csc_d_misc_cfg_data_reuse(csc_d_misc_cfg_data_reuse),
+        .csc_d_misc_cfg_weight_reuse(csc_d_misc_cfg_weight_reuse),
+        .csc_d_misc_cfg_skip_data_rls(csc_d_misc_cfg_skip_data_rls),
+        .csc_d_misc_cfg_skip_weight_rls(csc_d_misc_cfg_skip_weight_rls),
+        .csc_d_datain_format_datain_format(csc_d_datain_format_datain_format),
+        .csc_d_datain_size_ext_0_datain_width_ext(csc_d_datain_size_ext_0_datain_width_ext),
+        .csc_d_datain_size_ext_0_datain_height_ext(csc_d_datain_size_ext_0_datain_height_ext),
+        .csc_d_datain_size_ext_1_datain_channel_ext(csc_d_datain_size_ext_1_datain_channel_ext),
+        .csc_d_batch_number_batches(csc_d_batch_number_batches),
+        .csc_d_post_y_extension_y_extension(csc_d_post_y_extension_y_extension),
+        .csc_d_entry_per_slice_entries(csc_d_entry_per_slice_entries),
+        .csc_d_weight_format_weight_format(csc_d_weight_format_weight_format),
+        .csc_d_weight_size_ext_0_weight_width_ext(csc_d_weight_size_ext_0_weight_width_ext),
+        .csc_d_weight_size_ext_0_weight_height_ext(csc_d_weight_size_ext_0_weight_height_ext),
+        .csc_d_weight_size_ext_1_weight_channel_ext(csc_d_weight_size_ext_1_weight_channel_ext),
+        .csc_d_weight_size_ext_1_weight_kernel(csc_d_weight_size_ext_1_weight_kernel),
+        .csc_d_weight_bytes_weight_bytes(csc_d_weight_bytes_weight_bytes),
+        .csc_d_wmb_bytes_wmb_bytes(csc_d_wmb_bytes_wmb_bytes),
+        .csc_d_dataout_size_0_dataout_width(csc_d_dataout_size_0_dataout_width),
+        .csc_d_dataout_size_0_dataout_height(csc_d_dataout_size_0_dataout_height),
+        .csc_d_dataout_size_1_dataout_channel(csc_d_dataout_size_1_dataout_channel),
+        .csc_d_atomics_atomics(csc_d_atomics_atomics),
+        .csc_d_release_rls_slices(csc_d_release_rls_slices),
+        .csc_d_conv_stride_ext_conv_x_stride_ext(csc_d_conv_stride_ext_conv_x_stride_ext),
+        .csc_d_conv_stride_ext_conv_y_stride_ext(csc_d_conv_stride_ext_conv_y_stride_ext),
+        .csc_d_dilation_ext_x_dilation_ext(csc_d_dilation_ext_x_dilation_ext),
+        .csc_d_dilation_ext_y_dilation_ext(csc_d_dilation_ext_y_dilation_ext),
+        .csc_d_zero_padding_pad_left(csc_d_zero_padding_pad_left),
+        .csc_d_zero_padding_pad_top(csc_d_zero_padding_pad_top),
+        .csc_d_zero_padding_value_pad_value(csc_d_zero_padding_value_pad_value),
+        .csc_d_bank_data_bank(csc_d_bank_data_bank),
+        .csc_d_bank_weight_bank(csc_d_bank_weight_bank),
+        .csc_d_pra_cfg_pra_truncate(csc_d_pra_cfg_pra_truncate),
+        .csc_d_cya_cya(csc_d_cya_cya)
+    );
+    // ---- NVDLA_CMAC_A (byte base 0x5000)
+    wire        cmac_a_sel = csb_req_valid && (csb_req_addr[15:10] == 6'h05);
+    wire [31:0] cmac_a_rd_data;
+    wire        cmac_a_op_en, cmac_a_consumer;
+    wire cmac_a_d_misc_cfg_conv_mode;
+    wire [1:0] cmac_a_d_misc_cfg_proc_precision;
+    nvs_regs_cmac_a u_regs_cmac_a (
+        .clk(clk),
+        .rstn(rstn),
+        .req_valid(cmac_a_sel),
+        .req_write(csb_req_write),
+        .req_addr(csb_req_addr[9:0]),
+        .req_wdat(csb_req_wdat),
+        .rd_data(cmac_a_rd_data),
+        .op_en(cmac_a_op_en),
+        .consumer(cmac_a_consumer),
+        .op_done(cmac_a_op_done),
+        .cmac_a_d_misc_cfg_conv_mode(cmac_a_d_misc_cfg_conv_mode),
+        .cmac_a_d_misc_cfg_proc_precision(cmac_a_d_misc_cfg_proc_precision)
+    );
+    // ---- NVDLA_CMAC_B (byte base 0x6000)
+    wire        cmac_b_sel = csb_req_valid && (csb_req_addr[15:10] == 6'h06);
+    wire [31:0] cmac_b_rd_data;
+    wire        cmac_b_op_en, cmac_b_consumer;
+    wire cmac_b_d_misc_cfg_conv_mode;
+    wire [1:0] cmac_b_d_misc_cfg_proc_precision;
+    nvs_regs_cmac_b u_regs_cmac_b (
+        .clk(clk),
+        .rstn(rstn),
+        .req_valid(cmac_b_sel),
+        .req_write(csb_req_write),
+        .req_addr(csb_req_addr[9:0]),
+        .req_wdat(csb_req_wdat),
+        .rd_data(cmac_b_rd_data),
+        .op_en(cmac_b_op_en),
+        .consumer(cmac_b_consumer),
+        .op_done(cmac_b_op_done),
+        .cmac_b_d_misc_cfg_conv_mode(cmac_b_d_misc_cfg_conv_mode),
+        .cmac_b_d_misc_cfg_proc_precision(cmac_b_d_misc_cfg_proc_precision)
+    );
+    // ---- NVDLA_CACC (byte base 0x7000)
+    wire        cacc_sel = csb_req_valid && (csb_req_addr[15:10] == 6'h07);
+    wire [31:0] cacc_rd_data;
+    wire        cacc_op_en, cacc_consumer;
+    wire cacc_d_misc_cfg_conv_mode;
+    wire [1:0] cacc_d_misc_cfg_proc_precision;
+    wire [12:0] cacc_d_dataout_size_0_dataout_width;
+    wire [12:0] cacc_d_dataout_size_0_dataout_height;
+    wire [12:0] cacc_d_dataout_size_1_dataout_channel;
+    wire [31:0] cacc_d_dataout_addr_dataout_addr;
+    wire [4:0] cacc_d_batch_number_batches;
+    wire [23:0] cacc_d_line_stride_line_stride;
+    wire [23:0] cacc_d_surf_stride_surf_stride;
+    wire cacc_d_dataout_map_line_packed;
+    wire cacc_d_dataout_map_surf_packed;
+    wire [4:0] cacc_d_clip_cfg_clip_truncate;
+    wire [31:0] cacc_d_out_saturation_sat_count;
+    wire [31:0] cacc_d_cya_cya;
+    nvs_regs_cacc u_regs_cacc (
+        .clk(clk),
+        .rstn(rstn),
+        .req_valid(cacc_sel),
+        .req_write(csb_req_write),
+        .req_addr(csb_req_addr[9:0]),
+        .req_wdat(csb_req_wdat),
+        .rd_data(cacc_rd_data),
+        .op_en(cacc_op_en),
+        .consumer(cacc_consumer),
+        .op_done(cacc_op_done),
+        .cacc_d_misc_cfg_conv_mode(cacc_d_misc_cfg_conv_mode),
+        .cacc_d_misc_cfg_proc_precision(cacc_d_misc_cfg_proc_precision),
+        .cacc_d_dataout_size_0_dataout_width(cacc_d_dataout_size_0_dataout_width),
+        .cacc_d_dataout_size_0_dataout_height(cacc_d_dataout_size_0_dataout_height),
+        .cacc_d_dataout_size_1_dataout_channel(cacc_d_dataout_size_1_dataout_channel),
+        .cacc_d_dataout_addr_dataout_addr(cacc_d_dataout_addr_dataout_addr),
+        .cacc_d_batch_number_batches(cacc_d_batch_number_batches),
+        .cacc_d_line_stride_line_stride(cacc_d_line_stride_line_stride),
+        .cacc_d_surf_stride_surf_stride(cacc_d_surf_stride_surf_stride),
+        .cacc_d_dataout_map_line_packed(cacc_d_dataout_map_line_packed),
+        .cacc_d_dataout_map_surf_packed(cacc_d_dataout_map_surf_packed),
+        .cacc_d_clip_cfg_clip_truncate(cacc_d_clip_cfg_clip_truncate),
+        .cacc_d_out_saturation_sat_count(cacc_d_out_saturation_sat_count),
+        .cacc_d_cya_cya(cacc_d_cya_cya)
+    );
     // ---- NVDLA_SDP_RDMA (byte base 0x8000)
     wire        sdp_rdma_sel = csb_req_valid && (csb_req_addr[15:10] == 6'h08);
     wire [31:0] sdp_rdma_rd_data;
@@ -832,6 +1194,11 @@ module nvsmall_top (
     );
     // read data of the accepted request (0 for unmapped units)
     assign csb_rd_data = (glb_sel ? glb_rd_data : 32'd0)
+                       | (cdma_sel ? cdma_rd_data : 32'd0)
+                       | (csc_sel ? csc_rd_data : 32'd0)
+                       | (cmac_a_sel ? cmac_a_rd_data : 32'd0)
+                       | (cmac_b_sel ? cmac_b_rd_data : 32'd0)
+                       | (cacc_sel ? cacc_rd_data : 32'd0)
                        | (sdp_rdma_sel ? sdp_rdma_rd_data : 32'd0)
                        | (sdp_sel ? sdp_rd_data : 32'd0)
                        | (pdp_rdma_sel ? pdp_rdma_rd_data : 32'd0)
@@ -841,8 +1208,15 @@ module nvsmall_top (
     /* verilator lint_on UNUSEDSIGNAL */
     // END GENERATED REGS
 
-    // S_INTR_STATUS bits: SDP 0/1, CDP 2/3, PDP 4/5 (suffix = register group that finished)
-    assign glb_done_in = {26'd0,
+    // S_INTR_STATUS bits: SDP 0/1, CDP 2/3, PDP 4/5, CDMA_DAT 16/17, CDMA_WT 18/19, CACC 20/21
+    // (suffix = register group that finished)
+    wire cdma_dat_done_pulse, cdma_wt_done_pulse, cacc_done_pulse;
+    assign cdma_s_cbuf_flush_status_flush_done = 1'b1;     // CBUF needs no flush: always done
+    assign glb_done_in = {10'd0,
+                          cacc_done_pulse & cacc_consumer, cacc_done_pulse & ~cacc_consumer,
+                          cdma_wt_done_pulse & cdma_consumer, cdma_wt_done_pulse & ~cdma_consumer,
+                          cdma_dat_done_pulse & cdma_consumer, cdma_dat_done_pulse & ~cdma_consumer,
+                          10'd0,
                           pdp_op_done &  pdp_consumer, pdp_op_done & ~pdp_consumer,
                           cdp_op_done &  cdp_consumer, cdp_op_done & ~cdp_consumer,
                           sdp_op_done &  sdp_consumer, sdp_op_done & ~sdp_consumer};
@@ -887,6 +1261,17 @@ module nvsmall_top (
     wire [63:0] cdp_wdma_wr_dat_data;
     wire [7:0]  cdp_wdma_wr_dat_mask;
     wire        cdp_wdma_wr_ack;
+    wire        cdma_dat_rd_req_valid, cdma_dat_rd_req_ready, cdma_dat_rd_rsp_valid, cdma_dat_rd_rsp_ready;
+    wire [31:0] cdma_dat_rd_req_addr;
+    wire [3:0]  cdma_dat_rd_req_len;
+    wire [63:0] cdma_dat_rd_rsp_data;
+    wire        cdma_wt_rd_req_valid, cdma_wt_rd_req_ready, cdma_wt_rd_rsp_valid, cdma_wt_rd_rsp_ready;
+    wire [31:0] cdma_wt_rd_req_addr;
+    wire [3:0]  cdma_wt_rd_req_len;
+    wire [63:0] cdma_wt_rd_rsp_data;
+    // CACC -> SDP on-the-fly stream (8 int32 lanes per atom)
+    wire         cacc2sdp_valid, cacc2sdp_ready;
+    wire [255:0] cacc2sdp_data;
     // SDP -> PDP on-the-fly stream
     wire        sdp2pdp_valid, sdp2pdp_ready;
     wire [63:0] sdp2pdp_data;
@@ -946,6 +1331,7 @@ module nvsmall_top (
         .sdp_d_dp_bn_mul_cfg_bn_mul_shift_value(sdp_d_dp_bn_mul_cfg_bn_mul_shift_value),
         .sdp_d_dp_bn_mul_src_value_bn_mul_operand(sdp_d_dp_bn_mul_src_value_bn_mul_operand),
         .sdp_d_feature_mode_cfg_output_dst(sdp_d_feature_mode_cfg_output_dst),
+        .sdp_d_feature_mode_cfg_flying_mode(sdp_d_feature_mode_cfg_flying_mode),
         .sdp_d_cvt_offset_cvt_offset(sdp_d_cvt_offset_cvt_offset),
         .sdp_d_cvt_scale_cvt_scale(sdp_d_cvt_scale_cvt_scale), .sdp_d_cvt_shift_cvt_shift(sdp_d_cvt_shift_cvt_shift),
         .sdp_mrdma_rd_req_valid(sdp_mrdma_rd_req_valid), .sdp_mrdma_rd_req_ready(sdp_mrdma_rd_req_ready),
@@ -963,7 +1349,8 @@ module nvsmall_top (
         .sdp_wdma_wr_req_len(sdp_wdma_wr_req_len), .sdp_wdma_wr_dat_valid(sdp_wdma_wr_dat_valid),
         .sdp_wdma_wr_dat_ready(sdp_wdma_wr_dat_ready), .sdp_wdma_wr_dat_data(sdp_wdma_wr_dat_data),
         .sdp_wdma_wr_dat_mask(sdp_wdma_wr_dat_mask), .sdp_wdma_wr_ack(sdp_wdma_wr_ack), .sdp2pdp_valid(sdp2pdp_valid),
-        .sdp2pdp_ready(sdp2pdp_ready), .sdp2pdp_data(sdp2pdp_data));
+        .sdp2pdp_ready(sdp2pdp_ready), .sdp2pdp_data(sdp2pdp_data),
+        .cacc2sdp_valid(cacc2sdp_valid), .cacc2sdp_ready(cacc2sdp_ready), .cacc2sdp_data(cacc2sdp_data));
     // PDP engine (hw/nvs_pdp.v)
     nvs_pdp u_pdp (
         .clk(clk), .rstn(rstn), .pdp_op_en(pdp_op_en), .pdp_op_done(pdp_op_done), .pdp_rdma_op_en(pdp_rdma_op_en),
@@ -1076,6 +1463,68 @@ module nvsmall_top (
         .cdp_wdma_wr_dat_ready(cdp_wdma_wr_dat_ready), .cdp_wdma_wr_dat_data(cdp_wdma_wr_dat_data),
         .cdp_wdma_wr_dat_mask(cdp_wdma_wr_dat_mask), .cdp_wdma_wr_ack(cdp_wdma_wr_ack));
 
+    // Convolution pipeline CDMA -> CBUF -> CSC -> CMAC -> CACC (hw/nvs_conv.v), CACC -> SDP on the fly
+    nvs_conv u_conv (
+        .clk(clk), .rstn(rstn), .cdma_op_en(cdma_op_en), .csc_op_en(csc_op_en), .cmac_a_op_en(cmac_a_op_en),
+        .cmac_b_op_en(cmac_b_op_en), .cacc_op_en(cacc_op_en), .conv_op_done(conv_op_done),
+        .cdma_dat_done_pulse(cdma_dat_done_pulse), .cdma_wt_done_pulse(cdma_wt_done_pulse),
+        .cacc_done_pulse(cacc_done_pulse),
+        .cdma_d_datain_format_datain_format(cdma_d_datain_format_datain_format),
+        .cdma_d_datain_format_pixel_format(cdma_d_datain_format_pixel_format),
+        .cdma_d_datain_format_pixel_sign_override(cdma_d_datain_format_pixel_sign_override),
+        .cdma_d_datain_size_0_datain_width(cdma_d_datain_size_0_datain_width),
+        .cdma_d_datain_size_0_datain_height(cdma_d_datain_size_0_datain_height),
+        .cdma_d_datain_size_1_datain_channel(cdma_d_datain_size_1_datain_channel),
+        .cdma_d_pixel_offset_pixel_x_offset(cdma_d_pixel_offset_pixel_x_offset),
+        .cdma_d_dain_addr_low_0_datain_addr_low_0(cdma_d_dain_addr_low_0_datain_addr_low_0),
+        .cdma_d_line_stride_line_stride(cdma_d_line_stride_line_stride),
+        .cdma_d_surf_stride_surf_stride(cdma_d_surf_stride_surf_stride),
+        .cdma_d_dain_map_line_packed(cdma_d_dain_map_line_packed),
+        .cdma_d_dain_map_surf_packed(cdma_d_dain_map_surf_packed),
+        .cdma_d_weight_addr_low_weight_addr_low(cdma_d_weight_addr_low_weight_addr_low),
+        .cdma_d_weight_bytes_weight_bytes(cdma_d_weight_bytes_weight_bytes),
+        .cdma_d_mean_format_mean_format(cdma_d_mean_format_mean_format),
+        .cdma_d_mean_global_0_mean_ry(cdma_d_mean_global_0_mean_ry),
+        .cdma_d_mean_global_0_mean_gu(cdma_d_mean_global_0_mean_gu),
+        .cdma_d_mean_global_1_mean_bv(cdma_d_mean_global_1_mean_bv),
+        .cdma_d_mean_global_1_mean_ax(cdma_d_mean_global_1_mean_ax),
+        .cdma_d_cvt_cfg_cvt_en(cdma_d_cvt_cfg_cvt_en),
+        .cdma_d_cvt_cfg_cvt_truncate(cdma_d_cvt_cfg_cvt_truncate),
+        .cdma_d_cvt_offset_cvt_offset(cdma_d_cvt_offset_cvt_offset),
+        .cdma_d_cvt_scale_cvt_scale(cdma_d_cvt_scale_cvt_scale),
+        .cdma_d_zero_padding_pad_left(cdma_d_zero_padding_pad_left),
+        .cdma_d_zero_padding_pad_right(cdma_d_zero_padding_pad_right),
+        .cdma_d_zero_padding_value_pad_value(cdma_d_zero_padding_value_pad_value),
+        .cdma_d_bank_data_bank(cdma_d_bank_data_bank), .cdma_d_bank_weight_bank(cdma_d_bank_weight_bank),
+        .csc_d_datain_format_datain_format(csc_d_datain_format_datain_format),
+        .csc_d_datain_size_ext_0_datain_width_ext(csc_d_datain_size_ext_0_datain_width_ext),
+        .csc_d_datain_size_ext_0_datain_height_ext(csc_d_datain_size_ext_0_datain_height_ext),
+        .csc_d_datain_size_ext_1_datain_channel_ext(csc_d_datain_size_ext_1_datain_channel_ext),
+        .csc_d_weight_size_ext_0_weight_width_ext(csc_d_weight_size_ext_0_weight_width_ext),
+        .csc_d_weight_size_ext_0_weight_height_ext(csc_d_weight_size_ext_0_weight_height_ext),
+        .csc_d_weight_size_ext_1_weight_channel_ext(csc_d_weight_size_ext_1_weight_channel_ext),
+        .csc_d_weight_size_ext_1_weight_kernel(csc_d_weight_size_ext_1_weight_kernel),
+        .csc_d_dataout_size_0_dataout_width(csc_d_dataout_size_0_dataout_width),
+        .csc_d_dataout_size_0_dataout_height(csc_d_dataout_size_0_dataout_height),
+        .csc_d_conv_stride_ext_conv_x_stride_ext(csc_d_conv_stride_ext_conv_x_stride_ext),
+        .csc_d_conv_stride_ext_conv_y_stride_ext(csc_d_conv_stride_ext_conv_y_stride_ext),
+        .csc_d_dilation_ext_x_dilation_ext(csc_d_dilation_ext_x_dilation_ext),
+        .csc_d_dilation_ext_y_dilation_ext(csc_d_dilation_ext_y_dilation_ext),
+        .csc_d_zero_padding_pad_left(csc_d_zero_padding_pad_left),
+        .csc_d_zero_padding_pad_top(csc_d_zero_padding_pad_top),
+        .csc_d_zero_padding_value_pad_value(csc_d_zero_padding_value_pad_value),
+        .csc_d_bank_data_bank(csc_d_bank_data_bank), .csc_d_bank_weight_bank(csc_d_bank_weight_bank),
+        .cacc_d_clip_cfg_clip_truncate(cacc_d_clip_cfg_clip_truncate),
+        .cacc_d_out_saturation_sat_count(cacc_d_out_saturation_sat_count),
+        .cdma_dat_rd_req_valid(cdma_dat_rd_req_valid), .cdma_dat_rd_req_ready(cdma_dat_rd_req_ready),
+        .cdma_dat_rd_req_addr(cdma_dat_rd_req_addr), .cdma_dat_rd_req_len(cdma_dat_rd_req_len),
+        .cdma_dat_rd_rsp_valid(cdma_dat_rd_rsp_valid), .cdma_dat_rd_rsp_ready(cdma_dat_rd_rsp_ready),
+        .cdma_dat_rd_rsp_data(cdma_dat_rd_rsp_data), .cdma_wt_rd_req_valid(cdma_wt_rd_req_valid),
+        .cdma_wt_rd_req_ready(cdma_wt_rd_req_ready), .cdma_wt_rd_req_addr(cdma_wt_rd_req_addr),
+        .cdma_wt_rd_req_len(cdma_wt_rd_req_len), .cdma_wt_rd_rsp_valid(cdma_wt_rd_rsp_valid),
+        .cdma_wt_rd_rsp_ready(cdma_wt_rd_rsp_ready), .cdma_wt_rd_rsp_data(cdma_wt_rd_rsp_data),
+        .cacc2sdp_valid(cacc2sdp_valid), .cacc2sdp_ready(cacc2sdp_ready), .cacc2sdp_data(cacc2sdp_data));
+
     // ---------------- DMA ----------------
     nvs_dma u_dma (
         .clk(clk), .rstn(rstn),
@@ -1090,7 +1539,12 @@ module nvsmall_top (
         .pdp_rdma_rd_req_len(pdp_rdma_rd_req_len), .pdp_rdma_rd_rsp_valid(pdp_rdma_rd_rsp_valid), .pdp_rdma_rd_rsp_ready(pdp_rdma_rd_rsp_ready),
         .pdp_rdma_rd_rsp_data(pdp_rdma_rd_rsp_data), .cdp_rdma_rd_req_valid(cdp_rdma_rd_req_valid), .cdp_rdma_rd_req_ready(cdp_rdma_rd_req_ready),
         .cdp_rdma_rd_req_addr(cdp_rdma_rd_req_addr), .cdp_rdma_rd_req_len(cdp_rdma_rd_req_len), .cdp_rdma_rd_rsp_valid(cdp_rdma_rd_rsp_valid),
-        .cdp_rdma_rd_rsp_ready(cdp_rdma_rd_rsp_ready), .cdp_rdma_rd_rsp_data(cdp_rdma_rd_rsp_data), .sdp_wdma_wr_req_valid(sdp_wdma_wr_req_valid),
+        .cdp_rdma_rd_rsp_ready(cdp_rdma_rd_rsp_ready), .cdp_rdma_rd_rsp_data(cdp_rdma_rd_rsp_data),
+        .cdma_dat_rd_req_valid(cdma_dat_rd_req_valid), .cdma_dat_rd_req_ready(cdma_dat_rd_req_ready), .cdma_dat_rd_req_addr(cdma_dat_rd_req_addr),
+        .cdma_dat_rd_req_len(cdma_dat_rd_req_len), .cdma_dat_rd_rsp_valid(cdma_dat_rd_rsp_valid), .cdma_dat_rd_rsp_ready(cdma_dat_rd_rsp_ready),
+        .cdma_dat_rd_rsp_data(cdma_dat_rd_rsp_data), .cdma_wt_rd_req_valid(cdma_wt_rd_req_valid), .cdma_wt_rd_req_ready(cdma_wt_rd_req_ready),
+        .cdma_wt_rd_req_addr(cdma_wt_rd_req_addr), .cdma_wt_rd_req_len(cdma_wt_rd_req_len), .cdma_wt_rd_rsp_valid(cdma_wt_rd_rsp_valid),
+        .cdma_wt_rd_rsp_ready(cdma_wt_rd_rsp_ready), .cdma_wt_rd_rsp_data(cdma_wt_rd_rsp_data), .sdp_wdma_wr_req_valid(sdp_wdma_wr_req_valid),
         .sdp_wdma_wr_req_ready(sdp_wdma_wr_req_ready), .sdp_wdma_wr_req_addr(sdp_wdma_wr_req_addr), .sdp_wdma_wr_req_len(sdp_wdma_wr_req_len),
         .sdp_wdma_wr_dat_valid(sdp_wdma_wr_dat_valid), .sdp_wdma_wr_dat_ready(sdp_wdma_wr_dat_ready), .sdp_wdma_wr_dat_data(sdp_wdma_wr_dat_data),
         .sdp_wdma_wr_dat_mask(sdp_wdma_wr_dat_mask), .sdp_wdma_wr_ack(sdp_wdma_wr_ack), .pdp_wdma_wr_req_valid(pdp_wdma_wr_req_valid),
