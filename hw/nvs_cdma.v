@@ -2,8 +2,9 @@
 // Written from model/cdma.py (the golden model) and the register map.
 //
 // Data (DMA client cdma_dat) -> CBUF data banks, entry 0 upward, in fetch order:
-//   * FEATURE input (D_DATAIN_FORMAT.DATAIN_FORMAT = 0): the cube surface by surface (8 channels),
-//     line by line, one 8-byte atom per entry: entry = s*H*W + y*W + x. A 1x1 cube with both
+//   * FEATURE input (D_DATAIN_FORMAT.DATAIN_FORMAT = 0): the cube line by line, each line surface
+//     by surface (8 channels), one 8-byte atom per entry: entry = y*S*W + s*W + x (S surfaces), so
+//     CSC can start on the first lines while the rest arrives. A 1x1 cube with both
 //     D_DAIN_MAP bits packed is read as one contiguous run of atoms (strides unused). Each byte
 //     (int8) goes through the input converter when D_CVT_CFG.CVT_EN = 1.
 //   * PIXEL input: line y at DAIN_ADDR + y*LINE_STRIDE + PIXEL_X_OFFSET*bpp, W pixels of bpp bytes
@@ -123,22 +124,27 @@ module nvs_cdma #(
     assign line_bytes = lb_all[15:0];
     assign line_entries = {1'b0, lb_all[17:3]} + {15'd0, |lb_all[2:0]};
 
-    // ---------------- data requests ----------------
-    wire dat_busy;
-    nvs_sdp_walk u_dat_walk (
-        .clk(clk), .rstn(rstn), .start(start),
+    // ---------------- data requests: line by line, all surfaces of a line ----------------
+    wire        dat_busy;
+    wire        dat_v;
+    wire [63:0] beat;
+    wire        take_w;
+    wire [13:0] wbeats_line = pixel ? lbeats[13:0] : (pack1x1 ? ns : w);
+    nvs_cube_rd #(.FAW(6)) u_dat_rd (
+        .clk(clk), .rstn(rstn), .start(start), .busy(dat_busy),
         .base(pixel ? {pix_start[31:3], 3'b000} : cdma_d_dain_addr_low_0_datain_addr_low_0),
         .line_stride(cdma_d_line_stride_line_stride),
         .surf_stride(cdma_d_surf_stride_surf_stride),
-        .line_beats(pixel ? lbeats : {2'd0, pack1x1 ? ns : w}),
-        .lines(pack1x1 && !pixel ? 14'd1 : h),
-        .surfs(pixel || pack1x1 ? 14'd1 : ns),
-        .req_valid(cdma_dat_rd_req_valid), .req_ready(cdma_dat_rd_req_ready),
-        .req_addr(cdma_dat_rd_req_addr), .req_len(cdma_dat_rd_req_len), .busy(dat_busy));
-    wire unused_dat_busy = dat_busy;
+        .n_surf_m1((pixel || pack1x1) ? 10'd0 : ns[9:0] - 10'd1),
+        .h_m1((pack1x1 && !pixel) ? 13'd0 : h[12:0] - 13'd1),
+        .order_ys(1'b1), .seg_num(8'd0), .w_first(wbeats_line), .w_mid(14'd0), .w_last(14'd0), .ov(6'sd0),
+        .rd_req_valid(cdma_dat_rd_req_valid), .rd_req_ready(cdma_dat_rd_req_ready),
+        .rd_req_addr(cdma_dat_rd_req_addr), .rd_req_len(cdma_dat_rd_req_len),
+        .rd_rsp_valid(cdma_dat_rd_rsp_valid), .rd_rsp_ready(cdma_dat_rd_rsp_ready), .rd_rsp_data(cdma_dat_rd_rsp_data),
+        .out_valid(dat_v), .out_ready(take_w), .out_data(beat));
+    wire unused_dat_busy = ^{dat_busy, lbeats[15:14], ns[13:10], h[13]};
 
     // ---------------- converter on a response beat ----------------
-    wire [63:0] beat = cdma_dat_rd_rsp_data;
     reg  [63:0] reord;
     integer li;
     always @(*) begin
@@ -196,16 +202,16 @@ module nvs_cdma #(
     always @(*) begin
         in_d = 64'd0; in_n = 4'd0; take = 1'b0;
         case (dst)
-            D_FEAT: begin take = cdma_dat_rd_rsp_valid; end
+            D_FEAT: begin take = dat_v; end
             D_PADL, D_PADR: begin in_d = {8{pad8}} & padmask; in_n = padn; end
             D_PIX: begin
-                take = cdma_dat_rd_rsp_valid;
+                take = dat_v;
                 if (take) begin in_d = pixsh & pixmask; in_n = nvalid; end
             end
             default: ;
         endcase
     end
-    assign cdma_dat_rd_rsp_ready = take;
+    assign take_w = take;
     wire [127:0] comb = {64'd0, pk} | ({64'd0, in_d} << {pf, 3'b000});
     wire [4:0]   tot = {2'd0, pf} + {1'b0, in_n};
     always @(posedge clk or negedge rstn) begin

@@ -2,13 +2,13 @@
 // input). Written from model/conv.py / model/cmac.py (the golden model).
 //
 // Output points are computed in stripes of up to NS consecutive points (raster order over
-// Wout x Hout); loop order, outermost first:
+// Wout x Hout; the last two stripes of a plane split the rest evenly); loop order, outermost first:
 //     kernel group kg (8 kernels) -> stripe -> channel group cg -> r -> s -> point of the stripe.
 // Every cycle one (point, cg, r, s) is issued to CMAC: one 8-channel data atom and the weight set
 // of (kg, cg, r, s) (8 kernels x 8 channels, held for the NS points of the step), i.e. 64 MACs.
 // CACC accumulates a stripe in one of two accumulator banks (the stripe's first step clears).
 //
-// FEATURE input (CBUF entry = s*H*W + y*W + x): point (ox, oy), kernel tap (r, s) reads input
+// FEATURE input (CBUF entry = y*S*W + s*W + x, S surfaces): point (ox, oy), kernel tap (r, s) reads input
 // (ix, iy) = (ox*sx + s*dx - pad_left, oy*sy + r*dy - pad_top); outside the cube every channel
 // reads the CSC pad value (PAD_VALUE low byte, as int8; the converter does not apply).
 // PIXEL input (CBUF line y = entries [y*line_entries, ...), padded by CDMA left/right): the kernel
@@ -89,9 +89,10 @@ module nvs_csc #(
     wire [31:0] npts = {18'd0, wo} * {18'd0, ho};
     wire [31:0] nst = (npts + NS - 1) >> PW;
     wire [26:0] crs = {13'd0, cc} * {21'd0, rn} * {21'd0, sn};
-    wire [27:0] hw = {14'd0, hin} * {14'd0, win};
+    wire [13:0] nsurf = {4'd0, csc_d_datain_size_ext_1_datain_channel_ext[12:3]} + 14'd1;
+    wire [27:0] lpitch = {14'd0, nsurf} * {14'd0, win};      // feature: CBUF entries per input line
     wire [7:0]  padv = csc_d_zero_padding_value_pad_value[7:0];
-    wire unused_cfg = ^{csc_d_zero_padding_value_pad_value[15:8], csc_d_datain_size_ext_1_datain_channel_ext[12:4]};
+    wire unused_cfg = ^{csc_d_zero_padding_value_pad_value[15:8]};
 
     // ---------------- weight loader ----------------
     wire        set_valid;
@@ -114,7 +115,12 @@ module nvs_csc #(
     reg  [31:0] pleft;               // points from the stripe start to the end of the plane
     reg         bank;
     reg  [1:0]  bbusy;               // bank in use (set at stripe start, cleared by bank_free)
-    wire [PW:0] np = (pleft < NS) ? pleft[PW:0] : NS[PW:0];
+    // stripe length: NS points, except that the last two stripes of a plane share what is left
+    // evenly (no short tail stripe: every stripe of a plane with >= NS points has >= NS/2 points,
+    // enough to hide the weight-set load); the stripe count stays ceil(points / NS)
+    wire [31:0] half = (pleft + 32'd1) >> 1;
+    wire [PW:0] np = (pleft <= NS) ? pleft[PW:0] : (pleft < 2 * NS) ? half[PW:0] : NS[PW:0];
+    wire unused_half = ^half[31:PW+1];
     wire        first_step = (cg == 11'd0) && (rr == 6'd0) && (ss == 6'd0);
     wire        s_end = (ss + 6'd1 == sn);
     wire        r_end = (rr + 6'd1 == rn);
@@ -140,7 +146,7 @@ module nvs_csc #(
     wire [31:0] boff = {18'd0, ox} * {28'd0, sx} * {28'd0, npix} + {18'd0, cg, 3'b000};   // image byte
     wire [31:0] iy32 = {{14{iys[17]}}, iys};
     wire [31:0] ix32 = {{14{ixs[17]}}, ixs};
-    wire [31:0] a_feat = {21'd0, cg} * {4'd0, hw} + iy32 * {18'd0, win} + ix32;
+    wire [31:0] a_feat = iy32 * {4'd0, lpitch} + {21'd0, cg} * {18'd0, win} + ix32;
     wire [31:0] a_pix = iy32 * {16'd0, line_entries} + {3'd0, boff[31:3]};
     wire [31:0] addr = pixel ? a_pix : a_feat;
     wire [31:0] need = pixel ? addr + 32'd2 : addr + 32'd1;     // entries that must be present

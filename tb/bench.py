@@ -1,4 +1,5 @@
-"""Testbench benchmark: NVIDIA's sdp/pdp/cdp traces on our RTL through cocotb, per simulator.
+"""Testbench benchmark: NVIDIA's sdp/pdp/cdp and conv traces (dc_*, img_*, nv_small-synth) on our
+RTL through cocotb, per simulator.
 
     python -m tb.bench [TRACES_ROOT] [--sims verilator,icarus] [--icarus-all]
 
@@ -7,6 +8,9 @@ cycles/s, and NVIDIA's nv_small RTL cycles (summary.csv rtl_cycles, which includ
 of reset/idle before the trace starts).  Per simulator: the whole run's wall time, build
 excluded (the build is reused; a rebuild, when the RTL changed, is timed separately).
 Icarus runs the quick subset unless --icarus-all.
+Conv traces add (tb/conv_bench.py): the MAC bound ceil(C/8)*ceil(K/8)*R*S*Wout*Hout, the memory
+bound (bytes over the 64-bit DBB / 8), our cycles over the larger bound, and nv_small's cycles
+less its reset/idle (summary.csv rtl_cycles - model.data.NV_RESET_IDLE_CYCLES).
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from pathlib import Path
 
 from model import data
 
+from .conv_bench import conv_bounds
 from .runner import TbSetupError, build_sim, run_traces, sim_available
 
 
@@ -28,8 +33,11 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     root = Path(a.root) if a.root else data.traces_root()
     tdir = root / "nv_small"
-    traces = sorted(p for p in tdir.glob("*") if p.name.startswith(("sdp_", "pdp_", "cdp_"))
+    traces = sorted(p for p in tdir.glob("*") if p.name.startswith(("sdp_", "pdp_", "cdp_", "dc_", "img_"))
                     and (p / f"{p.name}.cfg").is_file()) if tdir.is_dir() else []
+    sdir = root / "nv_small-synth"
+    if sdir.is_dir():
+        traces += sorted(p for p in sdir.glob("*") if (p / f"{p.name}.cfg").is_file())
     if not traces:
         print(f"tb.bench: no sdp/pdp/cdp traces under {tdir}", file=sys.stderr)
         return 2
@@ -58,6 +66,7 @@ def main(argv=None) -> int:
         print(f"{'trace':40s} {'result':6s} {'cycles':>9s} {'wall_s':>7s} {'cycles/s':>9s} "
               f"{'nv_rtl_cycles':>13s}")
         tot_c = tot_w = 0.0
+        conv_rows = []
         for t in sel:
             r = res.get(t.name)
             if r is None:
@@ -71,8 +80,22 @@ def main(argv=None) -> int:
             tot_w += r["wall"]
             print(f"{t.name:40s} {ok:6s} {r['cycles']:9d} {r['wall']:7.2f} {cps:9.0f} "
                   f"{r.get('nv_cycles') or 0:13d}")
+            b = conv_bounds(t) if t.name.startswith(("dc_", "img_")) else None
+            if b:
+                conv_rows.append((t.name, r, b))
         if tot_w:
             print(f"{'total':40s} {'':6s} {int(tot_c):9d} {tot_w:7.2f} {tot_c / tot_w:9.0f}")
+        if conv_rows:
+            print(f"-- {sim}: conv traces vs bounds (64 MACs/cycle; DBB 8 bytes/cycle)")
+            print(f"{'trace':44s} {'cycles':>9s} {'mac_bound':>9s} {'mem_bound':>9s} "
+                  f"{'x_bound':>7s} {'nv_cycles':>9s} {'x_nv':>5s} {'wall_s':>7s} {'cycles/s':>9s}")
+            for name, r, b in conv_rows:
+                nv = (r.get("nv_cycles") or 0) - data.NV_RESET_IDLE_CYCLES
+                bound = max(b["mac"], b["mem"])
+                cps = r["cycles"] / r["wall"] if r["wall"] > 0 else 0.0
+                print(f"{name:44s} {r['cycles']:9d} {b['mac']:9d} {b['mem']:9d} "
+                      f"{r['cycles'] / bound:7.3f} {nv:9d} {r['cycles'] / nv if nv > 0 else 0:5.2f} "
+                      f"{r['wall']:7.2f} {cps:9.0f}")
     return rc
 
 
