@@ -19,10 +19,14 @@ module nvs_conv #(
     input  wire        cmac_a_op_en,
     input  wire        cmac_b_op_en,
     input  wire        cacc_op_en,
-    output wire        conv_op_done,          // pulse: op_done of all five units
-    output wire        cdma_dat_done_pulse,   // GLB status pulses (same cycle as conv_op_done)
-    output wire        cdma_wt_done_pulse,
-    output wire        cacc_done_pulse,
+    output wire        cdma_op_done,          // pulses, all in the same cycle: the layer is done
+    output wire        csc_op_done,
+    output wire        cmac_a_op_done,
+    output wire        cmac_b_op_done,
+    output wire        cacc_op_done,          // (also GLB CACC_DONE_STATUS)
+    output wire        cdma_dat_op_done,      // GLB CDMA_DAT_DONE_STATUS
+    output wire        cdma_wt_op_done,       // GLB CDMA_WT_DONE_STATUS
+    output wire        cdma_s_cbuf_flush_status_flush_done,   // CBUF needs no flush: always 1
     // CDMA config
     input  wire        cdma_d_datain_format_datain_format,
     input  wire [5:0]  cdma_d_datain_format_pixel_format,
@@ -114,10 +118,15 @@ module nvs_conv #(
             endcase
         end
     end
-    assign conv_op_done = (state == DONE);
-    assign cdma_dat_done_pulse = conv_op_done;
-    assign cdma_wt_done_pulse = conv_op_done;
-    assign cacc_done_pulse = conv_op_done;
+    wire done = (state == DONE);
+    assign cdma_op_done = done;
+    assign csc_op_done = done;
+    assign cmac_a_op_done = done;
+    assign cmac_b_op_done = done;
+    assign cacc_op_done = done;
+    assign cdma_dat_op_done = done;
+    assign cdma_wt_op_done = done;
+    assign cdma_s_cbuf_flush_status_flush_done = 1'b1;
 
     // ---------------- units ----------------
     wire [AW:0]  dat_entries;

@@ -76,10 +76,10 @@ def _make_trace() -> Path:
 
 @pytest.mark.parametrize("seed", [None, 1])
 def test_sdp_to_pdp_on_the_fly(seed):
-    top = ROOT / "hw" / "nvsmall_top.v"
+    top = ROOT / "hw" / "gen" / "nvs_top_wiring.v"     # instantiated by hw/nvsmall_top.v
     if not top.is_file() or not all(re.search(rf"^\s*nvs_{u}\s+\w+\s*\(", top.read_text(), re.M)
                                     for u in ("sdp", "pdp")):
-        pytest.skip("hw/nvsmall_top.v does not instantiate nvs_sdp and nvs_pdp")
+        pytest.skip("hw/gen/nvs_top_wiring.v does not instantiate nvs_sdp and nvs_pdp")
     from tb.runner import run_traces, sim_available
     why = sim_available("verilator")
     if why:
