@@ -2,7 +2,7 @@
 // the first step of a stripe writes the CMAC sum, later steps add (exact 40-bit sums: C*R*S
 // products of |x| <= 2^14 stay below 2^38). When the stripe's last issue arrives the bank is full;
 // it is then drained to SDP one point (8 kernels = one atom) per cycle through the output
-// truncation (nvs_cacc_trunc: SAT_34, CLIP_TRUNCATE rounding shift, SAT_32), banks in the order
+// truncation (function trunc: SAT_34, CLIP_TRUNCATE rounding shift, SAT_32), banks in the order
 // they filled, and released to CSC (bank_free). sat_count counts saturated lanes (D_OUT_SATURATION).
 module nvs_cacc #(
     parameter PW = 4
@@ -44,17 +44,63 @@ module nvs_cacc #(
     wire [PW:0] dcnt = db ? cnt1 : cnt0;
     wire        load = full[db] && (!out_valid || out_ready);
     wire [PW:0] rbase = {db, dp[PW-1:0]};
-    wire [255:0] tr;
-    wire [7:0]  ts;
+    // Output truncation of one lane, as model/cacc.truncate: a = SAT_34(acc);
+    // out = SAT_32(RSHIFT_RND(a, clip)), rounding half away from zero with the sticky bit seeing
+    // only the 15 bits just below the guard bit (NVIDIA's RTL shifts {acc, 16'b0} right by clip
+    // and keeps 16 fraction bits); clip = 0: SAT_32(a). Returns {saturated, out}.
+    function [32:0] trunc(input [39:0] v, input [4:0] clip);
+        reg [33:0] a, fl, below_g, below_l, r;
+        reg [5:0]  s1, low;
+        reg        guard, sticky, rnd;
+        begin
+            a = (v[39:33] == {7{v[33]}}) ? v[33:0] : (v[39] ? {1'b1, 33'd0} : {1'b0, {33{1'b1}}});
+            fl = $signed(a) >>> clip;
+            s1 = {1'b0, clip} - 6'd1;                                   // guard bit index
+            guard = (clip != 5'd0) && a[s1];
+            low = (clip > 5'd16) ? {1'b0, clip} - 6'd16 : 6'd0;         // lowest sticky bit
+            below_g = (clip == 5'd0) ? 34'd0 : ((34'd1 << s1) - 34'd1);   // bits s-2..0
+            below_l = (34'd1 << low) - 34'd1;                            // bits low-1..0
+            sticky = |(a & below_g & ~below_l);
+            rnd = guard & (~a[33] | sticky);
+            r = fl + {33'd0, rnd};
+            if (r[33:31] == {3{r[33]}}) trunc = {1'b0, r[31:0]};
+            else trunc = {1'b1, r[33] ? {1'b1, 31'd0} : {1'b0, {31{1'b1}}}};
+        end
+    endfunction
+    // the 8 lanes of the point being drained: truncated values / saturated lanes (evaluated
+    // only on a load; each function uses one part of trunc's result)
+    /* verilator lint_off UNUSEDSIGNAL */
+    function [255:0] trunc8(input [319:0] l, input [4:0] clip);
+        integer i;
+        reg [32:0] t;
+        begin
+            trunc8 = 256'd0;
+            for (i = 0; i < 8; i = i + 1) begin
+                t = trunc(l[40*i +: 40], clip);
+                trunc8[32*i +: 32] = t[31:0];
+            end
+        end
+    endfunction
+    function [3:0] nsat8(input [319:0] l, input [4:0] clip);
+        integer i;
+        reg [32:0] t;
+        begin
+            nsat8 = 4'd0;
+            for (i = 0; i < 8; i = i + 1) begin
+                t = trunc(l[40*i +: 40], clip);
+                nsat8 = nsat8 + {3'd0, t[32]};
+            end
+        end
+    endfunction
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [319:0] lanes;
     genvar gk;
     generate
-        for (gk = 0; gk < 8; gk = gk + 1) begin : g_tr
-            nvs_cacc_trunc u_tr (.acc(acc[{rbase, gk[2:0]}]), .clip(cacc_d_clip_cfg_clip_truncate),
-                                 .out(tr[32*gk +: 32]), .sat(ts[gk]));
+        for (gk = 0; gk < 8; gk = gk + 1) begin : g_lane
+            assign lanes[40*gk +: 40] = acc[{rbase, gk[2:0]}];
         end
     endgenerate
-    wire [3:0] nsat = {3'd0, ts[0]} + {3'd0, ts[1]} + {3'd0, ts[2]} + {3'd0, ts[3]}
-                    + {3'd0, ts[4]} + {3'd0, ts[5]} + {3'd0, ts[6]} + {3'd0, ts[7]};
+
     assign idle = (full == 2'b00) && !out_valid;
     always @(posedge clk or negedge rstn) begin
         if (!rstn) begin
@@ -72,8 +118,8 @@ module nvs_cacc #(
                 if (out_valid && out_ready) out_valid <= 1'b0;
                 if (load) begin
                     out_valid <= 1'b1;
-                    out_data <= tr;
-                    sat_count <= sat_count + {28'd0, nsat};
+                    out_data <= trunc8(lanes, cacc_d_clip_cfg_clip_truncate);
+                    sat_count <= sat_count + {28'd0, nsat8(lanes, cacc_d_clip_cfg_clip_truncate)};
                     if (dp + 1'b1 == dcnt) begin
                         dp <= {(PW+1){1'b0}};
                         full[db] <= 1'b0;

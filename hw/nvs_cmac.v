@@ -20,25 +20,27 @@ module nvs_cmac #(
     output reg          out_first,
     output reg          out_end
 );
-    reg [151:0] sum;
-    integer k, c;
-    reg signed [18:0] acc;
-    always @(*) begin
-        sum = 152'd0;
-        for (k = 0; k < 8; k = k + 1) begin
-            acc = 19'sd0;
-            for (c = 0; c < 8; c = c + 1)
-                acc = acc + $signed(in_data[8*c +: 8]) * $signed(in_wt[8*(8*k + c) +: 8]);
-            sum[19*k +: 19] = acc;
+    // the 64 products and 8 sums (evaluated in the clocked block when an issue arrives)
+    function [151:0] macs(input [63:0] x, input [511:0] wt);
+        integer k, c;
+        reg signed [18:0] acc;
+        begin
+            macs = 152'd0;
+            for (k = 0; k < 8; k = k + 1) begin
+                acc = 19'sd0;
+                for (c = 0; c < 8; c = c + 1)
+                    acc = acc + $signed(x[8*c +: 8]) * $signed(wt[8*(8*k + c) +: 8]);
+                macs[19*k +: 19] = acc;
+            end
         end
-    end
+    endfunction
     always @(posedge clk or negedge rstn) begin
         if (!rstn) begin
             out_valid <= 1'b0; out_pt <= {(PW+1){1'b0}}; out_bank <= 1'b0; out_first <= 1'b0; out_end <= 1'b0;
             out_sum <= 152'd0;
         end else begin
             out_valid <= in_valid; out_pt <= in_pt; out_bank <= in_bank; out_first <= in_first; out_end <= in_end;
-            if (in_valid) out_sum <= sum;
+            if (in_valid) out_sum <= macs(in_data, in_wt);
         end
     end
 endmodule

@@ -125,26 +125,23 @@ module nvs_csc_wl #(
             t_v <= can; t_last <= last_read; t_q <= q; t_p <= p; t_n <= n; t_nk <= nk; t_ncg <= ncg;
         end
     end
+    // bytes t_p .. t_p+t_n-1 of the entry go to staging bytes t_q .. t_q+t_n-1 (one shift + mask)
     reg  [511:0] flat;
-    reg  [511:0] flat_n;
-    integer fi;
-    always @(*) begin
-        flat_n = flat;
-        for (fi = 0; fi < 64; fi = fi + 1)
-            if (fi >= {25'd0, t_q} && fi < {25'd0, t_q} + {28'd0, t_n})
-                flat_n[8*fi +: 8] = rw_data[8*({29'd0, t_p} + fi - {25'd0, t_q}) +: 8];
-    end
+    wire [511:0] pmask = (~({512{1'b1}} << {t_n, 3'b000})) << {t_q, 3'b000};
+    wire [511:0] pdat = ({448'd0, rw_data} >> {t_p, 3'b000}) << {t_q, 3'b000};
+    wire [511:0] flat_n = (flat & ~pmask) | (pdat & pmask);
     always @(posedge clk) if (t_v) flat <= flat_n;
-    // remap: kernel kl, channel cl from flat byte kl*ncg + cl
-    reg  [511:0] grid;
-    integer gk, gc;
-    always @(*) begin
-        grid = 512'd0;
-        for (gk = 0; gk < 8; gk = gk + 1)
-            for (gc = 0; gc < 8; gc = gc + 1)
-                if (gk < t_nk && gc < t_ncg)
-                    grid[8*(8*gk + gc) +: 8] = flat_n[8*(gk*t_ncg + gc) +: 8];
-    end
+    // remap (evaluated only when a set is pushed): kernel kl, channel cl from byte kl*ncg + cl
+    function [511:0] remap(input [511:0] f, input [3:0] nk_, input [3:0] ncg_);
+        integer gk, gc;
+        begin
+            remap = 512'd0;
+            for (gk = 0; gk < 8; gk = gk + 1)
+                for (gc = 0; gc < 8; gc = gc + 1)
+                    if (gk < {28'd0, nk_} && gc < {28'd0, ncg_})
+                        remap[8*(8*gk + gc) +: 8] = f[8*(gk*{28'd0, ncg_} + gc) +: 8];
+        end
+    endfunction
     // ---------------- set queue (4 deep) ----------------
     reg  [511:0] qm [0:3];
     reg  [1:0]   qw, qr;
@@ -152,7 +149,7 @@ module nvs_csc_wl #(
     wire push = t_v && t_last;
     assign set_valid = (qn != 3'd0);
     assign set_data = qm[qr];
-    always @(posedge clk) if (push) qm[qw] <= grid;
+    always @(posedge clk) if (push) qm[qw] <= remap(flat_n, t_nk, t_ncg);
     always @(posedge clk or negedge rstn) begin
         if (!rstn) begin
             qw <= 2'd0; qr <= 2'd0; qn <= 3'd0; used <= 3'd0;
