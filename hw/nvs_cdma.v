@@ -144,36 +144,70 @@ module nvs_cdma #(
         .out_valid(dat_v), .out_ready(take_w), .out_data(beat));
     wire unused_dat_busy = ^{dat_busy, lbeats[15:14], ns[13:10], h[13]};
 
-    // ---------------- converter on a response beat ----------------
-    reg  [63:0] reord;
-    integer li;
-    always @(*) begin
-        reord = beat;
-        if (pixel && bpp == 3'd4) begin
-            for (li = 0; li < 4; li = li + 1) begin
-                reord[8*li +: 8]      = beat[8*ord[2*li +: 2] +: 8];
-                reord[32 + 8*li +: 8] = beat[32 + 8*ord[2*li +: 2] +: 8];
-            end
+    // ---------------- converter: one register stage after the fetch FIFO ----------------
+    // One lane of the input converter (int8 output), as model/cdma.input_convert:
+    //   a = x - offset (18-bit exact), m = a * scale (34-bit exact),
+    //   out = SAT_8(RSHIFT_RND_SAT(m, truncate, 17)) (round half away from zero; SAT_17 then
+    //   SAT_8 is SAT_8), shifting in 64 bits as the model's int64 arithmetic for truncate 0..63.
+    // x is the widened input: int8 feature data sign-extended, unsigned pixels zero-extended.
+    function [7:0] cvt1(input [8:0] x, input [15:0] off, input [15:0] scale, input [5:0] t);
+        reg signed [17:0] a;
+        reg signed [33:0] m;
+        reg signed [63:0] m64, fl, r;
+        reg [63:0] sticky_mask;
+        reg guard, sticky;
+        begin
+            a = $signed({{9{x[8]}}, x}) - $signed({{2{off[15]}}, off});
+            m = a * $signed(scale);
+            m64 = {{30{m[33]}}, m};
+            fl = m64 >>> t;
+            guard = (t != 6'd0) && m64[t - 6'd1];
+            sticky_mask = (t > 6'd1) ? ((64'd1 << (t - 6'd1)) - 64'd1) : 64'd0;
+            sticky = |(m64 & sticky_mask);
+            r = fl + {63'd0, guard & (~m64[63] | sticky)};
+            cvt1 = (r > 64'sd127) ? 8'h7f : (r < -64'sd128) ? 8'h80 : r[7:0];
         end
+    endfunction
+    // a whole beat: pixel bytes reordered to canonical components, then converted
+    function [63:0] cvt8(input [63:0] bt);
+        reg [63:0] ro;
+        reg [7:0]  b;
+        reg [1:0]  comp;
+        reg [15:0] mean, off;
+        integer li;
+        begin
+            ro = bt;
+            if (pixel && bpp == 3'd4)
+                for (li = 0; li < 4; li = li + 1) begin
+                    ro[8*li +: 8]      = bt[8*ord[2*li +: 2] +: 8];
+                    ro[32 + 8*li +: 8] = bt[32 + 8*ord[2*li +: 2] +: 8];
+                end
+            cvt8 = ro;
+            if (cdma_d_cvt_cfg_cvt_en)
+                for (li = 0; li < 8; li = li + 1) begin
+                    b = ro[8*li +: 8];
+                    comp = (bpp == 3'd4) ? li[1:0] : 2'd0;
+                    mean = (comp == 2'd0) ? cdma_d_mean_global_0_mean_ry
+                         : (comp == 2'd1) ? cdma_d_mean_global_0_mean_gu
+                         : (comp == 2'd2) ? cdma_d_mean_global_1_mean_bv
+                                          : cdma_d_mean_global_1_mean_ax;
+                    off = (pixel && cdma_d_mean_format_mean_format) ? mean : cdma_d_cvt_offset_cvt_offset;
+                    cvt8[8*li +: 8] = cvt1({(!pixel || cdma_d_datain_format_pixel_sign_override) & b[7], b},
+                                           off, cdma_d_cvt_scale_cvt_scale, cdma_d_cvt_cfg_cvt_truncate);
+                end
+        end
+    endfunction
+    reg         cv_v;                  // a converted beat is held
+    reg  [63:0] cvt_out;
+    wire        take;
+    assign take_w = dat_v && (!cv_v || take);
+    always @(posedge clk or negedge rstn) begin
+        if (!rstn) cv_v <= 1'b0;
+        else if (start) cv_v <= 1'b0;
+        else if (take_w) cv_v <= 1'b1;
+        else if (take) cv_v <= 1'b0;
     end
-    wire [63:0] cvt_out;
-    genvar gl;
-    generate
-        for (gl = 0; gl < 8; gl = gl + 1) begin : g_cvt
-            wire [7:0]  b = reord[8*gl +: 8];
-            wire        sgn = !pixel || cdma_d_datain_format_pixel_sign_override;
-            wire [1:0]  comp = (bpp == 3'd4) ? gl[1:0] : 2'd0;
-            wire [15:0] mean = (comp == 2'd0) ? cdma_d_mean_global_0_mean_ry
-                             : (comp == 2'd1) ? cdma_d_mean_global_0_mean_gu
-                             : (comp == 2'd2) ? cdma_d_mean_global_1_mean_bv
-                                              : cdma_d_mean_global_1_mean_ax;
-            wire [15:0] off = (pixel && cdma_d_mean_format_mean_format) ? mean : cdma_d_cvt_offset_cvt_offset;
-            wire [7:0]  o;
-            nvs_cdma_cvt u_cvt (.x({sgn & b[7], b}), .offset(off), .scale(cdma_d_cvt_scale_cvt_scale),
-                                .truncate(cdma_d_cvt_cfg_cvt_truncate), .out(o));
-            assign cvt_out[8*gl +: 8] = cdma_d_cvt_cfg_cvt_en ? o : b;
-        end
-    endgenerate
+    always @(posedge clk) if (take_w) cvt_out <= cvt8(beat);
 
     // ---------------- CBUF data writer (with the image-line packer) ----------------
     localparam D_IDLE = 3'd0, D_FEAT = 3'd1, D_PADL = 3'd2, D_PIX = 3'd3, D_PADR = 3'd4,
@@ -189,7 +223,8 @@ module nvs_cdma #(
     // bytes offered to the packer this cycle (right-aligned, upper lanes zero)
     reg  [63:0] in_d;
     reg  [3:0]  in_n;
-    reg         take;                  // consume the DMA beat
+    reg         take_r;                // consume the converted beat
+    assign take = take_r;
     wire        first_beat = (bi == 16'd0);
     wire        last_beat  = (bi + 16'd1 == lbeats);
     wire [2:0]  lo = first_beat ? skip : 3'd0;
@@ -200,18 +235,17 @@ module nvs_cdma #(
     wire [3:0]  padn = (prem >= 9'd8) ? 4'd8 : prem[3:0];
     wire [63:0] padmask = (padn == 4'd8) ? {64{1'b1}} : ~({64{1'b1}} << {padn, 3'b000});
     always @(*) begin
-        in_d = 64'd0; in_n = 4'd0; take = 1'b0;
+        in_d = 64'd0; in_n = 4'd0; take_r = 1'b0;
         case (dst)
-            D_FEAT: begin take = dat_v; end
+            D_FEAT: begin take_r = cv_v; end
             D_PADL, D_PADR: begin in_d = {8{pad8}} & padmask; in_n = padn; end
             D_PIX: begin
-                take = dat_v;
-                if (take) begin in_d = pixsh & pixmask; in_n = nvalid; end
+                take_r = cv_v;
+                if (cv_v) begin in_d = pixsh & pixmask; in_n = nvalid; end
             end
             default: ;
         endcase
     end
-    assign take_w = take;
     wire [127:0] comb = {64'd0, pk} | ({64'd0, in_d} << {pf, 3'b000});
     wire [4:0]   tot = {2'd0, pf} + {1'b0, in_n};
     always @(posedge clk or negedge rstn) begin
