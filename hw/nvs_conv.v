@@ -4,10 +4,17 @@
 // keep their groups for the whole layer; when the last atom has gone to SDP (and CDMA has fetched
 // all WEIGHT_BYTES), op_done pulses for all five together, with the GLB done bits CDMA_DAT,
 // CDMA_WT and CACC of the groups that ran.
-// Not supported (defined behaviour): Winograd, int16/fp16, compressed weights, batches, CSC
-// post Y-extension, data cubes larger than the data banks (CDMA fetches the whole cube once; a
-// cube larger than the CBUF wraps the entry address). A layer whose kernel group (8 kernels x
-// C*R*S bytes) exceeds the weight banks never finishes (the testbench watchdog reports it).
+// Settings outside what this RTL implements (the golden model rejects the first group with a
+// one-line ConfigError); defined behaviour here:
+//   * CONV_MODE (Winograd), IN/PROC_PRECISION (int16/fp16), WEIGHT_FORMAT (compressed),
+//     BATCHES, CSC POST_Y_EXTENSION, PIXEL_MAPPING (semi-planar) are not read: the layer is
+//     computed as an int8 direct convolution of uncompressed weights, batch 1, no Y-extension,
+//     pitch-linear pixels.
+//   * DATA_REUSE / WEIGHT_REUSE / SKIP_DATA_RLS / SKIP_WEIGHT_RLS, D_RELEASE, ENTRY_PER_SLICE,
+//     FETCH_GRAIN, the WMB/WGS registers are not read: every layer fetches its input and weights.
+//   * The input cube must fit the data banks (CDMA fetches it once; a larger one wraps the CBUF
+//     entry address and gives wrong data). A layer whose kernel group (8 kernels x C*R*S bytes)
+//     exceeds the weight banks never finishes (the testbench's watchdog reports it).
 module nvs_conv #(
     parameter AW = 14,
     parameter PW = 4

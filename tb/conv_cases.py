@@ -5,7 +5,8 @@ Each case is a direct convolution CDMA -> CSC -> CMAC -> CACC -> SDP (flying, BS
 output converter on) to memory, with random shape, stride, dilation, padding on every side, pad
 values, CDMA input converter, CACC clip truncate, D_BANK split, packed or strided input cubes,
 kernel and channel counts that are not multiples of 8, and image (pixel) input in the packed
-formats the golden model implements, with and without mean.  The expected CRC is the golden
+formats the golden model implements, with and without mean; optionally SDP sends its output on
+the fly to PDP (max / min pooling with padding) which writes memory.  The expected CRC is the golden
 model's (model.nvdla.NvSmall fed the same register writes): the truth is the model, which
 matches NVIDIA's nv_small traces byte for byte.
 
@@ -40,6 +41,8 @@ class ConvCase:
     writes: list = field(default_factory=list)       # (register full name, value)
     mem: dict = field(default_factory=dict)          # base -> bytes (uint8 array)
     out: tuple = (0, 0)                              # (base, size) checked
+    notify: str = "SDP"                              # unit whose interrupt ends the case
+    units: tuple = ("SDP", "CACC", "CMAC_A", "CMAC_B", "CSC", "CDMA")   # enabled, in this order
 
 
 def _ceil(a, b):
@@ -50,8 +53,20 @@ def _fields(name: str, **kw) -> int:
     return REGMAP[name].encode(**kw)
 
 
-def random_case(rng: np.random.Generator, name: str, pixel: bool | None = None) -> ConvCase:
-    """One random direct convolution (feature or image input) that fits nv_small's CBUF."""
+def _mask(units) -> int:
+    """GLB.S_INTR_MASK with the done bits of ``units`` unmasked (everything else masked)."""
+    r = REGMAP["NVDLA_GLB.S_INTR_MASK_0"]
+    m = 0
+    for f in r.fields:
+        if not any(f.name.startswith(f"{u}_DONE_MASK") for u in units):
+            m = f.put(m, 1)
+    return m
+
+
+def random_case(rng: np.random.Generator, name: str, pixel: bool | None = None,
+                pdp: bool = False) -> ConvCase:
+    """One random direct convolution (feature or image input) that fits nv_small's CBUF; with
+    ``pdp`` its SDP output goes on the fly to a PDP max/min pooling."""
     pixel = bool(rng.random() < 0.3) if pixel is None else pixel
     for _ in range(1000):
         sx, sy = (int(v) for v in rng.integers(1, 5, 2))
@@ -244,6 +259,39 @@ def random_case(rng: np.random.Generator, name: str, pixel: bool | None = None) 
     wr(("NVDLA_SDP.D_CVT_SCALE_0", min(sdp_scale, 0x7FFF)))
     wr(("NVDLA_SDP.D_CVT_SHIFT_0", sdp_shift))
     case.out = (OUT_BASE, ks * osurf)
+    if pdp:
+        kw, kh = (int(v) for v in rng.integers(1, 4, 2))
+        sw_, sh_ = (int(v) for v in rng.integers(1, 3, 2))
+        ppl, ppr, ppt, ppb = (int(v) for v in rng.integers(0, 2, 4))
+        pwo, pho = (ppl + wo + ppr - kw) // sw_ + 1, (ppt + ho + ppb - kh) // sh_ + 1
+        if pwo < 1 or pho < 1:
+            kw = kh = sw_ = sh_ = 1
+            ppl = ppr = ppt = ppb = 0
+            pwo, pho = wo, ho
+        case.writes[:] = [(n, v) for n, v in case.writes if n != "NVDLA_SDP.D_FEATURE_MODE_CFG_0"]
+        wr(("NVDLA_SDP.D_FEATURE_MODE_CFG_0", _fields("NVDLA_SDP.D_FEATURE_MODE_CFG_0",
+                                                    FLYING_MODE=1, OUTPUT_DST=1)))
+        P = "NVDLA_PDP."
+        for reg, v in (("D_DATA_CUBE_IN_WIDTH_0", wo - 1), ("D_DATA_CUBE_IN_HEIGHT_0", ho - 1),
+                       ("D_DATA_CUBE_IN_CHANNEL_0", k - 1), ("D_DATA_CUBE_OUT_WIDTH_0", pwo - 1),
+                       ("D_DATA_CUBE_OUT_HEIGHT_0", pho - 1), ("D_DATA_CUBE_OUT_CHANNEL_0", k - 1)):
+            wr((P + reg, v))
+        wr((P + "D_OPERATION_MODE_CFG_0", _fields(P + "D_OPERATION_MODE_CFG_0",
+                                                  POOLING_METHOD=int(rng.integers(1, 3)),
+                                                  FLYING_MODE=0)))      # MAX/MIN, ON_FLYING
+        wr((P + "D_POOLING_KERNEL_CFG_0", _fields(P + "D_POOLING_KERNEL_CFG_0", KERNEL_WIDTH=kw - 1,
+                                                  KERNEL_HEIGHT=kh - 1, KERNEL_STRIDE_WIDTH=sw_ - 1,
+                                                  KERNEL_STRIDE_HEIGHT=sh_ - 1)))
+        wr((P + "D_POOLING_PADDING_CFG_0", _fields(P + "D_POOLING_PADDING_CFG_0", PAD_LEFT=ppl,
+                                                   PAD_TOP=ppt, PAD_RIGHT=ppr, PAD_BOTTOM=ppb)))
+        pbase = OUT_BASE + 0x100000
+        wr((P + "D_DST_BASE_ADDR_LOW_0", pbase))
+        wr((P + "D_DST_LINE_STRIDE_0", pwo * ATOM))
+        wr((P + "D_DST_SURFACE_STRIDE_0", pwo * pho * ATOM))
+        wr((P + "D_DST_RAM_CFG_0", 1))
+        case.out = (pbase, ks * pwo * pho * ATOM)
+        case.notify = "PDP"
+        case.units = ("PDP",) + case.units
     return case
 
 
@@ -255,8 +303,8 @@ def expected(case: ConvCase) -> np.ndarray:
         dev.mem.write(base, b)
     for n, v in case.writes:
         dev.reg_write(n, v)
-    dev.reg_write("NVDLA_GLB.S_INTR_MASK_0", 0x3F03FC)
-    for u in ("SDP", "CACC", "CMAC_A", "CMAC_B", "CSC", "CDMA"):
+    dev.reg_write("NVDLA_GLB.S_INTR_MASK_0", _mask([case.notify]))
+    for u in case.units:
         dev.reg_write(f"NVDLA_{u}.D_OP_ENABLE_0", 1)
     return dev.mem.read(*case.out)
 
@@ -283,20 +331,22 @@ def write_trace(case: ConvCase, root: Path) -> Path:
         _memfile(d / f, np.asarray(b, np.uint8))
         out.append(f'mem_load(pri_mem, 0x{base:x}, "{f}");')
     out.append(f"mem_init(pri_mem, 0x{case.out[0]:x}, 0x{case.out[1]:x}, ALL_ZERO);")
-    out.append("reg_write(NVDLA_GLB.S_INTR_MASK_0, 0x3f03fc);")
+    out.append(f"reg_write(NVDLA_GLB.S_INTR_MASK_0, 0x{_mask([case.notify]):x});")
     for n, v in case.writes:
         out.append(f"reg_write({n}, 0x{v:x});")
-    for u in ("SDP", "CACC", "CMAC_A", "CMAC_B", "CSC", "CDMA"):
+    for u in case.units:
         out.append(f"reg_write(NVDLA_{u}.D_OP_ENABLE_0, 0x1);")
-    out.append("intr_notify(SDP_0, sync_id_0);")
+    out.append(f"intr_notify({case.notify}_0, sync_id_0);")
     out.append(f"check_crc(sync_id_0, 1, 0x{case.out[0]:x}, 0x{case.out[1]:x}, 0x{crc:08x});")
     (d / f"{case.name}.cfg").write_text("\n".join(out) + "\n")
     return d
 
 
-def make_cases(root: Path, n: int, seed: int, pixel: bool | None = None) -> list[Path]:
+def make_cases(root: Path, n: int, seed: int, pixel: bool | None = None,
+               pdp: bool = False) -> list[Path]:
     rng = np.random.default_rng(seed)
-    return [write_trace(random_case(rng, f"conv_s{seed}_{i}", pixel), root) for i in range(n)]
+    return [write_trace(random_case(rng, f"conv_s{seed}_{i}{'_pdp' if pdp else ''}", pixel, pdp),
+                        root) for i in range(n)]
 
 
 def main(argv=None) -> int:

@@ -20,10 +20,10 @@ def _skip(sim: str):
         pytest.skip(why)
 
 
-def _run(tmp_path, sim: str, case_seed: int, n: int, mem_seed, pixel=None, tag=""):
+def _run(tmp_path, sim: str, case_seed: int, n: int, mem_seed, pixel=None, tag="", pdp=False):
     from tb.conv_cases import make_cases
     from tb.runner import run_traces
-    dirs = make_cases(tmp_path / "cases", n, case_seed, pixel)
+    dirs = make_cases(tmp_path / "cases", n, case_seed, pixel, pdp)
     res = run_traces(sim, dirs, mem_seed, tag=f"pytest-conv{tag}-{case_seed}-{mem_seed}")
     bad = [res[d.name]["line"] if d.name in res else f"{d.name}: no result" for d in dirs
            if d.name not in res or not res[d.name]["passed"]]
@@ -90,3 +90,11 @@ def test_conv_that_cannot_finish_fails_through_the_watchdog(tmp_path):
     assert not res[bad.name]["passed"]
     assert "watchdog" in line and "SDP register group 0" in line and " cycles" in line, line
     assert res[ok.name]["passed"], res[ok.name]["line"]
+
+
+@pytest.mark.rtl
+def test_synthetic_conv_to_pdp_on_the_fly_verilator(tmp_path):
+    """CACC -> SDP -> PDP, both on the fly (SDP OUTPUT_DST = PDP, PDP ON_FLYING max/min pooling
+    with padding): PDP writes memory and raises the interrupt."""
+    _skip("verilator")
+    _run(tmp_path, "verilator", 31, 6, None, tag="-pdp", pdp=True)
