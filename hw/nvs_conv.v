@@ -141,7 +141,8 @@ module nvs_conv #(
     wire [15:0]  line_entries, line_bytes;
     wire         wd_en, ww_en, rd_en, rw_en;
     wire [AW-1:0] wd_addr, ww_addr, rd_addr, rw_addr;
-    wire [63:0]  wd_data, ww_data, rw_data;
+    wire [63:0]  wd_data, ww_data;
+    wire [127:0] rw_data;
     wire [127:0] rd_data;
     nvs_cdma #(.AW(AW)) u_cdma (
         .clk(clk), .rstn(rstn), .start(start),

@@ -58,7 +58,7 @@ module nvs_csc #(
     input  wire [127:0]  rd_data,
     output wire          rw_en,
     output wire [AW-1:0] rw_addr,
-    input  wire [63:0]   rw_data,
+    input  wire [127:0]  rw_data,
     // accumulator banks (CACC)
     input  wire [1:0]  bank_free,        // pulse: bank b drained
     // to CMAC

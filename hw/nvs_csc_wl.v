@@ -26,7 +26,7 @@ module nvs_csc_wl #(
     // CBUF weight read port
     output wire          rw_en,
     output wire [AW-1:0] rw_addr,
-    input  wire [63:0]   rw_data,
+    input  wire [127:0]  rw_data,        // entries rw_addr, rw_addr + 1
     // set queue head
     output wire          set_valid,
     output wire [511:0]  set_data,
@@ -53,17 +53,20 @@ module nvs_csc_wl #(
     wire [26:0] e = pos[29:3];
     wire [2:0]  p = pos[2:0];
     wire [6:0]  left = bset - q;
-    wire [3:0]  avail = 4'd8 - {1'b0, p};
-    wire [3:0]  n = (left < {3'd0, avail}) ? left[3:0] : avail;
     wire [31:0] e_abs = kg_abs + {5'd0, e};
+    wire [AW+1:0] ph = {1'b0, kg_phys} + {1'b0, e[AW:0]};
+    wire [AW+1:0] phw = (ph >= {1'b0, wcap}) ? ph - {1'b0, wcap} : ph;
     wire        have = e_abs < wt_entries;
+    // a read returns two entries; the second is used when CDMA has written it and it is not
+    // past the end of the ring (then it would be the ring's first entry)
+    wire        have2 = (e_abs + 32'd1 < wt_entries) && (phw + {{(AW+1){1'b0}}, 1'b1} != {1'b0, wcap});
+    wire [4:0]  avail = (have2 ? 5'd16 : 5'd8) - {2'd0, p};
+    wire [4:0]  n = (left < {2'd0, avail}) ? left[4:0] : avail;
     // slots: sets started (reads begun) and not yet popped
     reg  [2:0]  used;
     wire        new_set = (q == 7'd0);
     wire        can = act && have && (!new_set || used < 3'd4);
-    wire        last_read = ({3'd0, q} + {6'd0, n}) >= {3'd0, bset};
-    wire [AW+1:0] ph = {1'b0, kg_phys} + {1'b0, e[AW:0]};
-    wire [AW+1:0] phw = (ph >= {1'b0, wcap}) ? ph - {1'b0, wcap} : ph;
+    wire        last_read = ({3'd0, q} + {5'd0, n}) >= {3'd0, bset};
     wire unused_phw = ^phw[AW+1:AW];
     assign rw_en = can;
     assign rw_addr = wbase + phw[AW-1:0];
@@ -81,7 +84,7 @@ module nvs_csc_wl #(
             act <= 1'b1; kg <= 11'd0; st <= 32'd0; cg <= 11'd0; rr <= 6'd0; ss <= 6'd0;
             wb <= 27'd0; q <= 7'd0; kg_abs <= 32'd0; kg_phys <= {(AW+1){1'b0}}; wt_released <= 32'd0;
         end else if (can) begin
-            if (!last_read) q <= q + {3'd0, n};
+            if (!last_read) q <= q + {2'd0, n};
             else begin
                 q <= 7'd0;
                 wb <= wb + {20'd0, bset};
@@ -117,18 +120,19 @@ module nvs_csc_wl #(
     reg        t_v, t_last;
     reg  [6:0] t_q;
     reg  [2:0] t_p;
-    reg  [3:0] t_n, t_nk, t_ncg;
+    reg  [4:0] t_n;
+    reg  [3:0] t_nk, t_ncg;
     always @(posedge clk or negedge rstn) begin
         if (!rstn) begin
-            t_v <= 1'b0; t_last <= 1'b0; t_q <= 7'd0; t_p <= 3'd0; t_n <= 4'd0; t_nk <= 4'd0; t_ncg <= 4'd0;
+            t_v <= 1'b0; t_last <= 1'b0; t_q <= 7'd0; t_p <= 3'd0; t_n <= 5'd0; t_nk <= 4'd0; t_ncg <= 4'd0;
         end else begin
             t_v <= can; t_last <= last_read; t_q <= q; t_p <= p; t_n <= n; t_nk <= nk; t_ncg <= ncg;
         end
     end
-    // bytes t_p .. t_p+t_n-1 of the entry go to staging bytes t_q .. t_q+t_n-1 (one shift + mask)
+    // bytes t_p .. t_p+t_n-1 of the two entries go to staging bytes t_q .. t_q+t_n-1 (shift + mask)
     reg  [511:0] flat;
     wire [511:0] pmask = (~({512{1'b1}} << {t_n, 3'b000})) << {t_q, 3'b000};
-    wire [511:0] pdat = ({448'd0, rw_data} >> {t_p, 3'b000}) << {t_q, 3'b000};
+    wire [511:0] pdat = ({384'd0, rw_data} >> {t_p, 3'b000}) << {t_q, 3'b000};
     wire [511:0] flat_n = (flat & ~pmask) | (pdat & pmask);
     always @(posedge clk) if (t_v) flat <= flat_n;
     // remap (evaluated only when a set is pushed): kernel kl, channel cl from byte kl*ncg + cl
