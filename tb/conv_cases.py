@@ -64,9 +64,11 @@ def _mask(units) -> int:
 
 
 def random_case(rng: np.random.Generator, name: str, pixel: bool | None = None,
-                pdp: bool = False) -> ConvCase:
+                pdp: bool = False, wide: bool = False) -> ConvCase:
     """One random direct convolution (feature or image input) that fits nv_small's CBUF; with
-    ``pdp`` its SDP output goes on the fly to a PDP max/min pooling."""
+    ``pdp`` its SDP output goes on the fly to a PDP max/min pooling; ``wide``: feature input of
+    1..8192 channels and 1..8192 kernels on a tiny plane (1x1 packed cubes included)."""
+    pixel = False if wide else pixel
     pixel = bool(rng.random() < 0.3) if pixel is None else pixel
     for _ in range(1000):
         sx, sy = (int(v) for v in rng.integers(1, 5, 2))
@@ -82,6 +84,14 @@ def random_case(rng: np.random.Generator, name: str, pixel: bool | None = None,
             pt, pb = int(rng.integers(0, 3)), int(rng.integers(0, 3))
             wo = (pl + w + pr - sw) // sx + 1
             c_in = n
+        elif wide:
+            w, h = int(rng.integers(1, 4)), int(rng.integers(1, 3))
+            c_in = int(rng.choice([int(rng.integers(1, 8193)), 8192, int(rng.integers(1, 600))]))
+            c_csc = c_in
+            r = sw = 1 if rng.random() < 0.7 else 2
+            dx = dy = 1
+            pl = pr = pt = pb = 0
+            wo = out_size(w, sw, sx, dx, pl, pr)
         else:
             w, h = int(rng.integers(1, 24)), int(rng.integers(1, 16))
             c_in = int(rng.choice([int(rng.integers(1, 40)), int(rng.integers(1, 200))]))
@@ -93,6 +103,8 @@ def random_case(rng: np.random.Generator, name: str, pixel: bool | None = None,
             wo = out_size(w, sw, sx, dx, pl, pr)
         ho = out_size(h, r, sy, dy, pt, pb)
         k = int(rng.choice([int(rng.integers(1, 20)), int(rng.integers(1, 70))]))
+        if wide and rng.random() < 0.5:
+            k = int(rng.choice([int(rng.integers(1, 8193)), 8192]))
         if wo < 1 or ho < 1:
             continue
         macs = _ceil(c_csc, 8) * _ceil(k, 8) * r * (1 if pixel else sw) * wo * ho
@@ -129,7 +141,7 @@ def random_case(rng: np.random.Generator, name: str, pixel: bool | None = None,
         line_packed = surf_packed = 0
     else:
         x_off = 0
-        packed = rng.random() < 0.5
+        packed = wide or rng.random() < 0.5
         line_stride = w * ATOM if packed else (w + int(rng.integers(0, 4))) * ATOM
         surf_stride = line_stride * h if packed else line_stride * h + int(rng.integers(0, 3)) * 32
         line_packed = int(line_stride == w * ATOM)
@@ -343,10 +355,11 @@ def write_trace(case: ConvCase, root: Path) -> Path:
 
 
 def make_cases(root: Path, n: int, seed: int, pixel: bool | None = None,
-               pdp: bool = False) -> list[Path]:
+               pdp: bool = False, wide: bool = False) -> list[Path]:
     rng = np.random.default_rng(seed)
-    return [write_trace(random_case(rng, f"conv_s{seed}_{i}{'_pdp' if pdp else ''}", pixel, pdp),
-                        root) for i in range(n)]
+    tag = "_pdp" if pdp else "_wide" if wide else ""
+    return [write_trace(random_case(rng, f"conv_s{seed}_{i}{tag}", pixel, pdp, wide), root)
+            for i in range(n)]
 
 
 def main(argv=None) -> int:

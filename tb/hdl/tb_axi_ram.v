@@ -130,13 +130,15 @@ module tb_axi_ram #(
     reg  [31:0] arq_addr [0:QN-1];
     reg  [63:0] arq_t    [0:QN-1];
     reg  [QD:0] arq_wp, arq_rp;
-    wire arq_full  = (arq_wp - arq_rp) == QN;
+    // queue fill in QD+1 bits (a wider subtraction is wrong once the write pointer wraps)
+    wire [QD:0] arq_cnt = arq_wp - arq_rp;
+    wire arq_full  = arq_cnt == QN;
     wire arq_empty = arq_wp == arq_rp;
     assign ar_ready = rstn && !arq_full && g_ar;
 
     wire [QD-1:0] rq0 = arq_rp[QD-1:0];
     wire [QD-1:0] rq1 = rq0 + 1'b1;
-    wire swap_r = rnd_en && rs[20] && (arq_wp - arq_rp) >= 2 && arq_id[rq1] != arq_id[rq0]
+    wire swap_r = rnd_en && rs[20] && arq_cnt >= 2 && arq_id[rq1] != arq_id[rq0]
                   && cyc >= arq_t[rq1];
 
     reg        rb_act;                 // a burst is being returned
@@ -206,19 +208,21 @@ module tb_axi_ram #(
     reg  [3:0]  awq_len  [0:QN-1];
     reg  [31:0] awq_addr [0:QN-1];
     reg  [QD:0] awq_wp, awq_rp;
-    wire awq_full  = (awq_wp - awq_rp) == QN;
+    wire [QD:0] awq_cnt = awq_wp - awq_rp;
+    wire awq_full  = awq_cnt == QN;
     wire awq_empty = awq_wp == awq_rp;
     assign aw_ready = rstn && !awq_full && g_aw;
 
     reg  [7:0]  bq_id [0:QN-1];
     reg  [63:0] bq_t  [0:QN-1];
     reg  [QD:0] bq_wp, bq_rp;
-    wire bq_full  = (bq_wp - bq_rp) >= QN - 1;
+    wire [QD:0] bq_cnt = bq_wp - bq_rp;
+    wire bq_full  = bq_cnt >= QN - 1;
     wire bq_empty = bq_wp == bq_rp;
 
     wire [QD-1:0] bq0 = bq_rp[QD-1:0];
     wire [QD-1:0] bq1 = bq0 + 1'b1;
-    wire swap_b = rnd_en && rs[21] && (bq_wp - bq_rp) >= 2 && bq_id[bq1] != bq_id[bq0]
+    wire swap_b = rnd_en && rs[21] && bq_cnt >= 2 && bq_id[bq1] != bq_id[bq0]
                   && cyc >= bq_t[bq1];
 
     reg        wb_act;

@@ -20,10 +20,11 @@ def _skip(sim: str):
         pytest.skip(why)
 
 
-def _run(tmp_path, sim: str, case_seed: int, n: int, mem_seed, pixel=None, tag="", pdp=False):
+def _run(tmp_path, sim: str, case_seed: int, n: int, mem_seed, pixel=None, tag="", pdp=False,
+         wide=False):
     from tb.conv_cases import make_cases
     from tb.runner import run_traces
-    dirs = make_cases(tmp_path / "cases", n, case_seed, pixel, pdp)
+    dirs = make_cases(tmp_path / "cases", n, case_seed, pixel, pdp, wide)
     res = run_traces(sim, dirs, mem_seed, tag=f"pytest-conv{tag}-{case_seed}-{mem_seed}")
     bad = [res[d.name]["line"] if d.name in res else f"{d.name}: no result" for d in dirs
            if d.name not in res or not res[d.name]["passed"]]
@@ -45,6 +46,15 @@ def test_synthetic_image_conv_verilator(tmp_path):
     """Image input only: every pixel format path, means, sign override, x offset."""
     _skip("verilator")
     _run(tmp_path, "verilator", 11, CASES, None, pixel=True, tag="-img")
+
+
+@pytest.mark.rtl
+@pytest.mark.parametrize("mem_seed", [None, 2])
+def test_synthetic_wide_conv_verilator(tmp_path, mem_seed):
+    """1..8192 channels and 1..8192 kernels on tiny planes (1x1 packed cubes, weights streamed
+    through the weight-bank ring many times over)."""
+    _skip("verilator")
+    _run(tmp_path, "verilator", 41, 8, mem_seed, tag="-wide", wide=True)
 
 
 @pytest.mark.rtl
