@@ -96,6 +96,10 @@ def main(argv=None) -> int:
                 print(f"{name:44s} {r['cycles']:9d} {b['mac']:9d} {b['mem']:9d} "
                       f"{r['cycles'] / bound:7.3f} {nv:9d} {r['cycles'] / nv if nv > 0 else 0:5.2f} "
                       f"{r['wall']:7.2f} {cps:9.0f}")
+            cw = sum(r["wall"] for _, r, _ in conv_rows)
+            cc = sum(r["cycles"] for _, r, _ in conv_rows)
+            print(f"{'conv total (wall in the simulator)':44s} {cc:9d} {'':9s} {'':9s} {'':7s} "
+                  f"{'':9s} {'':5s} {cw:7.2f} {cc / cw if cw else 0:9.0f}")
     return rc
 
 
