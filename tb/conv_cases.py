@@ -375,3 +375,72 @@ def main(argv=None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+_ADDR_REGS = ("NVDLA_CDMA.D_DAIN_ADDR_LOW_0_0", "NVDLA_CDMA.D_WEIGHT_ADDR_LOW_0",
+              "NVDLA_CACC.D_DATAOUT_ADDR_0", "NVDLA_SDP.D_DST_BASE_ADDR_LOW_0",
+              "NVDLA_PDP.D_DST_BASE_ADDR_LOW_0")
+
+
+def shifted(case: ConvCase, off: int) -> ConvCase:
+    """The case with every memory address moved by ``off`` bytes."""
+    c = ConvCase(case.name, [(n, v + off if n in _ADDR_REGS else v) for n, v in case.writes],
+                 {b + off: m for b, m in case.mem.items()}, (case.out[0] + off, case.out[1]),
+                 case.notify, case.units)
+    return c
+
+
+def write_chain(cases: list[ConvCase], root: Path, name: str) -> Path:
+    """Several cases in one trace in alternating ping-pong groups: every unit uses its groups in
+    turn (0, 1, 0, ... counted per unit, as a driver tracks them, since a unit's consumer pointer
+    flips only when that unit finishes); each case is programmed and armed while the previous one
+    may still run (case i waits for the interrupt of case i-2 first); every output is checked
+    (CRCs from the golden model, given the same register writes in the same order)."""
+    cases = [shifted(c, i * 0x01000000) for i, c in enumerate(cases)]
+    units = sorted({u for c in cases for u in c.units})
+    notify = sorted({c.notify for c in cases})
+    mask = _mask(notify)
+    seq: list[tuple[str, int]] = [("NVDLA_GLB.S_INTR_MASK_0", mask)]
+    waits: dict[int, int] = {}              # index in seq -> case whose interrupt comes first
+    uses = {u: 0 for u in units}
+    grp: list[int] = []                     # group of each case's notifying unit
+    for g, c in enumerate(cases):
+        if g >= 2:
+            waits[len(seq)] = g - 2
+        seq += [(f"NVDLA_{u}.S_POINTER_0", uses[u] % 2) for u in c.units]
+        grp.append(uses[c.notify] % 2)
+        for u in c.units:
+            uses[u] += 1
+        seq += c.writes
+        seq += [(f"NVDLA_{u}.D_OP_ENABLE_0", 1) for u in c.units]
+    dev = NvSmall()
+    for c in cases:
+        dev.mem.write(c.out[0], np.zeros(c.out[1], np.uint8))
+        for base, b in c.mem.items():
+            dev.mem.write(base, b)
+    for n, v in seq:
+        dev.reg_write(n, v)
+    d = Path(root) / name
+    d.mkdir(parents=True, exist_ok=True)
+    out = ["// synthetic chain of conv cases in alternating register groups (tb/conv_cases.py)"]
+    for ci, c in enumerate(cases):
+        for mi, (base, b) in enumerate(c.mem.items()):
+            f = f"{name}_c{ci}_mem{mi}.dat"
+            _memfile(d / f, np.asarray(b, np.uint8))
+            out.append(f'mem_load(pri_mem, 0x{base:x}, "{f}");')
+        out.append(f"mem_init(pri_mem, 0x{c.out[0]:x}, 0x{c.out[1]:x}, ALL_ZERO);")
+    waited = set()
+    for i, (n, v) in enumerate(seq):
+        if i in waits:
+            g = waits[i]
+            out.append(f"intr_notify({cases[g].notify}_{grp[g]}, sync_id_{g});")
+            waited.add(g)
+        out.append(f"reg_write({n}, 0x{v:x});")
+    for g, c in enumerate(cases):
+        if g not in waited:
+            out.append(f"intr_notify({c.notify}_{grp[g]}, sync_id_{g});")
+    for g, c in enumerate(cases):
+        crc = zlib.crc32(dev.mem.read(*c.out).tobytes()) & 0xFFFFFFFF
+        out.append(f"check_crc(sync_id_{g}, 1, 0x{c.out[0]:x}, 0x{c.out[1]:x}, 0x{crc:08x});")
+    (d / f"{name}.cfg").write_text("\n".join(out) + "\n")
+    return d

@@ -108,3 +108,22 @@ def test_synthetic_conv_to_pdp_on_the_fly_verilator(tmp_path):
     with padding): PDP writes memory and raises the interrupt."""
     _skip("verilator")
     _run(tmp_path, "verilator", 31, 6, None, tag="-pdp", pdp=True)
+
+
+@pytest.mark.rtl
+@pytest.mark.parametrize("mem_seed", [None, 3])
+def test_conv_layers_in_both_register_groups_verilator(tmp_path, mem_seed):
+    """Three convolutions (the second one on the fly into PDP) programmed back to back into
+    alternating register groups (conv units and SDP: 0, 1, 0; PDP: its group 0), each armed
+    while the previous one may still run, as a network runs them: every output equals the
+    golden model's."""
+    _skip("verilator")
+    import numpy as np
+    from tb.conv_cases import random_case, write_chain
+    from tb.runner import run_traces
+    rng = np.random.default_rng(61)
+    cases = [random_case(rng, f"l{i}", pdp=(i == 1)) for i in range(3)]
+    d = write_chain(cases, tmp_path, "conv_chain")
+    res = run_traces("verilator", [d], mem_seed, tag=f"pytest-conv-chain-{mem_seed}")
+    assert d.name in res and res[d.name]["passed"], res.get(d.name, {}).get("line")
+    assert res[d.name]["model_checks"] >= 3
