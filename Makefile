@@ -10,7 +10,7 @@ TEST ?= trace
 TRACES ?= $(or $(NVDLA_TRACES),../shared/nvdla-traces)
 PYTEST_ARGS ?=
 
-.PHONY: all venv test test-model run bench clean help lenet-int8 lenet-bench lenet-train sim iverilog
+.PHONY: all venv test test-model run bench clean help lenet-int8 lenet-bench lenet-train sim iverilog diff chromium report liblz4
 
 # `make SIM=verilator|icarus TEST=trace TRACE=<dir>` runs one trace on the RTL (tb/); without
 # TRACE the default goal stays the golden-model run.
@@ -26,6 +26,10 @@ help:
 	@echo "make SIM=verilator TEST=trace TRACE=<dir>   one trace (or a folder of them) on the RTL via cocotb"
 	@echo "     SIM=icarus | TEST=regs | TEST=unmapped | SEED=n (random memory timing)"
 	@echo "     RTL_FILELIST=<file.f> TOPLEVEL=NV_nvdla     build your own RTL instead of hw/"
+	@echo "     WAVES=1            an FST per trace (path printed; separate build, no cost when off)"
+	@echo "     KEEP_DUMPS=<dir>   keep each checked region (RTL, golden, NVIDIA) for make diff"
+	@echo "make report [ARGS='--table T'] [DUMP=<dir>]   HTML report (calib.debug) -> build/report.html"
+	@echo "make diff DUMP=<dir>   golden-vs-RTL dump diff: first (c,h,w), counts, pattern diagnosis"
 
 $(STAMP): requirements.txt requirements-nodeps.txt
 	rm -f $(VENV)/.installed-*
@@ -39,7 +43,7 @@ venv: $(STAMP)
 run: venv
 	$(VPY) -m model.trace $(TRACES)/nv_small $(TRACES)/nv_small-synth
 
-test: venv iverilog
+test: venv iverilog chromium liblz4
 	$(VPY) -m pytest $(PYTEST_ARGS)
 
 test-model: venv
@@ -55,9 +59,30 @@ iverilog:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iverilog; \
 	  else echo "iverilog missing: run 'sudo apt-get install iverilog' (Icarus tests will be skipped)"; fi; }
 
-sim: venv $(if $(filter icarus,$(SIM)),iverilog)
+# Debian's chromium (headless) renders the HTML report in a test; installed only when missing (root)
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "chromium missing: run 'sudo apt-get install chromium' (the report render test will be skipped)"; fi; }
+
+# liblz4-dev from Debian: Verilator's FST writer (WAVES=1) needs lz4.h; installed only when missing (root)
+liblz4:
+	@test -f /usr/include/lz4.h || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq liblz4-dev; \
+	  else echo "lz4.h missing: run 'sudo apt-get install liblz4-dev' (Verilator WAVES=1 needs it)"; fi; }
+
+# self-contained HTML report of calib.debug (LeNet, a table: ARGS="--table T"; dumps: DUMP=<dir>)
+report: venv
+	$(VPY) -m calib.debug --report $(or $(REPORT),build/report.html) $(if $(DUMP),--dumps $(DUMP)) $(ARGS)
+
+sim: venv $(if $(filter icarus,$(SIM)),iverilog) $(if $(filter 1,$(WAVES)),$(if $(filter verilator,$(SIM)),liblz4))
 	$(VPY) -m tb.run --sim $(SIM) --test $(TEST) $(if $(SEED),--seed $(SEED)) \
-	  $(if $(RTL_FILELIST),--rtl-filelist $(RTL_FILELIST)) $(if $(TOPLEVEL),--toplevel $(TOPLEVEL)) $(TRACE)
+	  $(if $(RTL_FILELIST),--rtl-filelist $(RTL_FILELIST)) $(if $(TOPLEVEL),--toplevel $(TOPLEVEL)) \
+	  $(if $(KEEP_DUMPS),--keep-dumps $(KEEP_DUMPS)) $(if $(filter 1,$(WAVES)),--waves) $(TRACE)
+
+# golden-vs-RTL dump diff with layout and diagnosis: make diff DUMP=<KEEP_DUMPS dir or one check>
+diff: venv
+	$(VPY) -m tb.diff $(or $(DUMP),$(error give DUMP=<dir kept by KEEP_DUMPS=...>)) $(ARGS)
 
 lenet-int8: venv
 	$(VPY) -m calib.lenet_int8 $(ARGS)

@@ -11,17 +11,26 @@ Facts used (read from the compiler, re-expressed here):
   the CDMA image-mode converter maps pixels to the input scale (CVT_SCALE/2^CVT_TRUNCATE =
   pixel_scale / S_input); that is our choice, not the compiler's.
 * Bias (SDPBiasOp::scaleBiasToInt16, int16 path): b32 = floor(b / (Si*Sw[k]) + 0.5);
-  numBits = ceil(log2 |max b32|) + 1; shift = min(16, max(0, numBits - 16));
+  numBits = ceil(log(|max b32|) / log(2)) + 1 (double, as written); shift = min(16, max(0, numBits - 16));
   b16 = b32 >> shift (arithmetic); SDP X1 ALU SUM with ALU_SHIFT_VALUE = shift.
+* Table scales (nvdla_compiler's ParseTest + Tensor::setChannelDynamicRange): a JSON scale s is
+  read as float32, stored as the range +-float32(s * 127.0f) and turned back into a scale as
+  float32(|max| / 127.0) (the division in double): S = table_scale_as_compiled(s), which moves
+  about 0.8 % of scales by 1 ulp. Every S below is that value.
+* Input scale of a layer: the table entry of the layer that produced its input (the compiler's
+  tensor scale), pooling layers included. Max pooling cannot rescale, so where a pooling entry
+  differs from the scale of its input the next layer's bias and output converter use the pooling
+  entry anyway; build_plan reports each such layer in Plan.notes (pool_scale="input" instead
+  carries the convolution's scale through pooling, the old behaviour of this module).
 * Output rescale (SDPBiasOp::performPerKernelRescaling): SDP output converter
-  offset 0, (scale, shift) = scaleAndShiftFromScalar(Si*Sw/So).
+  offset 0, (scale, shift) = scaleAndShiftFromScalar(float32(float32(Si/So) * Sw)).
   Per-filter (performPerChannelRescaling): X1 MUL per channel (BOTH with the bias),
   common truncate = shift found for max_k(Si*Sw[k]/So), each channel's int16 scale with that
   shift; output converter scale 1, shift 0.
 * scaleAndShiftFromScalar (LowPrecision.h, "Impl2", the one in use): numBits =
   floor(log2 |s|) + 1; shift = 15 - numBits unless a shift is imposed; scale =
   int(2^shift * |s|) (truncation toward zero), sign restored; scale must fit int16, shift <= 63.
-* Max pooling keeps the scale; PDP average uses recip = floor(2^16 / k) (KMD table 0x10000,
+* PDP average uses recip = floor(2^16 / k) (KMD table 0x10000,
   0x8000, 0x5555, 0x4000, 0x3333, 0x2aaa, 0x2492, 0x2000) and pad values n*pad (pad = 0 here).
 """
 from __future__ import annotations
@@ -93,12 +102,40 @@ def quantize_bias(b: np.ndarray, si: float, sw: np.ndarray) -> tuple[np.ndarray,
     """(int16 bias, ALU left shift, int32 bias before the shift) for acc LSB = Si*Sw[k]."""
     b32 = np.floor(np.asarray(b, np.float32) / (np.float32(si) * sw) + np.float32(0.5)).astype(np.int64)
     m = int(np.max(np.abs(b32))) if b32.size else 0
-    num_bits = (math.ceil(math.log2(m)) + 1) if m > 0 else 0
+    num_bits = (math.ceil(math.log(m) / math.log(2)) + 1) if m > 0 else 0   # not log2: 2^29 -> 30
     shift = min(SDP_LEFT_SHIFT_MAX_PLACES, max(0, num_bits - 16))
     b16 = b32 >> shift                                   # arithmetic shift (floor), as the compiler
     if np.any(np.abs(b16) > 32767):
         raise ValueError("bias does not fit int16 even after the maximum left shift")
     return b16.astype(np.int64), shift, b32
+
+
+# ---- one wording for converter settings (used by describe() here and by calib.loadable) ----------
+def describe_cdma_cvt(offset: int, scale: int, truncate: int, enable: int = 1) -> str:
+    """CDMA input converter: q = sat8(round((x - offset) * scale / 2^truncate))."""
+    if not enable:
+        return "CDMA CVT_EN=0  -> input used as stored"
+    return (f"CDMA CVT_EN=1 CVT_OFFSET={offset} CVT_SCALE={scale} CVT_TRUNCATE={truncate}"
+            f"  -> q_in = (x - {offset}) * {scale / 2 ** truncate:.8g}")
+
+
+def describe_sdp_cvt(offset: int, scale: int, shift: int) -> str:
+    """SDP output converter: y = sat8(round((x - offset) * scale / 2^shift))."""
+    return f"SDP CVT_OFFSET={offset} CVT_SCALE={scale} CVT_SHIFT={shift}  -> x {scale / 2 ** shift:.8g}"
+
+
+def describe_bias(b16, shift: int) -> str:
+    """SDP X1 ALU SUM with a per-channel int16 operand, left-shifted by ALU_SHIFT_VALUE."""
+    b = np.ravel(b16)
+    return (f"SDP X1 ALU SUM src=MEM per-channel int16 bias [{b.min()}..{b.max()}] ALU_SHIFT_VALUE={shift}"
+            f"  -> bias = b16 * 2^{shift} accumulator LSBs")
+
+
+def describe_mul(m, shift: int) -> str:
+    """SDP X1 MUL with a per-channel int16 operand, result right-shifted by MUL_SHIFT_VALUE."""
+    m = np.ravel(m)
+    return (f"SDP X1 MUL src=MEM per-channel int16 [{m.min()}..{m.max()}] MUL_SHIFT_VALUE={shift}"
+            f"  -> x m[k]/2^{shift} in [{m.min() / 2 ** shift:.6g}..{m.max() / 2 ** shift:.6g}]")
 
 
 # ---- the plan --------------------------------------------------------------------------------
@@ -112,9 +149,8 @@ class InputCvt:
     meaning: float                 # the real factor the converter stands for
 
     def describe(self):
-        f = self.scale / 2 ** self.truncate
-        return [f"  CDMA CVT_EN=1 CVT_OFFSET={self.offset} CVT_SCALE={self.scale} CVT_TRUNCATE={self.truncate}"
-                f"  -> q_in = (x - {self.offset}) * {f:.8g}  (wanted {self.meaning:.8g}, {self.mode} input)"]
+        return ["  " + describe_cdma_cvt(self.offset, self.scale, self.truncate)
+                + f"  (wanted {self.meaning:.8g}, {self.mode} input)"]
 
 
 @dataclass
@@ -186,21 +222,19 @@ class ConvOp:
         b = np.ravel(self.alu_operand)
         recon = b.astype(np.float64) * 2.0 ** x.alu_shift * self.si * self.sw.astype(np.float64)
         err = float(np.max(np.abs(recon - self.bias_float))) if self.bias_float is not None else 0.0
-        L.append(f"  SDP X1 ALU SUM src=MEM per-channel int16 bias [{b.min()}..{b.max()}] ALU_SHIFT_VALUE={x.alu_shift}"
-                 f"  -> bias = b16 * 2^{x.alu_shift} * Si*Sw[k], max |error| {err:.3g}")
+        L.append("  " + describe_bias(b, x.alu_shift) + f" of Si*Sw[k], max |error| {err:.3g}")
         if x.mul_bypass:
             L.append(f"  SDP X1 MUL bypass, MUL_SHIFT_VALUE={x.mul_shift}")
         else:
             m = np.ravel(self.mul_operand)
             want = self.si * self.sw.astype(np.float64) / self.so
             got = m / 2.0 ** x.mul_shift
-            L.append(f"  SDP X1 MUL src=MEM per-channel int16 [{m.min()}..{m.max()}] MUL_SHIFT_VALUE={x.mul_shift}"
-                     f"  -> m[k]/2^{x.mul_shift} = Si*Sw[k]/So, max rel. error {np.max(np.abs(got / want - 1)):.3g}")
+            L.append("  " + describe_mul(m, x.mul_shift)
+                     + f" = Si*Sw[k]/So, max rel. error {np.max(np.abs(got / want - 1)):.3g}")
         L.append(f"  SDP X1 RELU {'on' if not x.relu_bypass else 'bypass'};  X2 bypass")
-        f = self.cvt_scale / 2 ** self.cvt_shift
         want = self.si * float(self.sw[0]) / self.so if x.mul_bypass else 1.0
-        L.append(f"  SDP CVT_OFFSET={self.cvt_offset} CVT_SCALE={self.cvt_scale} CVT_SHIFT={self.cvt_shift}"
-                 f"  -> x {f:.8g} (wanted {want:.8g}{' = Si*Sw/So' if x.mul_bypass else ''})")
+        L.append("  " + describe_sdp_cvt(self.cvt_offset, self.cvt_scale, self.cvt_shift)
+                 + f" (wanted {want:.8g}{' = Si*Sw/So' if x.mul_bypass else ''})")
         return L
 
 
@@ -217,6 +251,7 @@ class PoolOp:
     in_shape: tuple
     scale: float
     exact: bool = True    # False when Caffe's AVE divisor differs at the ceil-mode edge
+    table_scale: float | None = None     # the table's own entry, where it differs from `scale`
 
     def registers(self) -> dict[str, int]:
         r: dict[str, int] = {}
@@ -233,7 +268,9 @@ class PoolOp:
         return r
 
     def describe(self, mode=None):
-        L = [f"{self.name} (PDP {self.method} pooling, scale kept {self.scale:.6g}): kernel {self.kernel}"
+        L = [f"{self.name} (PDP {self.method} pooling, input scale {self.scale:.6g}"
+             + (f", table entry {self.table_scale:.6g}" if self.table_scale is not None else "")
+             + f"): kernel {self.kernel}"
              f" stride {self.stride} pad(t,l,b,r) {self.pad} out {self.out_shape}"]
         if self.method == "avg":
             L.append(f"  RECIP_KERNEL_WIDTH=0x{self.recip[0]:x} ({self.recip[0] / 65536:.6g} ~ 1/{self.kernel[1]})"
@@ -355,31 +392,49 @@ class Plan:
     output_name: str
     input_mode: str = "pixel"
     pixel_scale: float = 1.0
+    notes: list = field(default_factory=list)     # one line per pooling entry contradicting its input
 
     def describe(self) -> list[str]:
         out = [f"int8 plan for {self.net.name or 'net'} ({self.mode}, {self.input_mode} input)"]
         for op in self.ops:
             out += op.describe(self.mode)
-        return out
+        return out + self.notes
 
 
-def _scale(scales, name, path="calibration table"):
+def table_scale_as_compiled(s) -> float:
+    """The scale nvdla_compiler uses for a table entry s: float32(float32(s*127.0f) / 127.0)."""
+    mx = np.float32(np.float32(s) * np.float32(127.0))
+    return float(np.float32(float(abs(mx)) / 127.0))
+
+
+def _scale(scales, name, path="calibration table", roundtrip=True):
     if name not in scales:
         raise CalibError(path, f"no scale for layer '{name}'")
     s = float(scales[name])
     if not s > 0:
         raise CalibError(path, f"scale of layer '{name}' is {s}, must be > 0")
-    return s
+    return table_scale_as_compiled(s) if roundtrip else s
 
 
 def build_plan(net, scales: dict, mode: str = "per-kernel", input_mode: str = "pixel",
-               pixel_scale: float | None = None, table_path: str = "calibration table") -> Plan:
-    """Group the net into nv_small operations and derive every setting."""
+               pixel_scale: float | None = None, table_path: str = "calibration table",
+               pool_scale: str = "table", scale_roundtrip: bool = True) -> Plan:
+    """Group the net into nv_small operations and derive every setting, as nvdla_compiler does
+    by default. pool_scale="input" carries a pooling layer's input scale through it instead of
+    taking its table entry; scale_roundtrip=False uses the table's scales as written (both
+    differ from the compiler; see the module doc)."""
     if mode not in ("per-kernel", "per-filter"):
         raise ValueError(f"unknown quantization mode {mode!r}")
+    if pool_scale not in ("table", "input"):
+        raise ValueError(f"unknown pool_scale {pool_scale!r}")
     layers = net.layers
     in_name = layers[0].name
-    cur_scale = _scale(scales, in_name, table_path)
+    notes = []
+
+    def scale_of(name):                           # the table entry as this plan uses it
+        return _scale(scales, name, table_path, scale_roundtrip)
+
+    cur_scale = scale_of(in_name)
     cur_shape = net.input_shape
     ops = []
     input_cvt = None
@@ -405,7 +460,7 @@ def build_plan(net, scales: dict, mode: str = "per-kernel", input_mode: str = "p
                 relu = layers[j].name
                 j += 1
             out_name = relu or (folded[-1].name if folded else L.name)
-            so = _scale(scales, out_name, table_path)
+            so = scale_of(out_name)
             c, h, w = cur_shape
             if L.type == "Convolution":
                 wf = L.blobs[0]
@@ -424,8 +479,8 @@ def build_plan(net, scales: dict, mode: str = "per-kernel", input_mode: str = "p
                         tuple(dil), net.shapes[out_name], cur_shape, folded=[f.name for f in folded],
                         in_cvt=input_cvt if first_conv else None, bias_float=bias, bias32=b32)
             try:
-                if mode == "per-kernel":
-                    sc, sh = scale_and_shift(cur_scale * float(sw[0]) / so)
+                if mode == "per-kernel":      # float32(float32(Si/So) * Sw), as the compiler
+                    sc, sh = scale_and_shift(float((np.float32(cur_scale) / np.float32(so)) * sw[0]))
                     op.x1 = _sdp.XConfig(bypass=False, alu_bypass=False, alu_algo=_sdp.ALU_SUM, alu_src=1,
                                          alu_shift=bshift, mul_bypass=True, mul_shift=0,
                                          relu_bypass=relu is None)
@@ -470,11 +525,21 @@ def build_plan(net, scales: dict, mode: str = "per-kernel", input_mode: str = "p
                 exact = (pb <= ph) and (pr <= pw)
             ops.append(PoolOp(L.name, p["method"], (kh, kw), (sh_, sw_), (ph, pw, pb, pr), (0,) * 7,
                               (PDP_RECIP[kw], PDP_RECIP[kh]), net.shapes[L.name], cur_shape, cur_scale, exact))
+            entry = scale_of(L.name)
+            if entry != cur_scale:
+                used = entry if pool_scale == "table" else cur_scale
+                notes.append(f"note: {L.name}: table scale {entry:.8g} differs from its input's {cur_scale:.8g};"
+                             f" PDP cannot rescale, the next layer takes {used:.8g}"
+                             + (" (the pooling entry, as nvdla_compiler)" if pool_scale == "table"
+                                else " (the input's, not the compiler's choice)"))
+                ops[-1].table_scale = entry
+                if pool_scale == "table":
+                    cur_scale = entry
             cur_shape = net.shapes[L.name]
             i += 1
             continue
         if L.type == "LRN":
-            so = _scale(scales, L.name, table_path)
+            so = scale_of(L.name)
             try:
                 ops.append(derive_lrn(L.name, L.p, cur_scale, so, net.shapes[L.name]))
             except ValueError as e:
@@ -493,7 +558,7 @@ def build_plan(net, scales: dict, mode: str = "per-kernel", input_mode: str = "p
     last = [op for op in ops if not isinstance(op, HostOp)][-1]
     out_name = last.out_name if isinstance(last, ConvOp) else last.name
     pf = pixel_scale if pixel_scale is not None else float(layers[0].p.get("scale", 1.0))
-    return Plan(net, mode, ops, dict(scales), input_cvt, cur_scale, out_name, input_mode, pf)
+    return Plan(net, mode, ops, dict(scales), input_cvt, cur_scale, out_name, input_mode, pf, notes)
 
 
 def fold_affine(w, b, folded):

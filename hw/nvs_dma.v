@@ -5,7 +5,11 @@
 // * Reads: round-robin among clients whose response buffer (nvs_dma_rdfifo) has room for all
 //   beats in flight plus the new request; any number of requests may be outstanding, so memory
 //   latency is hidden. R beats are routed by RID; responses of one client return in request order
-//   (one AXI ID per client). r_ready is always 1 (the credits guarantee buffer space).
+//   (one AXI ID per client). The credits guarantee buffer space, so r_ready can stay 1; in
+//   simulation the plusarg +nvs_dma_rready_seed=<n> (n != 0; the testbench passes its memory
+//   SEED) makes r_ready fall pseudo-randomly (xorshift32 seeded by n: one cycle in four, and
+//   now and then for up to 63 cycles), exercising the R back-pressure path a real DMA uses.
+//   Off by default and under SYNTHESIS; data and order are unchanged, only timing.
 // * Writes: round-robin among clients; the granted request goes out on AW while its len+1 data
 //   beats are streamed from the same client on W (wlast on the last); the next request is granted
 //   after the last beat. B responses pulse <client>_wr_ack by BID. b_ready is always 1.
@@ -147,7 +151,36 @@ module nvs_dma (
     assign cdma_wt_rd_req_ready = rd_req_ready[6];
     assign cdma_wt_rd_rsp_valid = rs_valid[6];
     assign cdma_wt_rd_rsp_data = rs_data[447:384];
-    assign r_ready = 1'b1;
+    // ---- optional R back-pressure (simulation only, see the header) ----
+`ifdef SYNTHESIS
+    wire        rr_en = 1'b0;
+    wire [31:0] rr_seed = 32'd1;
+`else
+    reg         rr_en;
+    reg  [31:0] rr_seed;
+    initial begin
+        rr_en = 1'b0;
+        rr_seed = 32'd1;
+        if ($value$plusargs("nvs_dma_rready_seed=%d", rr_seed)) rr_en = (rr_seed != 32'd0);
+        if (rr_seed == 32'd0) rr_seed = 32'd1;
+    end
+`endif
+    reg  [31:0] rr_s;                      // xorshift32 state
+    reg  [5:0]  rr_hold;                   // cycles of a long stall left
+    wire [31:0] rr_1 = rr_s ^ (rr_s << 13);
+    wire [31:0] rr_2 = rr_1 ^ (rr_1 >> 17);
+    wire [31:0] rr_n = rr_2 ^ (rr_2 << 5);
+    always @(posedge clk or negedge rstn) begin
+        if (!rstn) begin
+            rr_s <= rr_seed;
+            rr_hold <= 6'd0;
+        end else if (rr_en) begin
+            rr_s <= rr_n;
+            if (rr_hold != 6'd0) rr_hold <= rr_hold - 6'd1;
+            else if (rr_s[9:2] == 8'd0) rr_hold <= rr_s[15:10];     // 1 in 256: a long stall
+        end
+    end
+    assign r_ready = !rr_en || (rr_s[1:0] != 2'b00 && rr_hold == 6'd0);
     genvar gi;
     generate
         for (gi = 0; gi < NR; gi = gi + 1) begin : g_rd
@@ -157,7 +190,7 @@ module nvs_dma (
                 .issue_beats({1'b0, rq_len[4*gi+3:4*gi]} + 5'd1),
                 .req_len(rq_len[4*gi+3:4*gi]),
                 .can_issue(can_issue[gi]),
-                .push(r_valid && r_id == gi),
+                .push(r_valid && r_ready && r_id == gi),
                 .push_data(r_data),
                 .rsp_valid(rs_valid[gi]), .rsp_ready(rs_ready[gi]),
                 .rsp_data(rs_data[64*gi+63:64*gi]));

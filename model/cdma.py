@@ -60,11 +60,17 @@ class Converter:
 # ---------------------------------------------------------------------------------------------
 # Direct-convolution feature fetch
 # ---------------------------------------------------------------------------------------------
+def datain_size(regs) -> tuple[int, int, int]:
+    """(C, H, W) of the input CDMA fetches (D_DATAIN_SIZE_0/1; for image input C is the
+    programmed channel count, W and H are pixels and lines)."""
+    return (regs.f("NVDLA_CDMA.D_DATAIN_SIZE_1_0", "DATAIN_CHANNEL") + 1,
+            regs.f("NVDLA_CDMA.D_DATAIN_SIZE_0_0", "DATAIN_HEIGHT") + 1,
+            regs.f("NVDLA_CDMA.D_DATAIN_SIZE_0_0", "DATAIN_WIDTH") + 1)
+
+
 def fetch_feature(regs, mem: Memory) -> np.ndarray:
     """The DC input cube (C, H, W) as CSC sees it: read with the CDMA strides and converted."""
-    w = regs.f("NVDLA_CDMA.D_DATAIN_SIZE_0_0", "DATAIN_WIDTH") + 1
-    h = regs.f("NVDLA_CDMA.D_DATAIN_SIZE_0_0", "DATAIN_HEIGHT") + 1
-    c = regs.f("NVDLA_CDMA.D_DATAIN_SIZE_1_0", "DATAIN_CHANNEL") + 1
+    c, h, w = datain_size(regs)
     base = regs.addr64("NVDLA_CDMA.D_DAIN_ADDR_LOW_0_0", "NVDLA_CDMA.D_DAIN_ADDR_HIGH_0_0")
     line = regs.f("NVDLA_CDMA.D_LINE_STRIDE_0", "LINE_STRIDE")
     surf = regs.f("NVDLA_CDMA.D_SURF_STRIDE_0", "SURF_STRIDE")
@@ -132,6 +138,34 @@ def convert_pixels(comp: np.ndarray, *, sign_override: bool, cvt: Converter,
     return input_convert(x, offset, cvt.scale, cvt.truncate)
 
 
+@dataclass(frozen=True)
+class ImageSource:
+    """Where CDMA reads a pitch-linear image: line y at ``base + y * line_stride``, pixel x of a
+    line at byte ``(x_offset + x) * fmt.bytes_per_pixel``, W pixels by H lines."""
+    fmt: PixelFormat
+    base: int
+    line_stride: int
+    x_offset: int
+    w: int
+    h: int
+
+    @classmethod
+    def from_regs(cls, regs) -> "ImageSource":
+        code = regs.f("NVDLA_CDMA.D_DATAIN_FORMAT_0", "PIXEL_FORMAT")
+        fmt = PIXEL_FORMATS.get(code)
+        if fmt is None:
+            raise ConfigError(f"CDMA.D_DATAIN_FORMAT: pixel format {code} is not a packed 8-bit "
+                              f"format the model implements ({', '.join(PIXEL_FORMAT_BY_NAME)})")
+        if regs.f("NVDLA_CDMA.D_DATAIN_FORMAT_0", "PIXEL_MAPPING") != 0:
+            raise ConfigError("CDMA.D_DATAIN_FORMAT: only PIXEL_MAPPING = PITCH_LINEAR is "
+                              "supported")
+        _, h, w = datain_size(regs)
+        return cls(fmt, regs.addr64("NVDLA_CDMA.D_DAIN_ADDR_LOW_0_0",
+                                    "NVDLA_CDMA.D_DAIN_ADDR_HIGH_0_0"),
+                   regs.f("NVDLA_CDMA.D_LINE_STRIDE_0", "LINE_STRIDE"),
+                   regs.f("NVDLA_CDMA.D_PIXEL_OFFSET_0", "PIXEL_X_OFFSET"), w, h)
+
+
 def fetch_image(regs, mem: Memory) -> tuple[np.ndarray, int]:
     """The image lines as CDMA writes them to the convolution buffer.
 
@@ -139,18 +173,9 @@ def fetch_image(regs, mem: Memory) -> tuple[np.ndarray, int]:
     n canonical components, left/right padding pixels holding CDMA's PAD_VALUE low byte
     (not converted); ``n`` the components per pixel.
     """
-    code = regs.f("NVDLA_CDMA.D_DATAIN_FORMAT_0", "PIXEL_FORMAT")
-    fmt = PIXEL_FORMATS.get(code)
-    if fmt is None:
-        raise ConfigError(f"CDMA.D_DATAIN_FORMAT: pixel format {code} is not a packed 8-bit "
-                          f"format the model implements ({', '.join(PIXEL_FORMAT_BY_NAME)})")
-    if regs.f("NVDLA_CDMA.D_DATAIN_FORMAT_0", "PIXEL_MAPPING") != 0:
-        raise ConfigError("CDMA.D_DATAIN_FORMAT: only PIXEL_MAPPING = PITCH_LINEAR is supported")
-    w = regs.f("NVDLA_CDMA.D_DATAIN_SIZE_0_0", "DATAIN_WIDTH") + 1
-    h = regs.f("NVDLA_CDMA.D_DATAIN_SIZE_0_0", "DATAIN_HEIGHT") + 1
-    base = regs.addr64("NVDLA_CDMA.D_DAIN_ADDR_LOW_0_0", "NVDLA_CDMA.D_DAIN_ADDR_HIGH_0_0")
-    line_stride = regs.f("NVDLA_CDMA.D_LINE_STRIDE_0", "LINE_STRIDE")
-    x_off = regs.f("NVDLA_CDMA.D_PIXEL_OFFSET_0", "PIXEL_X_OFFSET")
+    src = ImageSource.from_regs(regs)
+    fmt, w, h, base = src.fmt, src.w, src.h, src.base
+    line_stride, x_off = src.line_stride, src.x_offset
     pad_left = regs.f("NVDLA_CDMA.D_ZERO_PADDING_0", "PAD_LEFT")
     pad_right = regs.f("NVDLA_CDMA.D_ZERO_PADDING_0", "PAD_RIGHT")
     pad8 = regs.f("NVDLA_CDMA.D_ZERO_PADDING_VALUE_0", "PAD_VALUE") & 0xFF  # low byte, as is

@@ -64,6 +64,16 @@ def _check(regs):
         raise ConfigError("CDMA.D_BATCH_NUMBER: batches are not supported by nv_small")
 
 
+def y_extension(regs) -> int:
+    """CSC post Y-extension (image input): kernel rows taken 1, 2 or 4 at a time
+    (CSC.D_POST_Y_EXTENSION.Y_EXTENSION = 0, 1, 2; 3 is reserved)."""
+    code = _csc(regs, "D_POST_Y_EXTENSION_0", "Y_EXTENSION")
+    if code > 2:
+        raise ConfigError(f"CSC.D_POST_Y_EXTENSION: Y_EXTENSION = {code} is reserved (0, 1, 2 "
+                          "= 1, 2, 4 rows)")
+    return 1 << code
+
+
 def weights(regs, mem: Memory, g: dict, y_ext: int = 1) -> np.ndarray:
     base = regs.addr64("NVDLA_CDMA.D_WEIGHT_ADDR_LOW_0", "NVDLA_CDMA.D_WEIGHT_ADDR_HIGH_0")
     return cdma.read_weights(mem, base, g["k"], g["c"], g["r"], g["s"], y_ext)
@@ -73,11 +83,7 @@ def accumulate(regs, mem: Memory) -> np.ndarray:
     """Exact CMAC sums (before CACC), int64 (K, Ho, Wo)."""
     _check(regs)
     g = geometry(regs)
-    y_code = _csc(regs, "D_POST_Y_EXTENSION_0", "Y_EXTENSION")
-    if y_code > 2:
-        raise ConfigError(f"CSC.D_POST_Y_EXTENSION: Y_EXTENSION = {y_code} is reserved (0, 1, 2 "
-                          "= 1, 2, 4 rows)")
-    y_ext = 1 << y_code
+    y_ext = y_extension(regs)
     if regs.f("NVDLA_CDMA.D_DATAIN_FORMAT_0", "DATAIN_FORMAT") == 0:     # FEATURE
         if y_ext != 1:
             raise ConfigError("CSC.D_POST_Y_EXTENSION: Y-extension is only for image input")

@@ -31,6 +31,11 @@ def mnist_dir() -> Path:
     return Path(os.environ.get("MNIST_DIR", shared_root() / "mnist"))
 
 
+def loadables_dir() -> Path:
+    """$NVDLA_LOADABLES, default <shared>/nvdla-loadables (nvdla_compiler outputs)."""
+    return Path(os.environ.get("NVDLA_LOADABLES", shared_root() / "nvdla-loadables"))
+
+
 def trace_dirs(root: Path | None = None) -> list[Path]:
     """Every trace directory (one holding <name>/<name>.cfg) under root, sorted by name,
     excluding the hardware-output folder."""

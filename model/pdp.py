@@ -117,15 +117,20 @@ def pool(x, method: str, kernel, stride, pad, pad_values=(0,) * 7, recip=(0x1000
     return np.asarray(out, dtype=np.int64).astype(np.int8)
 
 
+def out_cube(regs: RegView) -> tuple[int, int, int]:
+    """(C, Ho, Wo) of the cube PDP writes (channels as its input: pooling is per channel)."""
+    return (regs.f(f"{_P}D_DATA_CUBE_IN_CHANNEL_0", "CUBE_IN_CHANNEL") + 1,
+            regs.f(f"{_P}D_DATA_CUBE_OUT_HEIGHT_0", "CUBE_OUT_HEIGHT") + 1,
+            regs.f(f"{_P}D_DATA_CUBE_OUT_WIDTH_0", "CUBE_OUT_WIDTH") + 1)
+
+
 def run(regs: RegView, mem: Memory, flying_in=None) -> None:
     """Run one PDP operation: read the input (PDP_RDMA, or ``flying_in`` = SDP's int8 cube
     when FLYING_MODE = ON_FLYING), pool, write the output cube with the PDP DST strides
     (whole 8-channel atoms: padding lanes pooled from the padding input lanes)."""
     w = regs.f(f"{_P}D_DATA_CUBE_IN_WIDTH_0", "CUBE_IN_WIDTH") + 1
     h = regs.f(f"{_P}D_DATA_CUBE_IN_HEIGHT_0", "CUBE_IN_HEIGHT") + 1
-    c = regs.f(f"{_P}D_DATA_CUBE_IN_CHANNEL_0", "CUBE_IN_CHANNEL") + 1
-    wo = regs.f(f"{_P}D_DATA_CUBE_OUT_WIDTH_0", "CUBE_OUT_WIDTH") + 1
-    ho = regs.f(f"{_P}D_DATA_CUBE_OUT_HEIGHT_0", "CUBE_OUT_HEIGHT") + 1
+    c, ho, wo = out_cube(regs)
     if regs.f(f"{_P}D_DATA_FORMAT_0", "INPUT_DATA") != 0:
         raise PdpConfigError("PDP: only INT8 input data is modelled")
     mode = f"{_P}D_OPERATION_MODE_CFG_0"

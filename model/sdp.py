@@ -198,6 +198,19 @@ def _stage_operands(regs, mem, cfg: XConfig, stage: str, dma: str, c, h, w):
     return alu, mul
 
 
+def cube(regs: RegView) -> tuple[int, int, int]:
+    """(C, H, W) of the cube SDP processes (its input and its output: SDP does not resize)."""
+    return (regs.f(f"{_S}D_DATA_CUBE_CHANNEL_0", "CHANNEL") + 1,
+            regs.f(f"{_S}D_DATA_CUBE_HEIGHT_0", "HEIGHT") + 1,
+            regs.f(f"{_S}D_DATA_CUBE_WIDTH_0", "WIDTH") + 1)
+
+
+def to_pdp(regs: RegView) -> bool:
+    """SDP sends its output on the fly to PDP (D_FEATURE_MODE_CFG.OUTPUT_DST = PDP) instead of
+    writing memory."""
+    return bool(regs.f(f"{_S}D_FEATURE_MODE_CFG_0", "OUTPUT_DST"))
+
+
 def run(regs: RegView, mem: Memory, flying_in=None):
     """Run one SDP operation. When OUTPUT_DST = PDP returns the int8 cube streamed to PDP, else
     writes the output cube to memory and returns None. Either way the hardware moves whole
@@ -208,9 +221,7 @@ def run(regs: RegView, mem: Memory, flying_in=None):
     flying_in: the CACC output (K,H,W) int64 (FLYING_MODE = ON); its channels beyond K up to
     the next multiple of 8 are taken as 0.
     """
-    w = regs.f(f"{_S}D_DATA_CUBE_WIDTH_0", "WIDTH") + 1
-    h = regs.f(f"{_S}D_DATA_CUBE_HEIGHT_0", "HEIGHT") + 1
-    c = regs.f(f"{_S}D_DATA_CUBE_CHANNEL_0", "CHANNEL") + 1
+    c, h, w = cube(regs)
     if regs.f(f"{_S}D_DATA_FORMAT_0", "PROC_PRECISION") or regs.f(f"{_S}D_DATA_FORMAT_0",
                                                                     "OUT_PRECISION"):
         raise SdpConfigError("SDP: only INT8 processing/output precision is modelled")
@@ -218,7 +229,6 @@ def run(regs: RegView, mem: Memory, flying_in=None):
     # i.e. the surface stride is ignored and taken as one atom (RTL cfg_mode_1x1_pack).
     pack1x1 = w == 1 and h == 1
     flying = regs.f(f"{_S}D_FEATURE_MODE_CFG_0", "FLYING_MODE")
-    to_pdp = regs.f(f"{_S}D_FEATURE_MODE_CFG_0", "OUTPUT_DST")
 
     # ---- input: int32 per element, all Cp lanes (the padding lanes run through the datapath)
     if flying:
@@ -240,7 +250,7 @@ def run(regs: RegView, mem: Memory, flying_in=None):
     out = output_convert(d, regs.raw(f"{_S}D_CVT_OFFSET_0"),
                          regs.f(f"{_S}D_CVT_SCALE_0", "CVT_SCALE"),
                          regs.f(f"{_S}D_CVT_SHIFT_0", "CVT_SHIFT"))
-    if to_pdp:
+    if to_pdp(regs):
         return out
     write_cube(mem, regs.raw(f"{_S}D_DST_BASE_ADDR_LOW_0"), out,
                regs.raw(f"{_S}D_DST_LINE_STRIDE_0"),

@@ -354,7 +354,7 @@ class _Fail(Exception):
     pass
 
 
-def _ew_reason(dev: NvSmall, ops: set[int]) -> str | None:
+def ew_crc_reason(dev: NvSmall, ops: set[int]) -> str | None:
     """Why a CRC may legitimately differ on nv_small: an SDP op in ``ops`` programmed its EW stage
     (D_DP_EW_CFG.EW_BYPASS=0), a stage nv_small does not have (registers without effect)."""
     for i in sorted(ops):
@@ -545,7 +545,7 @@ class TraceRunner:
             got_crc = zlib.crc32(got.tobytes()) & 0xFFFFFFFF
             if got_crc != exp_crc:
                 ops = self._ops_writing(base, size)
-                reason = _ew_reason(self.dev, ops)
+                reason = ew_crc_reason(self.dev, ops)
                 if reason is None:
                     loc = self._first_diff(base, rtl, got, "RTL") if rtl is not None else \
                         "no RTL bytes to locate the difference"

