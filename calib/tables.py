@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from calib.errors import CalibError, read_text
+from calib.errors import CalibError, read_text, write_text_atomic
 
 DEFAULT_HEADER = "TRT-7202-EntropyCalibration2"
 _UNNAMED = re.compile(r"\(Unnamed Layer\*")
@@ -91,7 +91,7 @@ def format_cache(table: dict, header: str = DEFAULT_HEADER) -> str:
 
 
 def write_cache(path, table: dict, header: str = DEFAULT_HEADER):
-    Path(path).write_text(format_cache(table, header))
+    write_text_atomic(path, format_cache(table, header))
 
 
 # ---- NVDLA JSON ------------------------------------------------------------------------------
@@ -112,10 +112,12 @@ def read_json(path) -> dict[str, np.float32]:
         for k in ("scale", "min", "max", "offset"):
             if k in ent and (isinstance(ent[k], bool) or not isinstance(ent[k], (int, float))):
                 raise CalibError(path, f"entry '{name}': '{k}' is not a number")
+            if k in ent and isinstance(ent[k], int) and abs(ent[k]) > 1e300:
+                raise CalibError(path, f"entry '{name}': '{k}' is out of range ({len(str(ent[k]))} digits)")
         if "scale" in ent and float(ent["scale"]) != 0:
-            s = np.float32(ent["scale"])
+            s = _f32(ent["scale"])
         elif "min" in ent and "max" in ent and (ent["min"] or ent["max"]):
-            s = np.float32(max(abs(ent["min"]), abs(ent["max"])) / 127.0)
+            s = _f32(max(abs(ent["min"]), abs(ent["max"])) / 127.0)
         elif "scale" in ent:
             s = np.float32(0.0)
         else:
@@ -127,6 +129,12 @@ def read_json(path) -> dict[str, np.float32]:
     return table
 
 
+def _f32(x) -> np.float32:
+    """float32 of a JSON number; beyond float32's range: inf (then refused by _check_scale)."""
+    with np.errstate(over="ignore"):
+        return np.float32(x)
+
+
 def format_json(table: dict) -> str:
     obj = {}
     for name, s in table.items():
@@ -136,7 +144,7 @@ def format_json(table: dict) -> str:
 
 
 def write_json(path, table: dict):
-    Path(path).write_text(format_json(table))
+    write_text_atomic(path, format_json(table))
 
 
 def read_table(path, net=None) -> dict[str, np.float32]:

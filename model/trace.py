@@ -63,6 +63,11 @@ _ENTRY = re.compile(r"^\{\s*offset\s*:\s*(\w+)\s*,\s*size\s*:\s*(\w+)\s*,\s*payl
                     r"([\sA-Za-z0-9]*)\}\s*,?$")
 
 
+# a memory file's entries are read into one dense image: NVIDIA's span at most a few MiB; a
+# file beyond this is rejected by name rather than exhausting memory
+MEM_FILE_SPAN_LIMIT = 256 << 20
+
+
 def _int(tok: str, where: str) -> int:
     try:
         return int(tok, 0)
@@ -86,6 +91,8 @@ def parse_mem_file(path: Path) -> list[tuple[int, bytes]]:
         if not m:
             raise TraceError(f"{where}: not a '{{offset:.., size:.., payload:..}}' entry")
         off, size = _int(m.group(1), where), _int(m.group(2), where)
+        if off + size > 1 << 32:
+            raise TraceError(f"{where}: entry 0x{off:x}+0x{size:x} ends beyond 32-bit memory")
         toks = m.group(3).split()
         if len(toks) > size:
             raise TraceError(f"{where}: {len(toks)} payload bytes for size {size}")
@@ -122,8 +129,9 @@ def _image_fast(text: str):
         return None
     toks = [p.split() for _, _, p in entries]
     counts = np.fromiter((len(t) for t in toks), dtype=np.int64, count=len(toks))
-    if np.any(counts > sizes) or np.any(offs < 0) or np.any(sizes < 0):
-        return None
+    if np.any(counts > sizes) or np.any(offs < 0) or np.any(sizes < 0) or \
+            int((offs + sizes).max()) > min(1 << 32, MEM_FILE_SPAN_LIMIT):
+        return None                     # the exact parser names the line / the span
     order = np.argsort(offs, kind="stable")
     if np.any(offs[order][1:] < (offs + sizes)[order][:-1]):
         return None                     # overlapping entries: the sequential parser decides
@@ -158,6 +166,9 @@ def mem_file_image(path: Path) -> tuple[int, np.ndarray, np.ndarray]:
         return fast
     entries = parse_mem_file(path)
     end = max((o + len(p) for o, p in entries), default=0)
+    if end > MEM_FILE_SPAN_LIMIT:
+        raise TraceError(f"{path}: entries span 0x{end:x} bytes, more than the "
+                         f"{MEM_FILE_SPAN_LIMIT >> 20} MiB a memory file may cover")
     img = np.zeros(end, dtype=np.uint8)
     mask = np.zeros(end, dtype=bool)
     for o, p in entries:
@@ -342,6 +353,7 @@ class TraceResult:
     notes: list[str] = field(default_factory=list)   # expected differences etc.
     seconds: float = 0.0
     checks: int = 0
+    bad_input: bool = False                    # failed because the trace itself is malformed
 
     def line(self) -> str:
         if self.passed:
@@ -389,7 +401,7 @@ class TraceRunner:
             self._execute(cmds)
             res = TraceResult(self.name, True, notes=self.notes)
         except TraceError as e:
-            res = TraceResult(self.name, False, str(e))
+            res = TraceResult(self.name, False, str(e), bad_input=True)
         except EngineMissing as e:
             res = TraceResult(self.name, False, str(e), skipped=str(e))
         except _Fail as e:
@@ -615,7 +627,7 @@ def main(argv=None) -> int:
             print(f"{a}: no trace directory (<dir>/<dir>.cfg) found", file=sys.stderr)
             return 2
         dirs += found
-    npass = nfail = 0
+    npass = nfail = nbad = 0
     t0 = time.perf_counter()
     tty = sys.stderr.isatty()
     for i, d in enumerate(dirs, 1):
@@ -629,8 +641,10 @@ def main(argv=None) -> int:
             npass += 1
         else:
             nfail += 1
+            nbad += r.bad_input
     print(f"{npass} passed, {nfail} failed ({time.perf_counter() - t0:.1f} s)")
-    return 1 if nfail else 0
+    # exit 2 when a trace could not be read (bad input), 1 when one ran and failed
+    return 2 if nbad else 1 if nfail else 0
 
 
 if __name__ == "__main__":

@@ -143,6 +143,8 @@ def build_sim(sim: str, rtl_filelist: str | Path | None = None, toplevel: str | 
                 "--x-initial", "fast", "-Wno-TIMESCALEMOD",
                 "-CFLAGS", "-O1", "--output-split", "20000"]
         args += [x for d in libdirs for x in ("-y", str(d))]
+        if os.environ.get("TB_COVERAGE"):          # tb/coverage.py: line + toggle coverage
+            args += ["--coverage-line", "--coverage-toggle"]
     else:
         args = ["-g2005"] + [x for d in libdirs for x in ("-y", str(d))] + ["-Y.v"]
     h = hashlib.sha256()
@@ -162,7 +164,8 @@ def build_sim(sim: str, rtl_filelist: str | Path | None = None, toplevel: str | 
                          os.environ.get("TB_PUBLIC_ALL", "public-depth-1")]
                         + (["waves"] if waves else [])).encode())
     digest = h.hexdigest()[:16]
-    bdir = BUILD / ((sim if not rtl_filelist else f"{sim}-ext-{digest[:8]}")
+    name = sim + ("-cov" if sim == "verilator" and os.environ.get("TB_COVERAGE") else "")
+    bdir = BUILD / ((name if not rtl_filelist else f"{name}-ext-{digest[:8]}")
                     + ("-waves" if waves else ""))
     stamp = bdir / ".tb_build_stamp"
     if not force and stamp.is_file() and stamp.read_text() == digest:
@@ -237,19 +240,21 @@ def run_tests(sim: str, testcase: str, env: dict[str, str], tag: str,
 
 def run_traces(sim: str, traces: list[Path], seed: int | None = None, rtl_filelist=None,
                toplevel=None, tag: str | None = None, keep_dumps=None,
-               waves_dir: Path | None = None, wave_file: Path | None = None) -> dict[str, dict]:
+               waves_dir: Path | None = None, wave_file: Path | None = None,
+               seeds=None) -> dict[str, dict]:
     """Play trace directories in ONE simulator run; returns {trace name: result dict} as
     written by tb/test_nvdla.py (passed, line, cycles, wall, ...). ``keep_dumps``: a directory
     where every checked region is kept (RTL, golden model, NVIDIA bytes, layout; tb/diff.py).
     ``waves_dir``: one simulator run per trace, each writing <waves_dir>/<trace>.fst (the path is
-    in the result as "waves")."""
+    in the result as "waves"). With ``seeds`` (a list of memory-timing seeds) every trace is
+    played once per seed, keys "<trace>|<seed>"."""
     if waves_dir is not None:
         res: dict[str, dict] = {}
         for t in traces:
             wf = Path(waves_dir).resolve() / f"{Path(t).name}.fst"
             r = run_traces(sim, [t], seed, rtl_filelist, toplevel,
                            f"waves-{Path(t).name}-s{seed if seed is not None else 'x'}",
-                           keep_dumps, None, wave_file=wf)
+                           keep_dumps, None, wave_file=wf, seeds=seeds)
             for v in r.values():
                 v["waves"] = str(wf) if wf.is_file() else None
             res.update(r)
@@ -265,6 +270,8 @@ def run_traces(sim: str, traces: list[Path], seed: int | None = None, rtl_fileli
         env["TB_SEED"] = str(seed)
     if keep_dumps:
         env["TB_DUMP_DIR"] = str(Path(keep_dumps).resolve())
+    if seeds:
+        env["TB_SEEDS"] = ",".join(str(int(s)) for s in seeds)
     try:
         run_tests(sim, "TraceTest", env, tag, rtl_filelist, toplevel, wave_file)
     except (RuntimeError, SystemExit) as e:   # cocotb reports failed traces as a failed test

@@ -1,7 +1,8 @@
 """cocotb + pyuvm tests on tb_top (run by tb/runner.py; configured through environment variables).
 
 TraceTest    plays every trace directory of $TB_TRACES (os.pathsep-separated) in one simulator
-             run, resetting the DUT between traces; memory timing randomized when $TB_SEED is set.
+             run, resetting the DUT between traces; memory timing randomized when $TB_SEED is set,
+             or every trace once per seed of $TB_SEEDS (comma-separated).
              Prints the model runner's PASS/FAIL lines; results to $TB_RESULTS (JSON).
 RegTest      write/read-back of every register of the units present ($TB_UNITS, default the
              GLB/CDMA/CSC/CMAC_A/CMAC_B/CACC/SDP/PDP/CDP units), both ping-pong groups, plus the GLB interrupt set/clear and
@@ -68,10 +69,15 @@ class TraceTest(_Base):
         seed = os.environ.get("TB_SEED")
         seed = int(seed) if seed not in (None, "") else None
         await self.env.reset(seed)
+        # $TB_SEEDS (comma-separated): every trace once per seed in this one run, results keyed
+        # "<trace>|<seed>" (many seeds without a simulator start each)
+        many = [int(x) for x in os.environ.get("TB_SEEDS", "").split(",") if x.strip()]
+        jobs = ([(t, s, f"{t.name}|{s}") for t in traces for s in many] if many
+                else [(t, seed, t.name) for t in traces])
         results = {}
-        for t in traces:
-            r = await TraceSequence(t.name, self.env, t, seed).play()
-            results[t.name] = r
+        for t, s, key in jobs:
+            r = await TraceSequence(t.name, self.env, t, s).play()
+            results[key] = r
             cocotb.log.info(r["line"])
             _write_results(results)
         npass = sum(r["passed"] for r in results.values())

@@ -22,6 +22,7 @@ def _verilator_env():
     return env
 
 
+@pytest.mark.verilator
 def test_verilator_lint_clean(tmp_path):
     env = _verilator_env()
     if shutil.which("verilator", path=env["PATH"]) is None:
@@ -32,6 +33,7 @@ def test_verilator_lint_clean(tmp_path):
     assert r.returncode == 0 and "%Warning" not in r.stderr, r.stderr[-4000:]
 
 
+@pytest.mark.icarus
 def test_icarus_parses(tmp_path):
     if shutil.which("iverilog") is None:
         pytest.skip("iverilog not installed (apt-get install iverilog)")

@@ -16,6 +16,9 @@ import pytest
 
 from model import data
 
+# full tier only: one simulation per unit runs every trace and synthetic case with every seed
+pytestmark = [pytest.mark.rtl, pytest.mark.slow]
+
 ROOT = Path(__file__).resolve().parents[2]
 HW = ROOT / "hw"
 BUILD = ROOT / "build" / "hw_engines"
@@ -278,6 +281,8 @@ def _run(unit: str, trace: str, seed: int = 0):
     return int(got["cycles"])
 
 
+@pytest.mark.verilator
+@pytest.mark.xdist_group("hw-engine-pdp")
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("trace", _traces("pdp"))
 def test_pdp_trace(trace, seed):
@@ -287,6 +292,8 @@ def test_pdp_trace(trace, seed):
         assert cycles < nv - data.NV_RESET_IDLE_CYCLES, f"{trace}: {cycles} engine cycles, nv_small total {nv}"
 
 
+@pytest.mark.verilator
+@pytest.mark.xdist_group("hw-engine-pdp")
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("case", [c[0] for c in _pdp_synth_cases()])
 def test_pdp_synthetic(case, seed):
@@ -305,6 +312,8 @@ def test_pdp_synthetic(case, seed):
                     f"at 0x{SYN_BASE_OUT + i:08x}: expected 0x{exp[i]:02x}, got 0x{out[i]:02x}")
 
 
+@pytest.mark.verilator
+@pytest.mark.xdist_group("hw-engine-cdp")
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("case", [c[0] for c in CDP_SYNTH])
 def test_cdp_synthetic(case, seed):
@@ -323,6 +332,8 @@ def test_cdp_synthetic(case, seed):
                     f"at 0x{SYN_BASE_OUT + i:08x}: expected 0x{exp[i]:02x}, got 0x{out[i]:02x}")
 
 
+@pytest.mark.verilator
+@pytest.mark.xdist_group("hw-engine-cdp")
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("trace", _traces("cdp"))
 def test_cdp_trace(trace, seed):
@@ -337,7 +348,9 @@ ICARUS_SUBSET = {"pdp": ["pdp_8x9x19_3x3_ave_int8_0", "syn_pdp_split3_ave"],
                  "cdp": ["cdp_8x8x64_lrn3_int8_11"]}
 
 
-@pytest.mark.parametrize("unit,trace", [(u, t) for u, ts in ICARUS_SUBSET.items() for t in ts])
+@pytest.mark.parametrize("unit,trace", [pytest.param(u, t, marks=pytest.mark.xdist_group(f"hw-engine-{u}"))
+                                        for u, ts in ICARUS_SUBSET.items() for t in ts])
+@pytest.mark.icarus
 def test_icarus_subset(unit, trace):
     if shutil.which("iverilog") is None:
         pytest.skip("iverilog not installed (make iverilog)")

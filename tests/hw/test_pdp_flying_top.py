@@ -74,6 +74,9 @@ def _make_trace() -> Path:
     return tdir
 
 
+@pytest.mark.rtl
+@pytest.mark.verilator
+@pytest.mark.xdist_group("hw-sdp2pdp-fly")   # both seeds write one trace directory
 @pytest.mark.parametrize("seed", [None, 1])
 def test_sdp_to_pdp_on_the_fly(seed):
     top = ROOT / "hw" / "gen" / "nvs_top_wiring.v"     # instantiated by hw/nvsmall_top.v

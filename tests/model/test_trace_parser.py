@@ -135,7 +135,7 @@ def test_cli_malformed_trace_one_line(tmp_path, capsys):
     _trace(tmp_path, "bad", "reg_write(NVDLA_SDP.D_CVT_SCALE_0, 0x1);\nwhat is this\n")
     rc = main([str(tmp_path)])
     out = capsys.readouterr().out.splitlines()
-    assert rc == 1
+    assert rc == 2                       # bad input (a trace that cannot be read), not a FAIL
     assert out[0].startswith("FAIL bad: ") and out[0].endswith(":2: not a command 'name(args);': 'what is this'")
     assert out[-1].startswith("0 passed, 1 failed")
 

@@ -1,10 +1,14 @@
-"""NVIDIA's sdp/pdp/cdp and conv (dc_*, img_*; nv_small-synth) trace tests on the RTL through the cocotb testbench (tb/), plus register
+"""NVIDIA's sdp/pdp/cdp and conv (dc_*, img_*, all of nv_small-synth) trace tests on the RTL
+through the cocotb testbench (tb/), plus register
 read-back and unmapped-address tests.  Parametrized over (simulator, trace, seed): seed None is
-fixed memory timing, an integer seeds the randomized latency/back-pressure mode.
+fixed memory timing, an integer seeds the randomized latency/back-pressure/reordering mode.
 
-All traces of one (simulator, seed) pair that this pytest session selected run in ONE simulator
-run (the first test of the pair starts it, the others read its results), so -k selections stay
-cheap.  The truth is the trace's CRC, NVIDIA's nv_small RTL output bytes and the golden model.
+Tiers: one trace per unit per simulator with fixed timing is quick; every other trace and the
+20 memory-timing seeds of every trace (Verilator) are ``slow`` (full tier).  The (trace, seed)
+tests of one group (``xdist_group``: fixed timing, or a batch of SEED_BATCH seeds) that this
+session selected run in ONE simulator run (the first test of the group starts it, the others
+read its results), so -k selections stay cheap and xdist keeps a group on one worker.  A
+failure prints the make command that replays it (SEED=n).  The truth is the trace's CRC, NVIDIA's nv_small RTL output bytes and the golden model.
 
 DUT: hw/nvsmall_top, or the user's RTL with TB_RTL_FILELIST=<file.f> TB_TOPLEVEL=NV_nvdla.
 """
@@ -23,13 +27,20 @@ SYNTH = data.traces_root() / "nv_small-synth"      # derived conv traces (image 
 EXT_FILELIST = os.environ.get("TB_RTL_FILELIST")
 EXT_TOP = os.environ.get("TB_TOPLEVEL")
 
-# Icarus: a quick subset, at least one trace of each unit
+# quick tier: one trace per unit per simulator (fixed memory timing); everything else is slow
+QUICK = ("sdp_3x3x33_bs_bn_int8_1", "pdp_8x8x64_2x2_int8", "cdp_8x8x32_lrn3_int8_0",
+         "dc_4x1x8192_1x1x8192x1_int8_0")
+# Icarus (full tier): a subset, at least one trace of each unit
 ICARUS_SUBSET = ("sdp_3x3x33_bs_bn_int8_1", "sdp_8x8x32_bypass_int8_1", "pdp_8x8x64_2x2_int8",
                  "pdp_7x9x10_3x3_int8", "cdp_8x8x32_lrn3_int8_0", "dc_4x1x8192_1x1x8192x1_int8_0",
                  "dc_14x7x49_3x4x49x32_int8_0")
-# randomized memory timing: 3 seeds on every trace (Verilator); Icarus: one seed, subset
-SEEDS = (1, 2, 3)
-# traces too long to repeat for every seed (5M cycles): seed 1 only
+# randomized memory timing (latency, back-pressure, reordering), full tier: every trace with
+# N_SEEDS seeds on Verilator ($TB_N_SEEDS overrides), played SEED_BATCH seeds per trace in one
+# simulator run; Icarus: one seed on the first subset trace
+N_SEEDS = int(os.environ.get("TB_N_SEEDS", "20"))
+SEED_BATCH = 5
+# conv traces (up to 5M cycles each): seeds 1..CONV_N_SEEDS only; the longest one seed 1 only
+CONV_N_SEEDS = 3
 ONE_SEED = ("dc_32x26x76_6x3x76x270_int8_0",)
 
 
@@ -51,25 +62,40 @@ def _names() -> list[str]:
     return sorted(DIRS)
 
 
+def _conv(name: str) -> bool:
+    return name.startswith(("dc_", "img_"))
+
+
+def _group(sim: str, seed) -> str:
+    """One simulator run per group (and one xdist worker / shard for all its tests)."""
+    return f"rtl-{sim}-fixed" if seed is None else f"rtl-{sim}-seeds{(seed - 1) // SEED_BATCH}"
+
+
+def _p(sim, name, seed, quick=False):
+    marks = [pytest.mark.xdist_group(_group(sim, seed))] + ([] if quick else [pytest.mark.slow])
+    sid = "" if seed is None else f"-seed{seed}"
+    return pytest.param(sim, name, seed, id=f"{sim}-{name}{sid}", marks=marks)
+
+
 def _params():
     out = []
     names = _names()
     for n in names:
-        out.append(pytest.param("verilator", n, None, id=f"verilator-{n}"))
-    for s in SEEDS:
+        out.append(_p("verilator", n, None, quick=n in QUICK))
+    for s in range(1, N_SEEDS + 1):
         for n in names:
-            if n in ONE_SEED and s != SEEDS[0]:
+            if _conv(n) and (s > CONV_N_SEEDS or (n in ONE_SEED and s != 1)):
                 continue
-            out.append(pytest.param("verilator", n, s, id=f"verilator-{n}-seed{s}"))
-    for n in ICARUS_SUBSET:
+            out.append(_p("verilator", n, s))
+    for n in dict.fromkeys(QUICK + ICARUS_SUBSET):
         if n in names:
-            out.append(pytest.param("icarus", n, None, id=f"icarus-{n}"))
+            out.append(_p("icarus", n, None, quick=n in QUICK))
     if ICARUS_SUBSET[0] in names:
-        out.append(pytest.param("icarus", ICARUS_SUBSET[0], 1, id=f"icarus-{ICARUS_SUBSET[0]}-seed1"))
+        out.append(_p("icarus", ICARUS_SUBSET[0], 1))
     return out or [pytest.param("verilator", None, None, id="no-traces")]
 
 
-_RESULTS: dict[tuple[str, object], dict] = {}
+_RESULTS: dict[str, dict] = {}
 
 
 def _sim_skip(sim: str):
@@ -80,9 +106,10 @@ def _sim_skip(sim: str):
 
 
 def _run_group(request, sim: str, seed) -> dict:
-    """Run every selected trace of this (sim, seed) in one simulator run, once per session."""
-    key = (sim, seed)
-    if key not in _RESULTS:
+    """Run every selected (trace, seed) of this test's group in one simulator run, once per
+    session; {(trace, seed): result}."""
+    group = _group(sim, seed)
+    if group not in _RESULTS:
         from tb.runner import run_traces
         wanted = []
         for item in request.session.items:
@@ -90,12 +117,28 @@ def _run_group(request, sim: str, seed) -> dict:
             if cs is None or item.originalname != "test_trace_rtl":
                 continue
             p = cs.params
-            if p.get("sim") == sim and p.get("seed") == seed and p.get("trace"):
-                wanted.append(p["trace"])
-        dirs = [DIRS[n] for n in dict.fromkeys(wanted)]
-        _RESULTS[key] = run_traces(sim, dirs, seed, EXT_FILELIST, EXT_TOP,
-                                   tag=f"pytest-{sim}-s{seed}")
-    return _RESULTS[key]
+            if p.get("sim") == sim and p.get("trace") and _group(sim, p.get("seed")) == group:
+                wanted.append((p["trace"], p["seed"]))
+        dirs = [DIRS[n] for n in dict.fromkeys(t for t, _ in wanted)]
+        if seed is None:
+            res = run_traces(sim, dirs, None, EXT_FILELIST, EXT_TOP, tag=f"pytest-{group}")
+            _RESULTS[group] = {(n, None): r for n, r in res.items()}
+        else:
+            seeds = sorted({s for _, s in wanted})
+            res = run_traces(sim, dirs, None, EXT_FILELIST, EXT_TOP, tag=f"pytest-{group}",
+                             seeds=seeds)
+            _RESULTS[group] = {(k.rsplit("|", 1)[0], int(k.rsplit("|", 1)[1])): r
+                               for k, r in res.items()}
+    return _RESULTS[group]
+
+
+def replay_command(sim: str, trace: str, seed) -> str:
+    cmd = f"make SIM={sim} TEST=trace TRACE={DIRS.get(trace, TRACES / trace)}"
+    if seed is not None:
+        cmd += f" SEED={seed}"
+    if EXT_FILELIST:
+        cmd += f" RTL_FILELIST={EXT_FILELIST} TOPLEVEL={EXT_TOP or 'NV_nvdla'}"
+    return cmd
 
 
 @pytest.mark.rtl
@@ -104,16 +147,20 @@ def test_trace_rtl(request, sim, trace, seed):
     if trace is None:
         pytest.skip(f"NVIDIA traces not found under {TRACES}")
     _sim_skip(sim)
-    res = _run_group(request, sim, seed).get(trace)
-    assert res is not None, f"{trace}: no result from the {sim} run (see build/{sim}/run-*/)"
-    assert res["passed"], res["line"]
+    res = _run_group(request, sim, seed).get((trace, seed))
+    what = f"{trace} ({sim}, " + ("fixed memory timing)" if seed is None else f"memory timing seed {seed})")
+    replay = f"; replay: {replay_command(sim, trace, seed)}"
+    assert res is not None, f"{what}: no result from the {sim} run (see build/{sim}/run-*/){replay}"
+    assert res["passed"], f"{what}: {res['line']}{replay}"
     # the golden model (fed by the CSB monitor) really compared the checked region
-    assert res["model_checks"] >= 1, f"{trace}: not compared with the golden model ({res['line']})"
+    assert res["model_checks"] >= 1, f"{what}: not compared with the golden model ({res['line']})"
     if seed is None and res.get("nv_cycles"):
         # our RTL must not take more cycles than NVIDIA's nv_small; theirs include its reset/idle
         budget = res["nv_cycles"] - data.NV_RESET_IDLE_CYCLES
         assert res["cycles"] <= budget, \
             f"{trace}: {res['cycles']} cycles > nv_small's {res['nv_cycles']} - {data.NV_RESET_IDLE_CYCLES} idle"
+    if seed is not None:
+        assert res.get("seed") == seed, f"{what}: played with seed {res.get('seed')}"
 
 
 def _run_case(sim: str, testcase: str, env=None, filelist=EXT_FILELIST, top=EXT_TOP,
@@ -166,6 +213,7 @@ def test_python_built_sdp_ops_rtl(sim, seed):
 
 
 @pytest.mark.rtl
+@pytest.mark.icarus
 def test_external_rtl_filelist_mode(tmp_path):
     """RTL_FILELIST/TOPLEVEL mode: a user file list (here naming our own hw/ through -y
     library lines and an explicit top file) builds and answers CSB (Icarus: cheap build)."""
@@ -180,6 +228,7 @@ def test_external_rtl_filelist_mode(tmp_path):
 
 
 @pytest.mark.rtl
+@pytest.mark.verilator
 def test_random_memory_timing_really_changes_timing():
     """The seeded random mode must stretch the run (latency, back-pressure), reorder responses
     of different IDs, keep the output bit-exact, and give the same cycles for the same seed."""
@@ -201,6 +250,7 @@ def test_random_memory_timing_really_changes_timing():
 
 
 @pytest.mark.rtl
+@pytest.mark.verilator
 def test_failures_name_first_byte_and_watchdog(tmp_path, monkeypatch):
     """The testbench's own failure paths: (1) an output that differs from the reference RTL bytes
     (here a copy of NVIDIA's bytes with one byte changed, in tmp) fails naming that byte; (2) a

