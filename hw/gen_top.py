@@ -45,7 +45,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 from hw import gen_regs as R  # noqa: E402
 
-ENGINES = ("nvs_sdp", "nvs_pdp", "nvs_cdp")   # engine modules, instantiated as u_<name without nvs_>
+ENGINES = ("nvs_conv", "nvs_sdp", "nvs_pdp", "nvs_cdp")   # engine modules, instantiated as u_<name without nvs_>
 DMA = "nvs_dma"                               # the AXI DMA; its AXI ports become this module's ports
 AXI_PREFIXES = ("aw_", "w_", "b_", "ar_", "r_")
 MODULE = "nvs_top_wiring"

@@ -1,5 +1,6 @@
 // nvs_dma: the AXI DMA shared by the engines (nv_small DBB port: 64-bit data, 32-bit address).
-// Read clients (AXI ARID = client index): 0=sdp_mrdma, 1=sdp_brdma, 2=sdp_nrdma, 3=pdp_rdma, 4=cdp_rdma.
+// Read clients (AXI ARID = client index): 0=sdp_mrdma, 1=sdp_brdma, 2=sdp_nrdma, 3=pdp_rdma, 4=cdp_rdma,
+// 5=cdma_dat, 6=cdma_wt.
 // Write clients (AXI AWID = client index): 0=sdp_wdma, 1=pdp_wdma, 2=cdp_wdma.
 // * Reads: round-robin among clients whose response buffer (nvs_dma_rdfifo) has room for all
 //   beats in flight plus the new request; any number of requests may be outstanding, so memory
@@ -51,6 +52,20 @@ module nvs_dma (
     output wire        cdp_rdma_rd_rsp_valid,
     input  wire        cdp_rdma_rd_rsp_ready,
     output wire [63:0] cdp_rdma_rd_rsp_data,
+    input  wire        cdma_dat_rd_req_valid,
+    output wire        cdma_dat_rd_req_ready,
+    input  wire [31:0] cdma_dat_rd_req_addr,
+    input  wire [3:0]  cdma_dat_rd_req_len,
+    output wire        cdma_dat_rd_rsp_valid,
+    input  wire        cdma_dat_rd_rsp_ready,
+    output wire [63:0] cdma_dat_rd_rsp_data,
+    input  wire        cdma_wt_rd_req_valid,
+    output wire        cdma_wt_rd_req_ready,
+    input  wire [31:0] cdma_wt_rd_req_addr,
+    input  wire [3:0]  cdma_wt_rd_req_len,
+    output wire        cdma_wt_rd_rsp_valid,
+    input  wire        cdma_wt_rd_rsp_ready,
+    output wire [63:0] cdma_wt_rd_rsp_data,
     input  wire        sdp_wdma_wr_req_valid,
     output wire        sdp_wdma_wr_req_ready,
     input  wire [31:0] sdp_wdma_wr_req_addr,
@@ -102,13 +117,13 @@ module nvs_dma (
     input  wire        r_last,
     input  wire [63:0] r_data
 );
-    localparam NR = 5;
+    localparam NR = 7;
     localparam NW = 3;
     // ---------------- read clients packed ----------------
-    wire [NR-1:0]    rq_valid = {cdp_rdma_rd_req_valid, pdp_rdma_rd_req_valid, sdp_nrdma_rd_req_valid, sdp_brdma_rd_req_valid, sdp_mrdma_rd_req_valid};
-    wire [NR*32-1:0] rq_addr  = {cdp_rdma_rd_req_addr, pdp_rdma_rd_req_addr, sdp_nrdma_rd_req_addr, sdp_brdma_rd_req_addr, sdp_mrdma_rd_req_addr};
-    wire [NR*4-1:0]  rq_len   = {cdp_rdma_rd_req_len, pdp_rdma_rd_req_len, sdp_nrdma_rd_req_len, sdp_brdma_rd_req_len, sdp_mrdma_rd_req_len};
-    wire [NR-1:0]    rs_ready = {cdp_rdma_rd_rsp_ready, pdp_rdma_rd_rsp_ready, sdp_nrdma_rd_rsp_ready, sdp_brdma_rd_rsp_ready, sdp_mrdma_rd_rsp_ready};
+    wire [NR-1:0]    rq_valid = {cdma_wt_rd_req_valid, cdma_dat_rd_req_valid, cdp_rdma_rd_req_valid, pdp_rdma_rd_req_valid, sdp_nrdma_rd_req_valid, sdp_brdma_rd_req_valid, sdp_mrdma_rd_req_valid};
+    wire [NR*32-1:0] rq_addr  = {cdma_wt_rd_req_addr, cdma_dat_rd_req_addr, cdp_rdma_rd_req_addr, pdp_rdma_rd_req_addr, sdp_nrdma_rd_req_addr, sdp_brdma_rd_req_addr, sdp_mrdma_rd_req_addr};
+    wire [NR*4-1:0]  rq_len   = {cdma_wt_rd_req_len, cdma_dat_rd_req_len, cdp_rdma_rd_req_len, pdp_rdma_rd_req_len, sdp_nrdma_rd_req_len, sdp_brdma_rd_req_len, sdp_mrdma_rd_req_len};
+    wire [NR-1:0]    rs_ready = {cdma_wt_rd_rsp_ready, cdma_dat_rd_rsp_ready, cdp_rdma_rd_rsp_ready, pdp_rdma_rd_rsp_ready, sdp_nrdma_rd_rsp_ready, sdp_brdma_rd_rsp_ready, sdp_mrdma_rd_rsp_ready};
     wire [NR-1:0]    rs_valid;
     wire [NR*64-1:0] rs_data;
     wire [NR-1:0]    can_issue;
@@ -130,6 +145,12 @@ module nvs_dma (
     assign cdp_rdma_rd_req_ready = rd_req_ready[4];
     assign cdp_rdma_rd_rsp_valid = rs_valid[4];
     assign cdp_rdma_rd_rsp_data = rs_data[319:256];
+    assign cdma_dat_rd_req_ready = rd_req_ready[5];
+    assign cdma_dat_rd_rsp_valid = rs_valid[5];
+    assign cdma_dat_rd_rsp_data = rs_data[383:320];
+    assign cdma_wt_rd_req_ready = rd_req_ready[6];
+    assign cdma_wt_rd_rsp_valid = rs_valid[6];
+    assign cdma_wt_rd_rsp_data = rs_data[447:384];
     // ---- optional R back-pressure (simulation only, see the header) ----
 `ifdef SYNTHESIS
     wire        rr_en = 1'b0;

@@ -7,7 +7,10 @@
 // processed like the others (from whatever the input bytes are) and written as whole atoms.
 // Start: SDP OP_EN and SDP_RDMA OP_EN both armed (memory mode). Done: the last write acked (or the
 // last atom taken by PDP); then op_done pulses for SDP and SDP_RDMA together.
-// Not supported: flying input from CACC (nv_small conv pipeline), EW (absent in nv_small).
+// Flying input (D_FEATURE_MODE_CFG.FLYING_MODE = 1): the atoms come from CACC (cacc2sdp_*, 8 int32
+// lanes per atom, in the same surface -> line -> pixel order) instead of MRDMA; SDP_RDMA is then
+// needed (and its op_done pulsed) only when BRDMA or NRDMA is enabled, as the golden model has it.
+// Not supported: EW (absent in nv_small).
 module nvs_sdp (
     input  wire        clk,
     input  wire        rstn,
@@ -68,6 +71,7 @@ module nvs_sdp (
     input  wire [7:0]  sdp_d_dp_bn_mul_cfg_bn_mul_shift_value,
     input  wire [15:0] sdp_d_dp_bn_mul_src_value_bn_mul_operand,
     input  wire        sdp_d_feature_mode_cfg_output_dst,
+    input  wire        sdp_d_feature_mode_cfg_flying_mode,
     input  wire [31:0] sdp_d_cvt_offset_cvt_offset,
     input  wire [15:0] sdp_d_cvt_scale_cvt_scale,
     input  wire [5:0]  sdp_d_cvt_shift_cvt_shift,
@@ -105,12 +109,19 @@ module nvs_sdp (
     // on-the-fly output to PDP
     output wire        sdp2pdp_valid,
     input  wire        sdp2pdp_ready,
-    output wire [63:0] sdp2pdp_data
+    output wire [63:0] sdp2pdp_data,
+    // on-the-fly input from CACC
+    input  wire         cacc2sdp_valid,
+    output wire         cacc2sdp_ready,
+    input  wire [255:0] cacc2sdp_data
 );
     // ---------------- control ----------------
     localparam IDLE = 2'd0, RUN = 2'd1, DONE = 2'd2;
     reg [1:0] state;
-    wire start = (state == IDLE) && sdp_op_en && sdp_rdma_op_en;
+    wire flying = sdp_d_feature_mode_cfg_flying_mode;
+    wire need_rdma = !flying || !sdp_rdma_d_brdma_cfg_brdma_disable || !sdp_rdma_d_nrdma_cfg_nrdma_disable;
+    wire start = (state == IDLE) && sdp_op_en && (!need_rdma || sdp_rdma_op_en);
+    reg  rdma_used;                    // SDP_RDMA's group takes part in this operation
     // cube geometry (registers hold size - 1)
     wire [13:0] w_in  = {1'b0, sdp_rdma_d_data_cube_width_width} + 14'd1;
     wire [13:0] h_in  = {1'b0, sdp_rdma_d_data_cube_height_height} + 14'd1;
@@ -132,7 +143,7 @@ module nvs_sdp (
     // ---------------- MRDMA: input cube ----------------
     wire mr_busy;
     nvs_sdp_walk u_mr_walk (
-        .clk(clk), .rstn(rstn), .start(start),
+        .clk(clk), .rstn(rstn), .start(start && !flying),
         .base(sdp_rdma_d_src_base_addr_low_src_base_addr_low),
         .line_stride(sdp_rdma_d_src_line_stride_src_line_stride),
         .surf_stride(sdp_rdma_d_src_surface_stride_src_surface_stride),
@@ -196,16 +207,18 @@ module nvs_sdp (
     reg  [63:0] o_data;
     wire        o_ready;
     wire        o_take = o_valid && o_ready;
-    wire        in_ok = sdp_mrdma_rd_rsp_valid && (!b_en || b_vvalid) && (!n_en || n_vvalid);
+    wire        in_v = flying ? cacc2sdp_valid : sdp_mrdma_rd_rsp_valid;
+    wire        in_ok = in_v && (!b_en || b_vvalid) && (!n_en || n_vvalid);
     assign fire = (state == RUN) && in_ok && (!o_valid || o_ready);
-    assign sdp_mrdma_rd_rsp_ready = fire;
+    assign sdp_mrdma_rd_rsp_ready = fire && !flying;
+    assign cacc2sdp_ready = fire && flying;
     wire [63:0] lane_out;
     genvar gi;
     generate
         for (gi = 0; gi < 8; gi = gi + 1) begin : g_lane
-            // memory-mode input: int8 sign-extended to int32
+            // memory-mode input: int8 sign-extended to int32; flying input: CACC's int32
             wire [7:0]  x8 = sdp_mrdma_rd_rsp_data[8*gi +: 8];
-            wire [31:0] d0 = {{24{x8[7]}}, x8};
+            wire [31:0] d0 = flying ? cacc2sdp_data[32*gi +: 32] : {{24{x8[7]}}, x8};
             wire [31:0] d1, d2;
             nvs_sdp_x u_bs (
                 .d(d0),
@@ -270,10 +283,11 @@ module nvs_sdp (
     wire finished = all_sent && (to_pdp || (!w_busy && acks == wreqs))
                     && !mr_busy && !b_busy && !n_busy;
     assign sdp_op_done = (state == DONE);
-    assign sdp_rdma_op_done = (state == DONE);
+    assign sdp_rdma_op_done = (state == DONE) && rdma_used;
     always @(posedge clk or negedge rstn) begin
         if (!rstn) begin
             state <= IDLE;
+            rdma_used <= 1'b0;
             sent <= 40'd0;
             wreqs <= 32'd0;
             acks <= 32'd0;
@@ -281,6 +295,7 @@ module nvs_sdp (
             case (state)
                 IDLE: if (start) begin
                     state <= RUN;
+                    rdma_used <= need_rdma;
                     sent <= 40'd0;
                     wreqs <= 32'd0;
                     acks <= 32'd0;

@@ -5,7 +5,7 @@ TraceTest    plays every trace directory of $TB_TRACES (os.pathsep-separated) in
              or every trace once per seed of $TB_SEEDS (comma-separated).
              Prints the model runner's PASS/FAIL lines; results to $TB_RESULTS (JSON).
 RegTest      write/read-back of every register of the units present ($TB_UNITS, default the
-             GLB/SDP/PDP/CDP units), both ping-pong groups, plus the GLB interrupt set/clear and
+             GLB/CDMA/CSC/CMAC_A/CMAC_B/CACC/SDP/PDP/CDP units), both ping-pong groups, plus the GLB interrupt set/clear and
              the CDP LUT memories (S_LUT_ACCESS_CFG/DATA, auto-increment).
 UnmappedTest accesses to unmapped CSB addresses complete (reads return 0) and do not hang.
 PyOpTest     operations built from Python (register writes by name): SDP pass-through in both
@@ -29,7 +29,8 @@ from model.regs import REGMAP
 from .env import CLK_NS, NvdlaEnv
 from .sequences import RegSequence, TraceSequence
 
-DEFAULT_UNITS = ("GLB", "SDP_RDMA", "SDP", "PDP_RDMA", "PDP", "CDP_RDMA", "CDP")
+DEFAULT_UNITS = ("GLB", "CDMA", "CSC", "CMAC_A", "CMAC_B", "CACC", "SDP_RDMA", "SDP", "PDP_RDMA", "PDP",
+                 "CDP_RDMA", "CDP")
 
 
 def _start_clock(dut):

@@ -1,7 +1,8 @@
 """hw/gen_top.py: the by-name wiring of register files, engines and nvs_dma (hw/gen/nvs_top_wiring.v).
 
-* Adding a unit is one ENGINES entry: a stub engine nvs_cdma (written here, with ports named by the
-  convention) added to ENGINES gives a register file for CDMA, its fields on the stub's ports, the
+* Adding a unit is one ENGINES entry: a stub engine nvs_stub_cdma (written here, with ports named by
+  the convention) added to ENGINES in place of the real conv pipeline (nvs_conv) gives a register
+  file for CDMA, its fields on the stub's ports, the
   stub-driven "ro" field and CDMA_DAT/CDMA_WT interrupt bits at the S_INTR_STATUS positions of
   NVIDIA's register map (16..19); the resulting top is Verilator -Wall lint clean.
 * Inconsistent port lists (an input nobody drives, two drivers, different widths, a DMA client
@@ -22,9 +23,10 @@ from hw.gen_top import Port, WiringError  # noqa: E402
 from tests.hw.test_lint import _verilator_env  # noqa: E402
 
 # Stub CDMA engine: finishes one cycle after op_en; drives the ro FLUSH_DONE field and the
-# DAT/WT done pulses; reads one config field. Written for this test only.
+# DAT/WT done pulses; reads one config field; idles the nets the real pipeline (nvs_conv) shares
+# with nvs_dma and nvs_sdp. Written for this test only.
 STUB_CDMA = """\
-module nvs_cdma (
+module nvs_stub_cdma (
     input  wire        clk,
     input  wire        rstn,
     input  wire        cdma_op_en,
@@ -32,8 +34,39 @@ module nvs_cdma (
     output wire        cdma_dat_op_done,
     output wire        cdma_wt_op_done,
     input  wire        cdma_d_misc_cfg_conv_mode,
-    output wire        cdma_s_cbuf_flush_status_flush_done
+    output wire        cdma_s_cbuf_flush_status_flush_done,
+    output wire        cdma_dat_rd_req_valid,
+    input  wire        cdma_dat_rd_req_ready,
+    output wire [31:0] cdma_dat_rd_req_addr,
+    output wire [3:0]  cdma_dat_rd_req_len,
+    input  wire        cdma_dat_rd_rsp_valid,
+    output wire        cdma_dat_rd_rsp_ready,
+    input  wire [63:0] cdma_dat_rd_rsp_data,
+    output wire        cdma_wt_rd_req_valid,
+    input  wire        cdma_wt_rd_req_ready,
+    output wire [31:0] cdma_wt_rd_req_addr,
+    output wire [3:0]  cdma_wt_rd_req_len,
+    input  wire        cdma_wt_rd_rsp_valid,
+    output wire        cdma_wt_rd_rsp_ready,
+    input  wire [63:0] cdma_wt_rd_rsp_data,
+    output wire         cacc2sdp_valid,
+    input  wire         cacc2sdp_ready,
+    output wire [255:0] cacc2sdp_data
 );
+    assign cdma_dat_rd_req_valid = 1'b0;
+    assign cdma_dat_rd_req_addr = 32'd0;
+    assign cdma_dat_rd_req_len = 4'd0;
+    assign cdma_dat_rd_rsp_ready = 1'b1;
+    assign cdma_wt_rd_req_valid = 1'b0;
+    assign cdma_wt_rd_req_addr = 32'd0;
+    assign cdma_wt_rd_req_len = 4'd0;
+    assign cdma_wt_rd_rsp_ready = 1'b1;
+    assign cacc2sdp_valid = 1'b0;
+    assign cacc2sdp_data = 256'd0;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused = cdma_dat_rd_req_ready ^ cdma_dat_rd_rsp_valid ^ (|cdma_dat_rd_rsp_data) ^ cdma_wt_rd_req_ready
+                  ^ cdma_wt_rd_rsp_valid ^ (|cdma_wt_rd_rsp_data) ^ cacc2sdp_ready;
+    /* verilator lint_on UNUSEDSIGNAL */
     reg busy, done;
     always @(posedge clk or negedge rstn)
         if (!rstn) begin busy <= 1'b0; done <= 1'b0; end
@@ -47,11 +80,12 @@ endmodule
 
 
 def _with_stub(monkeypatch, tmp_path):
-    (tmp_path / "nvs_cdma.v").write_text(STUB_CDMA)
+    (tmp_path / "nvs_stub_cdma.v").write_text(STUB_CDMA)
     real = gen_top.module_file
     monkeypatch.setattr(gen_top, "module_file",
                         lambda n: tmp_path / f"{n}.v" if (tmp_path / f"{n}.v").is_file() else real(n))
-    monkeypatch.setattr(gen_top, "ENGINES", gen_top.ENGINES + ("nvs_cdma",))
+    monkeypatch.setattr(gen_top, "ENGINES", tuple(e for e in gen_top.ENGINES if e != "nvs_conv")
+                        + ("nvs_stub_cdma",))
 
 
 def _done_bits(text: str) -> dict[int, str]:
@@ -70,12 +104,16 @@ def _done_bits(text: str) -> dict[int, str]:
 
 
 def test_committed_wiring_interrupt_bits_are_nvidias():
-    """SDP 0/1, CDP 2/3, PDP 4/5 (NVDLA GLB S_INTR_STATUS, NVIDIA's register map), group from
-    the consumer pointer of the unit that finished."""
+    """SDP 0/1, CDP 2/3, PDP 4/5, CDMA_DAT 16/17, CDMA_WT 18/19, CACC 20/21 (NVDLA GLB
+    S_INTR_STATUS, NVIDIA's register map), group from the consumer pointer of the unit that
+    finished."""
     bits = _done_bits((ROOT / "hw" / "gen" / "nvs_top_wiring.v").read_text())
     assert bits == {0: "sdp_op_done & ~sdp_consumer", 1: "sdp_op_done & sdp_consumer",
                     2: "cdp_op_done & ~cdp_consumer", 3: "cdp_op_done & cdp_consumer",
-                    4: "pdp_op_done & ~pdp_consumer", 5: "pdp_op_done & pdp_consumer"}
+                    4: "pdp_op_done & ~pdp_consumer", 5: "pdp_op_done & pdp_consumer",
+                    16: "cdma_dat_op_done & ~cdma_consumer", 17: "cdma_dat_op_done & cdma_consumer",
+                    18: "cdma_wt_op_done & ~cdma_consumer", 19: "cdma_wt_op_done & cdma_consumer",
+                    20: "cacc_op_done & ~cacc_consumer", 21: "cacc_op_done & cacc_consumer"}
 
 
 def test_adding_a_unit_is_one_engines_entry(monkeypatch, tmp_path):
@@ -83,14 +121,14 @@ def test_adding_a_unit_is_one_engines_entry(monkeypatch, tmp_path):
     assert "CDMA" in gen_top.present_units()
     text = gen_top.gen_wiring()
     assert re.search(r"^\s*nvs_regs_cdma u_regs_cdma \(", text, re.M)
-    assert re.search(r"^\s*nvs_cdma u_cdma \(", text, re.M)
+    assert re.search(r"^\s*nvs_stub_cdma u_stub_cdma \(", text, re.M)
     assert ".cdma_d_misc_cfg_conv_mode(cdma_d_misc_cfg_conv_mode)" in text
     assert "assign cdma_s_cbuf_flush_status_flush_done" not in text      # driven by the stub
     assert "assign cdma_s_arbiter" not in text                          # rw register: no tie-off
     bits = _done_bits(text)
     assert bits[16] == "cdma_dat_op_done & ~cdma_consumer" and bits[17] == "cdma_dat_op_done & cdma_consumer"
     assert bits[18] == "cdma_wt_op_done & ~cdma_consumer" and bits[19] == "cdma_wt_op_done & cdma_consumer"
-    assert 20 not in bits                                               # CACC absent
+    assert 20 not in bits                                               # CACC absent (no nvs_conv)
     gen = tmp_path / "gen"
     gen.mkdir()
     (gen / "nvs_top_wiring.v").write_text(text)

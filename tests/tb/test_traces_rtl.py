@@ -1,4 +1,5 @@
-"""NVIDIA's sdp/pdp/cdp trace tests on the RTL through the cocotb testbench (tb/), plus register
+"""NVIDIA's sdp/pdp/cdp and conv (dc_*, img_*, all of nv_small-synth) trace tests on the RTL
+through the cocotb testbench (tb/), plus register
 read-back and unmapped-address tests.  Parametrized over (simulator, trace, seed): seed None is
 fixed memory timing, an integer seeds the randomized latency/back-pressure/reordering mode.
 
@@ -22,26 +23,47 @@ from model import data
 
 REPO = Path(__file__).resolve().parents[2]
 TRACES = data.traces_root() / "nv_small"
+SYNTH = data.traces_root() / "nv_small-synth"      # derived conv traces (image formats, 270 kernels)
 EXT_FILELIST = os.environ.get("TB_RTL_FILELIST")
 EXT_TOP = os.environ.get("TB_TOPLEVEL")
 
 # quick tier: one trace per unit per simulator (fixed memory timing); everything else is slow
-QUICK = ("sdp_3x3x33_bs_bn_int8_1", "pdp_8x8x64_2x2_int8", "cdp_8x8x32_lrn3_int8_0")
+QUICK = ("sdp_3x3x33_bs_bn_int8_1", "pdp_8x8x64_2x2_int8", "cdp_8x8x32_lrn3_int8_0",
+         "dc_4x1x8192_1x1x8192x1_int8_0")
 # Icarus (full tier): a subset, at least one trace of each unit
 ICARUS_SUBSET = ("sdp_3x3x33_bs_bn_int8_1", "sdp_8x8x32_bypass_int8_1", "pdp_8x8x64_2x2_int8",
-                 "pdp_7x9x10_3x3_int8", "cdp_8x8x32_lrn3_int8_0")
+                 "pdp_7x9x10_3x3_int8", "cdp_8x8x32_lrn3_int8_0", "dc_4x1x8192_1x1x8192x1_int8_0",
+                 "dc_14x7x49_3x4x49x32_int8_0")
 # randomized memory timing (latency, back-pressure, reordering), full tier: every trace with
 # N_SEEDS seeds on Verilator ($TB_N_SEEDS overrides), played SEED_BATCH seeds per trace in one
 # simulator run; Icarus: one seed on the first subset trace
 N_SEEDS = int(os.environ.get("TB_N_SEEDS", "20"))
 SEED_BATCH = 5
+# conv traces (up to 5M cycles each): seeds 1..CONV_N_SEEDS only; the longest one seed 1 only
+CONV_N_SEEDS = 3
+ONE_SEED = ("dc_32x26x76_6x3x76x270_int8_0",)
 
 
-def _names(prefixes=("sdp_", "pdp_", "cdp_")) -> list[str]:
-    if not TRACES.is_dir():
-        return []
-    return sorted(p.name for p in TRACES.iterdir()
-                  if p.name.startswith(prefixes) and (p / f"{p.name}.cfg").is_file())
+def _dirs(prefixes=("sdp_", "pdp_", "cdp_", "dc_", "img_")) -> dict[str, Path]:
+    """name -> directory of every selected trace (nv_small by prefix, and all of nv_small-synth)."""
+    out = {}
+    for root, pre in ((TRACES, prefixes), (SYNTH, None)):
+        if root.is_dir():
+            for p in sorted(root.iterdir()):
+                if (pre is None or p.name.startswith(pre)) and (p / f"{p.name}.cfg").is_file():
+                    out[p.name] = p
+    return out
+
+
+DIRS = _dirs()
+
+
+def _names() -> list[str]:
+    return sorted(DIRS)
+
+
+def _conv(name: str) -> bool:
+    return name.startswith(("dc_", "img_"))
 
 
 def _group(sim: str, seed) -> str:
@@ -62,6 +84,8 @@ def _params():
         out.append(_p("verilator", n, None, quick=n in QUICK))
     for s in range(1, N_SEEDS + 1):
         for n in names:
+            if _conv(n) and (s > CONV_N_SEEDS or (n in ONE_SEED and s != 1)):
+                continue
             out.append(_p("verilator", n, s))
     for n in dict.fromkeys(QUICK + ICARUS_SUBSET):
         if n in names:
@@ -95,7 +119,7 @@ def _run_group(request, sim: str, seed) -> dict:
             p = cs.params
             if p.get("sim") == sim and p.get("trace") and _group(sim, p.get("seed")) == group:
                 wanted.append((p["trace"], p["seed"]))
-        dirs = [TRACES / n for n in dict.fromkeys(t for t, _ in wanted)]
+        dirs = [DIRS[n] for n in dict.fromkeys(t for t, _ in wanted)]
         if seed is None:
             res = run_traces(sim, dirs, None, EXT_FILELIST, EXT_TOP, tag=f"pytest-{group}")
             _RESULTS[group] = {(n, None): r for n, r in res.items()}
@@ -109,7 +133,7 @@ def _run_group(request, sim: str, seed) -> dict:
 
 
 def replay_command(sim: str, trace: str, seed) -> str:
-    cmd = f"make SIM={sim} TEST=trace TRACE={TRACES / trace}"
+    cmd = f"make SIM={sim} TEST=trace TRACE={DIRS.get(trace, TRACES / trace)}"
     if seed is not None:
         cmd += f" SEED={seed}"
     if EXT_FILELIST:
@@ -161,11 +185,11 @@ def _run_case(sim: str, testcase: str, env=None, filelist=EXT_FILELIST, top=EXT_
 @pytest.mark.rtl
 @pytest.mark.parametrize("sim", ["verilator", "icarus"])
 def test_register_readback_rtl(sim):
-    """Every register of GLB/SDP/PDP/CDP(+RDMA): reset value, both ping-pong groups written with
+    """Every register of GLB/CDMA/CSC/CMAC_A/CMAC_B/CACC/SDP/PDP/CDP(+RDMA): reset value, both ping-pong groups written with
     distinct patterns read back masked to the map's fields; GLB interrupt set / w1c / dla_intr."""
     _sim_skip(sim)
     res = _run_case(sim, "RegTest")
-    assert res["checked"] > 500
+    assert res["checked"] > 900
     assert not res["failures"], f"{len(res['failures'])} failures: {res['failures'][:5]}"
 
 

@@ -1,0 +1,242 @@
+// nvs_conv: the convolution pipeline of our nv_small, CDMA -> CBUF -> CSC -> CMAC -> CACC, with
+// CACC's output streamed to SDP (flying input, SDP.D_FEATURE_MODE_CFG.FLYING_MODE = 1).
+// Start: CDMA, CSC, CMAC_A, CMAC_B and CACC all have OP_EN set in their consumer groups. The units
+// keep their groups for the whole layer; when the last atom has gone to SDP (and CDMA has fetched
+// all WEIGHT_BYTES), op_done pulses for all five together, with the GLB done bits CDMA_DAT,
+// CDMA_WT and CACC of the groups that ran.
+// Settings outside what this RTL implements (the golden model rejects the first group with a
+// one-line ConfigError); defined behaviour here:
+//   * CONV_MODE (Winograd), IN/PROC_PRECISION (int16/fp16), WEIGHT_FORMAT (compressed),
+//     BATCHES, CSC POST_Y_EXTENSION, PIXEL_MAPPING (semi-planar) are not read: the layer is
+//     computed as an int8 direct convolution of uncompressed weights, batch 1, no Y-extension,
+//     pitch-linear pixels.
+//   * DATA_REUSE / WEIGHT_REUSE / SKIP_DATA_RLS / SKIP_WEIGHT_RLS, D_RELEASE, ENTRY_PER_SLICE,
+//     FETCH_GRAIN, the WMB/WGS registers are not read: every layer fetches its input and weights.
+//   * The input cube must fit the data banks (CDMA fetches it once; a larger one wraps the CBUF
+//     entry address and gives wrong data). A layer whose kernel group (8 kernels x C*R*S bytes)
+//     exceeds the weight banks never finishes (the testbench's watchdog reports it).
+module nvs_conv #(
+    parameter AW = 14,
+    parameter PW = 4
+) (
+    input  wire        clk,
+    input  wire        rstn,
+    input  wire        cdma_op_en,
+    input  wire        csc_op_en,
+    input  wire        cmac_a_op_en,
+    input  wire        cmac_b_op_en,
+    input  wire        cacc_op_en,
+    output wire        cdma_op_done,          // pulses, all in the same cycle: the layer is done
+    output wire        csc_op_done,
+    output wire        cmac_a_op_done,
+    output wire        cmac_b_op_done,
+    output wire        cacc_op_done,          // (also GLB CACC_DONE_STATUS)
+    output wire        cdma_dat_op_done,      // GLB CDMA_DAT_DONE_STATUS
+    output wire        cdma_wt_op_done,       // GLB CDMA_WT_DONE_STATUS
+    output wire        cdma_s_cbuf_flush_status_flush_done,   // CBUF needs no flush: always 1
+    // CDMA config
+    input  wire        cdma_d_datain_format_datain_format,
+    input  wire [5:0]  cdma_d_datain_format_pixel_format,
+    input  wire        cdma_d_datain_format_pixel_sign_override,
+    input  wire [12:0] cdma_d_datain_size_0_datain_width,
+    input  wire [12:0] cdma_d_datain_size_0_datain_height,
+    input  wire [12:0] cdma_d_datain_size_1_datain_channel,
+    input  wire [4:0]  cdma_d_pixel_offset_pixel_x_offset,
+    input  wire [31:0] cdma_d_dain_addr_low_0_datain_addr_low_0,
+    input  wire [31:0] cdma_d_line_stride_line_stride,
+    input  wire [31:0] cdma_d_surf_stride_surf_stride,
+    input  wire        cdma_d_dain_map_line_packed,
+    input  wire        cdma_d_dain_map_surf_packed,
+    input  wire [31:0] cdma_d_weight_addr_low_weight_addr_low,
+    input  wire [31:0] cdma_d_weight_bytes_weight_bytes,
+    input  wire        cdma_d_mean_format_mean_format,
+    input  wire [15:0] cdma_d_mean_global_0_mean_ry,
+    input  wire [15:0] cdma_d_mean_global_0_mean_gu,
+    input  wire [15:0] cdma_d_mean_global_1_mean_bv,
+    input  wire [15:0] cdma_d_mean_global_1_mean_ax,
+    input  wire        cdma_d_cvt_cfg_cvt_en,
+    input  wire [5:0]  cdma_d_cvt_cfg_cvt_truncate,
+    input  wire [15:0] cdma_d_cvt_offset_cvt_offset,
+    input  wire [15:0] cdma_d_cvt_scale_cvt_scale,
+    input  wire [4:0]  cdma_d_zero_padding_pad_left,
+    input  wire [5:0]  cdma_d_zero_padding_pad_right,
+    input  wire [15:0] cdma_d_zero_padding_value_pad_value,
+    input  wire [4:0]  cdma_d_bank_data_bank,
+    input  wire [4:0]  cdma_d_bank_weight_bank,
+    // CSC config
+    input  wire        csc_d_datain_format_datain_format,
+    input  wire [12:0] csc_d_datain_size_ext_0_datain_width_ext,
+    input  wire [12:0] csc_d_datain_size_ext_0_datain_height_ext,
+    input  wire [12:0] csc_d_datain_size_ext_1_datain_channel_ext,
+    input  wire [4:0]  csc_d_weight_size_ext_0_weight_width_ext,
+    input  wire [4:0]  csc_d_weight_size_ext_0_weight_height_ext,
+    input  wire [12:0] csc_d_weight_size_ext_1_weight_channel_ext,
+    input  wire [12:0] csc_d_weight_size_ext_1_weight_kernel,
+    input  wire [12:0] csc_d_dataout_size_0_dataout_width,
+    input  wire [12:0] csc_d_dataout_size_0_dataout_height,
+    input  wire [2:0]  csc_d_conv_stride_ext_conv_x_stride_ext,
+    input  wire [2:0]  csc_d_conv_stride_ext_conv_y_stride_ext,
+    input  wire [4:0]  csc_d_dilation_ext_x_dilation_ext,
+    input  wire [4:0]  csc_d_dilation_ext_y_dilation_ext,
+    input  wire [4:0]  csc_d_zero_padding_pad_left,
+    input  wire [4:0]  csc_d_zero_padding_pad_top,
+    input  wire [15:0] csc_d_zero_padding_value_pad_value,
+    input  wire [4:0]  csc_d_bank_data_bank,
+    input  wire [4:0]  csc_d_bank_weight_bank,
+    // CACC config / status
+    input  wire [4:0]  cacc_d_clip_cfg_clip_truncate,
+    output wire [31:0] cacc_d_out_saturation_sat_count,
+    // DMA read clients
+    output wire        cdma_dat_rd_req_valid,
+    input  wire        cdma_dat_rd_req_ready,
+    output wire [31:0] cdma_dat_rd_req_addr,
+    output wire [3:0]  cdma_dat_rd_req_len,
+    input  wire        cdma_dat_rd_rsp_valid,
+    output wire        cdma_dat_rd_rsp_ready,
+    input  wire [63:0] cdma_dat_rd_rsp_data,
+    output wire        cdma_wt_rd_req_valid,
+    input  wire        cdma_wt_rd_req_ready,
+    output wire [31:0] cdma_wt_rd_req_addr,
+    output wire [3:0]  cdma_wt_rd_req_len,
+    input  wire        cdma_wt_rd_rsp_valid,
+    output wire        cdma_wt_rd_rsp_ready,
+    input  wire [63:0] cdma_wt_rd_rsp_data,
+    // CACC -> SDP
+    output wire         cacc2sdp_valid,
+    input  wire         cacc2sdp_ready,
+    output wire [255:0] cacc2sdp_data
+);
+    // ---------------- control ----------------
+    localparam IDLE = 2'd0, RUN = 2'd1, DONE = 2'd2;
+    reg [1:0] state;
+    wire all_en = cdma_op_en && csc_op_en && cmac_a_op_en && cmac_b_op_en && cacc_op_en;
+    wire start = (state == IDLE) && all_en;
+    wire csc_busy, csc_pipe, cmac_v, cacc_idle, dat_done, wt_done;
+    wire finished = !csc_busy && !csc_pipe && !cmac_v && cacc_idle && dat_done && wt_done;
+    reg  started;                          // one cycle after start (status settles)
+    always @(posedge clk or negedge rstn) begin
+        if (!rstn) begin state <= IDLE; started <= 1'b0; end
+        else begin
+            started <= start;
+            case (state)
+                IDLE: if (start) state <= RUN;
+                RUN:  if (!started && finished) state <= DONE;
+                default: state <= IDLE;
+            endcase
+        end
+    end
+    wire done = (state == DONE);
+    assign cdma_op_done = done;
+    assign csc_op_done = done;
+    assign cmac_a_op_done = done;
+    assign cmac_b_op_done = done;
+    assign cacc_op_done = done;
+    assign cdma_dat_op_done = done;
+    assign cdma_wt_op_done = done;
+    assign cdma_s_cbuf_flush_status_flush_done = 1'b1;
+
+    // ---------------- units ----------------
+    wire [AW:0]  dat_entries;
+    wire [31:0]  wt_entries, wt_released;
+    wire [15:0]  line_entries, line_bytes;
+    wire         wd_en, ww_en, rd_en, rw_en;
+    wire [AW-1:0] wd_addr, ww_addr, rd_addr, rw_addr;
+    wire [63:0]  wd_data, ww_data;
+    wire [127:0] rw_data;
+    wire [127:0] rd_data;
+    nvs_cdma #(.AW(AW)) u_cdma (
+        .clk(clk), .rstn(rstn), .start(start),
+        .cdma_d_datain_format_datain_format(cdma_d_datain_format_datain_format),
+        .cdma_d_datain_format_pixel_format(cdma_d_datain_format_pixel_format),
+        .cdma_d_datain_format_pixel_sign_override(cdma_d_datain_format_pixel_sign_override),
+        .cdma_d_datain_size_0_datain_width(cdma_d_datain_size_0_datain_width),
+        .cdma_d_datain_size_0_datain_height(cdma_d_datain_size_0_datain_height),
+        .cdma_d_datain_size_1_datain_channel(cdma_d_datain_size_1_datain_channel),
+        .cdma_d_pixel_offset_pixel_x_offset(cdma_d_pixel_offset_pixel_x_offset),
+        .cdma_d_dain_addr_low_0_datain_addr_low_0(cdma_d_dain_addr_low_0_datain_addr_low_0),
+        .cdma_d_line_stride_line_stride(cdma_d_line_stride_line_stride),
+        .cdma_d_surf_stride_surf_stride(cdma_d_surf_stride_surf_stride),
+        .cdma_d_dain_map_line_packed(cdma_d_dain_map_line_packed),
+        .cdma_d_dain_map_surf_packed(cdma_d_dain_map_surf_packed),
+        .cdma_d_weight_addr_low_weight_addr_low(cdma_d_weight_addr_low_weight_addr_low),
+        .cdma_d_weight_bytes_weight_bytes(cdma_d_weight_bytes_weight_bytes),
+        .cdma_d_mean_format_mean_format(cdma_d_mean_format_mean_format),
+        .cdma_d_mean_global_0_mean_ry(cdma_d_mean_global_0_mean_ry),
+        .cdma_d_mean_global_0_mean_gu(cdma_d_mean_global_0_mean_gu),
+        .cdma_d_mean_global_1_mean_bv(cdma_d_mean_global_1_mean_bv),
+        .cdma_d_mean_global_1_mean_ax(cdma_d_mean_global_1_mean_ax),
+        .cdma_d_cvt_cfg_cvt_en(cdma_d_cvt_cfg_cvt_en),
+        .cdma_d_cvt_cfg_cvt_truncate(cdma_d_cvt_cfg_cvt_truncate),
+        .cdma_d_cvt_offset_cvt_offset(cdma_d_cvt_offset_cvt_offset),
+        .cdma_d_cvt_scale_cvt_scale(cdma_d_cvt_scale_cvt_scale),
+        .cdma_d_zero_padding_pad_left(cdma_d_zero_padding_pad_left),
+        .cdma_d_zero_padding_pad_right(cdma_d_zero_padding_pad_right),
+        .cdma_d_zero_padding_value_pad_value(cdma_d_zero_padding_value_pad_value),
+        .cdma_d_bank_data_bank(cdma_d_bank_data_bank),
+        .cdma_d_bank_weight_bank(cdma_d_bank_weight_bank),
+        .dat_done(dat_done), .wt_done(wt_done), .dat_entries(dat_entries), .wt_entries(wt_entries),
+        .wt_released(wt_released), .line_entries(line_entries), .line_bytes(line_bytes),
+        .wd_en(wd_en), .wd_addr(wd_addr), .wd_data(wd_data), .ww_en(ww_en), .ww_addr(ww_addr), .ww_data(ww_data),
+        .cdma_dat_rd_req_valid(cdma_dat_rd_req_valid), .cdma_dat_rd_req_ready(cdma_dat_rd_req_ready),
+        .cdma_dat_rd_req_addr(cdma_dat_rd_req_addr), .cdma_dat_rd_req_len(cdma_dat_rd_req_len),
+        .cdma_dat_rd_rsp_valid(cdma_dat_rd_rsp_valid), .cdma_dat_rd_rsp_ready(cdma_dat_rd_rsp_ready),
+        .cdma_dat_rd_rsp_data(cdma_dat_rd_rsp_data),
+        .cdma_wt_rd_req_valid(cdma_wt_rd_req_valid), .cdma_wt_rd_req_ready(cdma_wt_rd_req_ready),
+        .cdma_wt_rd_req_addr(cdma_wt_rd_req_addr), .cdma_wt_rd_req_len(cdma_wt_rd_req_len),
+        .cdma_wt_rd_rsp_valid(cdma_wt_rd_rsp_valid), .cdma_wt_rd_rsp_ready(cdma_wt_rd_rsp_ready),
+        .cdma_wt_rd_rsp_data(cdma_wt_rd_rsp_data));
+
+    nvs_cbuf #(.AW(AW)) u_cbuf (
+        .clk(clk), .wd_en(wd_en), .wd_addr(wd_addr), .wd_data(wd_data),
+        .ww_en(ww_en), .ww_addr(ww_addr), .ww_data(ww_data),
+        .rd_en(rd_en), .rd_addr(rd_addr), .rd_data(rd_data),
+        .rw_en(rw_en), .rw_addr(rw_addr), .rw_data(rw_data));
+
+    wire [1:0]   bank_free;
+    wire         m_valid, m_bank, m_first, m_end;
+    wire [63:0]  m_data;
+    wire [511:0] m_wt;
+    wire [PW:0]  m_pt;
+    nvs_csc #(.AW(AW), .PW(PW)) u_csc (
+        .clk(clk), .rstn(rstn), .start(start), .busy(csc_busy), .pipe_busy(csc_pipe),
+        .csc_d_datain_format_datain_format(csc_d_datain_format_datain_format),
+        .csc_d_datain_size_ext_0_datain_width_ext(csc_d_datain_size_ext_0_datain_width_ext),
+        .csc_d_datain_size_ext_0_datain_height_ext(csc_d_datain_size_ext_0_datain_height_ext),
+        .csc_d_datain_size_ext_1_datain_channel_ext(csc_d_datain_size_ext_1_datain_channel_ext),
+        .csc_d_weight_size_ext_0_weight_width_ext(csc_d_weight_size_ext_0_weight_width_ext),
+        .csc_d_weight_size_ext_0_weight_height_ext(csc_d_weight_size_ext_0_weight_height_ext),
+        .csc_d_weight_size_ext_1_weight_channel_ext(csc_d_weight_size_ext_1_weight_channel_ext),
+        .csc_d_weight_size_ext_1_weight_kernel(csc_d_weight_size_ext_1_weight_kernel),
+        .csc_d_dataout_size_0_dataout_width(csc_d_dataout_size_0_dataout_width),
+        .csc_d_dataout_size_0_dataout_height(csc_d_dataout_size_0_dataout_height),
+        .csc_d_conv_stride_ext_conv_x_stride_ext(csc_d_conv_stride_ext_conv_x_stride_ext),
+        .csc_d_conv_stride_ext_conv_y_stride_ext(csc_d_conv_stride_ext_conv_y_stride_ext),
+        .csc_d_dilation_ext_x_dilation_ext(csc_d_dilation_ext_x_dilation_ext),
+        .csc_d_dilation_ext_y_dilation_ext(csc_d_dilation_ext_y_dilation_ext),
+        .csc_d_zero_padding_pad_left(csc_d_zero_padding_pad_left),
+        .csc_d_zero_padding_pad_top(csc_d_zero_padding_pad_top),
+        .csc_d_zero_padding_value_pad_value(csc_d_zero_padding_value_pad_value),
+        .csc_d_bank_data_bank(csc_d_bank_data_bank),
+        .csc_d_bank_weight_bank(csc_d_bank_weight_bank),
+        .dat_entries(dat_entries), .dat_done(dat_done), .wt_entries(wt_entries), .wt_released(wt_released),
+        .line_entries(line_entries), .line_bytes(line_bytes),
+        .rd_en(rd_en), .rd_addr(rd_addr), .rd_data(rd_data), .rw_en(rw_en), .rw_addr(rw_addr), .rw_data(rw_data),
+        .bank_free(bank_free),
+        .mac_valid(m_valid), .mac_data(m_data), .mac_wt(m_wt), .mac_pt(m_pt), .mac_bank(m_bank),
+        .mac_first(m_first), .mac_end(m_end));
+
+    wire         a_valid, a_bank, a_first, a_end;
+    wire [151:0] a_sum;
+    wire [PW:0]  a_pt;
+    nvs_cmac #(.PW(PW)) u_cmac (
+        .clk(clk), .rstn(rstn), .in_valid(m_valid), .in_data(m_data), .in_wt(m_wt), .in_pt(m_pt),
+        .in_bank(m_bank), .in_first(m_first), .in_end(m_end),
+        .out_valid(a_valid), .out_sum(a_sum), .out_pt(a_pt), .out_bank(a_bank), .out_first(a_first), .out_end(a_end));
+    assign cmac_v = a_valid;
+
+    nvs_cacc #(.PW(PW)) u_cacc (
+        .clk(clk), .rstn(rstn), .start(start), .cacc_d_clip_cfg_clip_truncate(cacc_d_clip_cfg_clip_truncate),
+        .in_valid(a_valid), .in_sum(a_sum), .in_pt(a_pt), .in_bank(a_bank), .in_first(a_first), .in_end(a_end),
+        .bank_free(bank_free), .idle(cacc_idle), .sat_count(cacc_d_out_saturation_sat_count),
+        .out_valid(cacc2sdp_valid), .out_ready(cacc2sdp_ready), .out_data(cacc2sdp_data));
+endmodule

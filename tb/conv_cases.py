@@ -1,0 +1,446 @@
+"""Synthetic convolution operations built from Python, written as trace directories
+(<name>/<name>.cfg + memory files) that the trace runner plays on the RTL and on the golden model.
+
+Each case is a direct convolution CDMA -> CSC -> CMAC -> CACC -> SDP (flying, BS/BN bypassed,
+output converter on) to memory, with random shape, stride, dilation, padding on every side, pad
+values, CDMA input converter, CACC clip truncate, D_BANK split, packed or strided input cubes,
+kernel and channel counts that are not multiples of 8, and image (pixel) input in the packed
+formats the golden model implements, with and without mean; optionally SDP sends its output on
+the fly to PDP (max / min pooling with padding) which writes memory.  The expected CRC is the golden
+model's (model.nvdla.NvSmall fed the same register writes): the truth is the model, which
+matches NVIDIA's nv_small traces byte for byte.
+
+    python -m tb.conv_cases OUT_DIR [--n 8] [--seed 1]      # write cases (for make sim TRACE=...)
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from model.cdma import PIXEL_FORMATS, pack_weights
+from model.cmac import out_size
+from model.memory import ATOM
+from model.nvdla import NvSmall
+from model.regs import REGMAP
+
+BANK_ENTRIES = 512                       # nv_small CBUF: 32 banks x 512 entries x 8 bytes
+BANKS = 32
+DAT_BASE = 0x80000000
+WT_BASE = 0x80400000
+OUT_BASE = 0x90000000
+
+
+@dataclass
+class ConvCase:
+    name: str
+    writes: list = field(default_factory=list)       # (register full name, value)
+    mem: dict = field(default_factory=dict)          # base -> bytes (uint8 array)
+    out: tuple = (0, 0)                              # (base, size) checked
+    notify: str = "SDP"                              # unit whose interrupt ends the case
+    units: tuple = ("SDP", "CACC", "CMAC_A", "CMAC_B", "CSC", "CDMA")   # enabled, in this order
+
+
+def _ceil(a, b):
+    return -(-a // b)
+
+
+def _fields(name: str, **kw) -> int:
+    return REGMAP[name].encode(**kw)
+
+
+def _mask(units) -> int:
+    """GLB.S_INTR_MASK with the done bits of ``units`` unmasked (everything else masked)."""
+    r = REGMAP["NVDLA_GLB.S_INTR_MASK_0"]
+    m = 0
+    for f in r.fields:
+        if not any(f.name.startswith(f"{u}_DONE_MASK") for u in units):
+            m = f.put(m, 1)
+    return m
+
+
+def random_case(rng: np.random.Generator, name: str, pixel: bool | None = None,
+                pdp: bool = False, wide: bool = False) -> ConvCase:
+    """One random direct convolution (feature or image input) that fits nv_small's CBUF; with
+    ``pdp`` its SDP output goes on the fly to a PDP max/min pooling; ``wide``: feature input of
+    1..8192 channels and 1..8192 kernels on a tiny plane (1x1 packed cubes included)."""
+    pixel = False if wide else pixel
+    pixel = bool(rng.random() < 0.3) if pixel is None else pixel
+    for _ in range(1000):
+        sx, sy = (int(v) for v in rng.integers(1, 5, 2))
+        if pixel:
+            fmt = PIXEL_FORMATS[int(rng.choice(sorted(PIXEL_FORMATS)))]
+            n = len(fmt.order)
+            w, h = int(rng.integers(1, 40)), int(rng.integers(1, 20))
+            sw = int(rng.integers(1, 8))               # kernel width, folded into channels
+            r = int(rng.integers(1, 6))
+            c_csc = sw * n
+            dx = dy = 1
+            pl, pr = int(rng.integers(0, 4)), int(rng.integers(0, 4))
+            pt, pb = int(rng.integers(0, 3)), int(rng.integers(0, 3))
+            wo = (pl + w + pr - sw) // sx + 1
+            c_in = n
+        elif wide:
+            w, h = int(rng.integers(1, 4)), int(rng.integers(1, 3))
+            c_in = int(rng.choice([int(rng.integers(1, 8193)), 8192, int(rng.integers(1, 600))]))
+            c_csc = c_in
+            r = sw = 1 if rng.random() < 0.7 else 2
+            dx = dy = 1
+            pl = pr = pt = pb = 0
+            wo = out_size(w, sw, sx, dx, pl, pr)
+        else:
+            w, h = int(rng.integers(1, 24)), int(rng.integers(1, 16))
+            c_in = int(rng.choice([int(rng.integers(1, 40)), int(rng.integers(1, 200))]))
+            c_csc = c_in
+            r, sw = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+            dx, dy = (int(v) for v in rng.integers(1, 4, 2))
+            pl, pr = int(rng.integers(0, 4)), int(rng.integers(0, 4))
+            pt, pb = int(rng.integers(0, 4)), int(rng.integers(0, 4))
+            wo = out_size(w, sw, sx, dx, pl, pr)
+        ho = out_size(h, r, sy, dy, pt, pb)
+        k = int(rng.choice([int(rng.integers(1, 20)), int(rng.integers(1, 70))]))
+        if wide and rng.random() < 0.5:
+            k = int(rng.choice([int(rng.integers(1, 8193)), 8192]))
+        if wo < 1 or ho < 1:
+            continue
+        macs = _ceil(c_csc, 8) * _ceil(k, 8) * r * (1 if pixel else sw) * wo * ho
+        if macs > 40_000:
+            continue
+        # CBUF: data banks hold the whole input, weight banks at least one kernel group
+        if pixel:
+            bpp = n
+            line_entries = _ceil((pl + w + pr) * n, ATOM)
+            dat_entries = h * line_entries
+        else:
+            dat_entries = _ceil(c_in, 8) * h * w
+        kg_entries = _ceil(8 * c_csc * r * (1 if pixel else sw), ATOM)
+        wbytes = k * c_csc * r * (1 if pixel else sw)
+        dbank = _ceil(dat_entries, BANK_ENTRIES)
+        wbank_min = _ceil(kg_entries, BANK_ENTRIES)
+        if dbank + wbank_min > BANKS:
+            continue
+        wbank = int(rng.integers(wbank_min, BANKS - dbank + 1))
+        break
+    else:
+        raise RuntimeError("random_case: no case found")
+
+    case = ConvCase(name)
+    wr = case.writes.append
+    s_wt = 1 if pixel else sw
+    # ---- input in memory
+    if pixel:
+        x_off = int(rng.integers(0, 3))
+        line_stride = _ceil((x_off + w) * bpp + int(rng.integers(0, 3)) * 8, 32) * 32
+        img = rng.integers(0, 256, h * line_stride, dtype=np.uint8)
+        case.mem[DAT_BASE] = img
+        surf_stride = line_stride * h
+        line_packed = surf_packed = 0
+    else:
+        x_off = 0
+        packed = wide or rng.random() < 0.5
+        line_stride = w * ATOM if packed else (w + int(rng.integers(0, 4))) * ATOM
+        surf_stride = line_stride * h if packed else line_stride * h + int(rng.integers(0, 3)) * 32
+        line_packed = int(line_stride == w * ATOM)
+        surf_packed = int(surf_stride == line_stride * h)
+        ns = _ceil(c_in, 8)
+        cube = np.zeros(ns * surf_stride, dtype=np.uint8)
+        for s in range(ns):
+            for y in range(h):
+                o = s * surf_stride + y * line_stride
+                cube[o:o + w * ATOM] = rng.integers(0, 256, w * ATOM, dtype=np.uint8)
+        case.mem[DAT_BASE] = cube
+    wts = rng.integers(-128, 128, (k, c_csc, r, s_wt)).astype(np.int8)
+    if rng.random() < 0.2:
+        wts[:] = rng.integers(-128, 128, (1, 1, 1, 1))          # large sums: saturation paths
+    blob = pack_weights(wts)
+    case.mem[WT_BASE] = blob
+    # ---- converter, pads, truncation
+    cvt_en = int(rng.random() < 0.5)
+    trunc = int(rng.integers(0, 9))
+    cvt = dict(CVT_EN=cvt_en, CVT_TRUNCATE=trunc)
+    cvt_off = int(rng.integers(-20, 20)) & 0xFFFF
+    # gain scale / 2^truncate about 0.3 .. 1.5, either sign (some saturation, mostly not)
+    cvt_scale = (max(1, int(round((1 << trunc) * rng.uniform(0.3, 1.5))))
+                 * int(rng.choice([-1, 1]))) & 0xFFFF
+    pad_cdma = int(rng.integers(0, 0x10000))
+    pad_csc = int(rng.integers(0, 0x10000))
+    clip = int(rng.integers(0, 17))
+    # SDP output converter scaled to the expected spread of CACC's output (std about 40 out of
+    # +-127), so the output bytes are mostly not saturated
+    std_acc = np.sqrt(c_csc * r * s_wt) * 60 * 74 / (1 << clip)
+    ratio = max(std_acc, 1e-3) / 40
+    if ratio > 1:
+        sdp_scale = int(rng.integers(1, 5))
+        sdp_shift = min(31, int(round(np.log2(ratio * sdp_scale))))
+    else:
+        sdp_scale, sdp_shift = max(1, int(round(rng.uniform(0.5, 2) / ratio))), 0
+    sdp_off = int(rng.uniform(-0.25, 0.25) * std_acc)
+    dbase = DAT_BASE
+    # ---- CDMA
+    wr(("NVDLA_CDMA.D_MISC_CFG_0", 0))
+    wr(("NVDLA_CDMA.D_DATAIN_FORMAT_0", _fields(
+        "NVDLA_CDMA.D_DATAIN_FORMAT_0", DATAIN_FORMAT=int(pixel),
+        PIXEL_FORMAT=fmt.code if pixel else 0,
+        PIXEL_SIGN_OVERRIDE=int(pixel and rng.random() < 0.3))))
+    wr(("NVDLA_CDMA.D_DATAIN_SIZE_0_0", _fields("NVDLA_CDMA.D_DATAIN_SIZE_0_0",
+                                              DATAIN_WIDTH=w - 1, DATAIN_HEIGHT=h - 1)))
+    wr(("NVDLA_CDMA.D_DATAIN_SIZE_1_0", c_in - 1))
+    wr(("NVDLA_CDMA.D_DATAIN_SIZE_EXT_0_0", _fields("NVDLA_CDMA.D_DATAIN_SIZE_EXT_0_0",
+                                                  DATAIN_WIDTH_EXT=w - 1, DATAIN_HEIGHT_EXT=h - 1)))
+    wr(("NVDLA_CDMA.D_PIXEL_OFFSET_0", x_off))
+    wr(("NVDLA_CDMA.D_DAIN_ADDR_LOW_0_0", dbase))
+    wr(("NVDLA_CDMA.D_LINE_STRIDE_0", line_stride))
+    wr(("NVDLA_CDMA.D_SURF_STRIDE_0", surf_stride))
+    wr(("NVDLA_CDMA.D_DAIN_MAP_0", _fields("NVDLA_CDMA.D_DAIN_MAP_0", LINE_PACKED=line_packed,
+                                         SURF_PACKED=surf_packed)))
+    wr(("NVDLA_CDMA.D_WEIGHT_FORMAT_0", 0))
+    wr(("NVDLA_CDMA.D_WEIGHT_SIZE_0_0", c_csc * r * s_wt))
+    wr(("NVDLA_CDMA.D_WEIGHT_SIZE_1_0", k - 1))
+    wr(("NVDLA_CDMA.D_WEIGHT_ADDR_LOW_0", WT_BASE))
+    wr(("NVDLA_CDMA.D_WEIGHT_BYTES_0", wbytes))
+    mean = int(pixel and rng.random() < 0.5)
+    wr(("NVDLA_CDMA.D_MEAN_FORMAT_0", mean))
+    m = [int(v) & 0xFFFF for v in rng.integers(-100, 256, 4)]
+    wr(("NVDLA_CDMA.D_MEAN_GLOBAL_0_0", m[0] | m[1] << 16))
+    wr(("NVDLA_CDMA.D_MEAN_GLOBAL_1_0", m[2] | m[3] << 16))
+    wr(("NVDLA_CDMA.D_CVT_CFG_0", _fields("NVDLA_CDMA.D_CVT_CFG_0", **cvt)))
+    wr(("NVDLA_CDMA.D_CVT_OFFSET_0", cvt_off))
+    wr(("NVDLA_CDMA.D_CVT_SCALE_0", cvt_scale))
+    wr(("NVDLA_CDMA.D_CONV_STRIDE_0", _fields("NVDLA_CDMA.D_CONV_STRIDE_0",
+                                            CONV_X_STRIDE=sx - 1, CONV_Y_STRIDE=sy - 1)))
+    wr(("NVDLA_CDMA.D_ZERO_PADDING_0", _fields("NVDLA_CDMA.D_ZERO_PADDING_0", PAD_LEFT=pl,
+                                             PAD_RIGHT=pr, PAD_TOP=pt, PAD_BOTTOM=pb)))
+    wr(("NVDLA_CDMA.D_ZERO_PADDING_VALUE_0", pad_cdma))
+    wr(("NVDLA_CDMA.D_BANK_0", _fields("NVDLA_CDMA.D_BANK_0", DATA_BANK=dbank - 1,
+                                     WEIGHT_BANK=wbank - 1)))
+    # ---- CSC
+    wr(("NVDLA_CSC.D_MISC_CFG_0", 0))
+    wr(("NVDLA_CSC.D_DATAIN_FORMAT_0", int(pixel)))
+    wr(("NVDLA_CSC.D_DATAIN_SIZE_EXT_0_0", _fields("NVDLA_CSC.D_DATAIN_SIZE_EXT_0_0",
+                                                 DATAIN_WIDTH_EXT=w - 1, DATAIN_HEIGHT_EXT=h - 1)))
+    wr(("NVDLA_CSC.D_DATAIN_SIZE_EXT_1_0", c_in - 1))
+    wr(("NVDLA_CSC.D_WEIGHT_FORMAT_0", 0))
+    wr(("NVDLA_CSC.D_WEIGHT_SIZE_EXT_0_0", _fields("NVDLA_CSC.D_WEIGHT_SIZE_EXT_0_0",
+                                                 WEIGHT_WIDTH_EXT=s_wt - 1, WEIGHT_HEIGHT_EXT=r - 1)))
+    wr(("NVDLA_CSC.D_WEIGHT_SIZE_EXT_1_0", _fields("NVDLA_CSC.D_WEIGHT_SIZE_EXT_1_0",
+                                                 WEIGHT_CHANNEL_EXT=c_csc - 1, WEIGHT_KERNEL=k - 1)))
+    wr(("NVDLA_CSC.D_WEIGHT_BYTES_0", wbytes))
+    wr(("NVDLA_CSC.D_DATAOUT_SIZE_0_0", _fields("NVDLA_CSC.D_DATAOUT_SIZE_0_0",
+                                              DATAOUT_WIDTH=wo - 1, DATAOUT_HEIGHT=ho - 1)))
+    wr(("NVDLA_CSC.D_DATAOUT_SIZE_1_0", k - 1))
+    wr(("NVDLA_CSC.D_ATOMICS_0", wo * ho - 1))
+    wr(("NVDLA_CSC.D_CONV_STRIDE_EXT_0", _fields("NVDLA_CSC.D_CONV_STRIDE_EXT_0",
+                                               CONV_X_STRIDE_EXT=sx - 1, CONV_Y_STRIDE_EXT=sy - 1)))
+    wr(("NVDLA_CSC.D_DILATION_EXT_0", _fields("NVDLA_CSC.D_DILATION_EXT_0",
+                                            X_DILATION_EXT=dx - 1, Y_DILATION_EXT=dy - 1)))
+    wr(("NVDLA_CSC.D_ZERO_PADDING_0", _fields("NVDLA_CSC.D_ZERO_PADDING_0", PAD_LEFT=pl,
+                                            PAD_TOP=pt)))
+    wr(("NVDLA_CSC.D_ZERO_PADDING_VALUE_0", pad_csc))
+    wr(("NVDLA_CSC.D_BANK_0", _fields("NVDLA_CSC.D_BANK_0", DATA_BANK=dbank - 1,
+                                    WEIGHT_BANK=wbank - 1)))
+    wr(("NVDLA_CMAC_A.D_MISC_CFG_0", 0))
+    wr(("NVDLA_CMAC_B.D_MISC_CFG_0", 0))
+    # ---- CACC, SDP (flying, to memory)
+    ks = _ceil(k, 8)
+    oline, osurf = wo * ATOM, wo * ho * ATOM
+    wr(("NVDLA_CACC.D_MISC_CFG_0", 0))
+    wr(("NVDLA_CACC.D_DATAOUT_SIZE_0_0", _fields("NVDLA_CACC.D_DATAOUT_SIZE_0_0",
+                                               DATAOUT_WIDTH=wo - 1, DATAOUT_HEIGHT=ho - 1)))
+    wr(("NVDLA_CACC.D_DATAOUT_SIZE_1_0", k - 1))
+    wr(("NVDLA_CACC.D_DATAOUT_ADDR_0", OUT_BASE))
+    wr(("NVDLA_CACC.D_LINE_STRIDE_0", oline))
+    wr(("NVDLA_CACC.D_SURF_STRIDE_0", osurf))
+    wr(("NVDLA_CACC.D_CLIP_CFG_0", clip))
+    wr(("NVDLA_SDP.D_DATA_CUBE_WIDTH_0", wo - 1))
+    wr(("NVDLA_SDP.D_DATA_CUBE_HEIGHT_0", ho - 1))
+    wr(("NVDLA_SDP.D_DATA_CUBE_CHANNEL_0", k - 1))
+    wr(("NVDLA_SDP.D_DST_BASE_ADDR_LOW_0", OUT_BASE))
+    wr(("NVDLA_SDP.D_DST_LINE_STRIDE_0", oline))
+    wr(("NVDLA_SDP.D_DST_SURFACE_STRIDE_0", osurf))
+    wr(("NVDLA_SDP.D_DST_DMA_CFG_0", 1))
+    wr(("NVDLA_SDP.D_FEATURE_MODE_CFG_0", _fields("NVDLA_SDP.D_FEATURE_MODE_CFG_0", FLYING_MODE=1)))
+    wr(("NVDLA_SDP.D_DATA_FORMAT_0", 0))
+    wr(("NVDLA_SDP.D_DP_BS_CFG_0", _fields("NVDLA_SDP.D_DP_BS_CFG_0", BS_BYPASS=1)))
+    wr(("NVDLA_SDP.D_DP_BN_CFG_0", _fields("NVDLA_SDP.D_DP_BN_CFG_0", BN_BYPASS=1)))
+    wr(("NVDLA_SDP.D_DP_EW_CFG_0", _fields("NVDLA_SDP.D_DP_EW_CFG_0", EW_BYPASS=1)))
+    wr(("NVDLA_SDP.D_CVT_OFFSET_0", sdp_off & 0xFFFFFFFF))
+    wr(("NVDLA_SDP.D_CVT_SCALE_0", min(sdp_scale, 0x7FFF)))
+    wr(("NVDLA_SDP.D_CVT_SHIFT_0", sdp_shift))
+    case.out = (OUT_BASE, ks * osurf)
+    if pdp:
+        kw, kh = (int(v) for v in rng.integers(1, 4, 2))
+        sw_, sh_ = (int(v) for v in rng.integers(1, 3, 2))
+        ppl, ppr, ppt, ppb = (int(v) for v in rng.integers(0, 2, 4))
+        pwo, pho = (ppl + wo + ppr - kw) // sw_ + 1, (ppt + ho + ppb - kh) // sh_ + 1
+        if pwo < 1 or pho < 1:
+            kw = kh = sw_ = sh_ = 1
+            ppl = ppr = ppt = ppb = 0
+            pwo, pho = wo, ho
+        case.writes[:] = [(n, v) for n, v in case.writes if n != "NVDLA_SDP.D_FEATURE_MODE_CFG_0"]
+        wr(("NVDLA_SDP.D_FEATURE_MODE_CFG_0", _fields("NVDLA_SDP.D_FEATURE_MODE_CFG_0",
+                                                    FLYING_MODE=1, OUTPUT_DST=1)))
+        P = "NVDLA_PDP."
+        for reg, v in (("D_DATA_CUBE_IN_WIDTH_0", wo - 1), ("D_DATA_CUBE_IN_HEIGHT_0", ho - 1),
+                       ("D_DATA_CUBE_IN_CHANNEL_0", k - 1), ("D_DATA_CUBE_OUT_WIDTH_0", pwo - 1),
+                       ("D_DATA_CUBE_OUT_HEIGHT_0", pho - 1), ("D_DATA_CUBE_OUT_CHANNEL_0", k - 1)):
+            wr((P + reg, v))
+        wr((P + "D_OPERATION_MODE_CFG_0", _fields(P + "D_OPERATION_MODE_CFG_0",
+                                                  POOLING_METHOD=int(rng.integers(1, 3)),
+                                                  FLYING_MODE=0)))      # MAX/MIN, ON_FLYING
+        wr((P + "D_POOLING_KERNEL_CFG_0", _fields(P + "D_POOLING_KERNEL_CFG_0", KERNEL_WIDTH=kw - 1,
+                                                  KERNEL_HEIGHT=kh - 1, KERNEL_STRIDE_WIDTH=sw_ - 1,
+                                                  KERNEL_STRIDE_HEIGHT=sh_ - 1)))
+        wr((P + "D_POOLING_PADDING_CFG_0", _fields(P + "D_POOLING_PADDING_CFG_0", PAD_LEFT=ppl,
+                                                   PAD_TOP=ppt, PAD_RIGHT=ppr, PAD_BOTTOM=ppb)))
+        pbase = OUT_BASE + 0x100000
+        wr((P + "D_DST_BASE_ADDR_LOW_0", pbase))
+        wr((P + "D_DST_LINE_STRIDE_0", pwo * ATOM))
+        wr((P + "D_DST_SURFACE_STRIDE_0", pwo * pho * ATOM))
+        wr((P + "D_DST_RAM_CFG_0", 1))
+        case.out = (pbase, ks * pwo * pho * ATOM)
+        case.notify = "PDP"
+        case.units = ("PDP",) + case.units
+    return case
+
+
+def expected(case: ConvCase) -> np.ndarray:
+    """The output bytes of the golden model for the case."""
+    dev = NvSmall()
+    dev.mem.write(case.out[0], np.zeros(case.out[1], np.uint8))
+    for base, b in case.mem.items():
+        dev.mem.write(base, b)
+    for n, v in case.writes:
+        dev.reg_write(n, v)
+    dev.reg_write("NVDLA_GLB.S_INTR_MASK_0", _mask([case.notify]))
+    for u in case.units:
+        dev.reg_write(f"NVDLA_{u}.D_OP_ENABLE_0", 1)
+    return dev.mem.read(*case.out)
+
+
+def _memfile(path: Path, b: np.ndarray) -> None:
+    lines = ["{"]
+    for o in range(0, len(b), 32):
+        chunk = b[o:o + 32]
+        lines.append(f"{{offset:0x{o:x}, size:{len(chunk)}, payload:"
+                     + " ".join(f"0x{x:02x}" for x in chunk) + "} ,")
+    lines.append("}")
+    path.write_text("\n".join(lines) + "\n")
+
+
+def write_trace(case: ConvCase, root: Path) -> Path:
+    """Write the case as a trace directory root/<name>/ and return it."""
+    d = Path(root) / case.name
+    d.mkdir(parents=True, exist_ok=True)
+    exp = expected(case)
+    crc = zlib.crc32(exp.tobytes()) & 0xFFFFFFFF
+    out = [f"// synthetic conv case (tb/conv_cases.py); CRC from the golden model"]
+    for i, (base, b) in enumerate(case.mem.items()):
+        f = f"{case.name}_mem{i}.dat"
+        _memfile(d / f, np.asarray(b, np.uint8))
+        out.append(f'mem_load(pri_mem, 0x{base:x}, "{f}");')
+    out.append(f"mem_init(pri_mem, 0x{case.out[0]:x}, 0x{case.out[1]:x}, ALL_ZERO);")
+    out.append(f"reg_write(NVDLA_GLB.S_INTR_MASK_0, 0x{_mask([case.notify]):x});")
+    for n, v in case.writes:
+        out.append(f"reg_write({n}, 0x{v:x});")
+    for u in case.units:
+        out.append(f"reg_write(NVDLA_{u}.D_OP_ENABLE_0, 0x1);")
+    out.append(f"intr_notify({case.notify}_0, sync_id_0);")
+    out.append(f"check_crc(sync_id_0, 1, 0x{case.out[0]:x}, 0x{case.out[1]:x}, 0x{crc:08x});")
+    (d / f"{case.name}.cfg").write_text("\n".join(out) + "\n")
+    return d
+
+
+def make_cases(root: Path, n: int, seed: int, pixel: bool | None = None,
+               pdp: bool = False, wide: bool = False) -> list[Path]:
+    rng = np.random.default_rng(seed)
+    tag = "_pdp" if pdp else "_wide" if wide else ""
+    return [write_trace(random_case(rng, f"conv_s{seed}_{i}{tag}", pixel, pdp, wide), root)
+            for i in range(n)]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m tb.conv_cases", description=__doc__.splitlines()[0])
+    ap.add_argument("out", help="directory to write the trace directories into")
+    ap.add_argument("--n", type=int, default=8)
+    ap.add_argument("--seed", type=int, default=1)
+    a = ap.parse_args(argv)
+    for d in make_cases(Path(a.out), a.n, a.seed):
+        print(d)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+_ADDR_REGS = ("NVDLA_CDMA.D_DAIN_ADDR_LOW_0_0", "NVDLA_CDMA.D_WEIGHT_ADDR_LOW_0",
+              "NVDLA_CACC.D_DATAOUT_ADDR_0", "NVDLA_SDP.D_DST_BASE_ADDR_LOW_0",
+              "NVDLA_PDP.D_DST_BASE_ADDR_LOW_0")
+
+
+def shifted(case: ConvCase, off: int) -> ConvCase:
+    """The case with every memory address moved by ``off`` bytes."""
+    c = ConvCase(case.name, [(n, v + off if n in _ADDR_REGS else v) for n, v in case.writes],
+                 {b + off: m for b, m in case.mem.items()}, (case.out[0] + off, case.out[1]),
+                 case.notify, case.units)
+    return c
+
+
+def write_chain(cases: list[ConvCase], root: Path, name: str) -> Path:
+    """Several cases in one trace in alternating ping-pong groups: every unit uses its groups in
+    turn (0, 1, 0, ... counted per unit, as a driver tracks them, since a unit's consumer pointer
+    flips only when that unit finishes); each case is programmed and armed while the previous one
+    may still run (case i waits for the interrupt of case i-2 first); every output is checked
+    (CRCs from the golden model, given the same register writes in the same order)."""
+    cases = [shifted(c, i * 0x01000000) for i, c in enumerate(cases)]
+    units = sorted({u for c in cases for u in c.units})
+    notify = sorted({c.notify for c in cases})
+    mask = _mask(notify)
+    seq: list[tuple[str, int]] = [("NVDLA_GLB.S_INTR_MASK_0", mask)]
+    waits: dict[int, int] = {}              # index in seq -> case whose interrupt comes first
+    uses = {u: 0 for u in units}
+    grp: list[int] = []                     # group of each case's notifying unit
+    for g, c in enumerate(cases):
+        if g >= 2:
+            waits[len(seq)] = g - 2
+        seq += [(f"NVDLA_{u}.S_POINTER_0", uses[u] % 2) for u in c.units]
+        grp.append(uses[c.notify] % 2)
+        for u in c.units:
+            uses[u] += 1
+        seq += c.writes
+        seq += [(f"NVDLA_{u}.D_OP_ENABLE_0", 1) for u in c.units]
+    dev = NvSmall()
+    for c in cases:
+        dev.mem.write(c.out[0], np.zeros(c.out[1], np.uint8))
+        for base, b in c.mem.items():
+            dev.mem.write(base, b)
+    for n, v in seq:
+        dev.reg_write(n, v)
+    d = Path(root) / name
+    d.mkdir(parents=True, exist_ok=True)
+    out = ["// synthetic chain of conv cases in alternating register groups (tb/conv_cases.py)"]
+    for ci, c in enumerate(cases):
+        for mi, (base, b) in enumerate(c.mem.items()):
+            f = f"{name}_c{ci}_mem{mi}.dat"
+            _memfile(d / f, np.asarray(b, np.uint8))
+            out.append(f'mem_load(pri_mem, 0x{base:x}, "{f}");')
+        out.append(f"mem_init(pri_mem, 0x{c.out[0]:x}, 0x{c.out[1]:x}, ALL_ZERO);")
+    waited = set()
+    for i, (n, v) in enumerate(seq):
+        if i in waits:
+            g = waits[i]
+            out.append(f"intr_notify({cases[g].notify}_{grp[g]}, sync_id_{g});")
+            waited.add(g)
+        out.append(f"reg_write({n}, 0x{v:x});")
+    for g, c in enumerate(cases):
+        if g not in waited:
+            out.append(f"intr_notify({c.notify}_{grp[g]}, sync_id_{g});")
+    for g, c in enumerate(cases):
+        crc = zlib.crc32(dev.mem.read(*c.out).tobytes()) & 0xFFFFFFFF
+        out.append(f"check_crc(sync_id_{g}, 1, 0x{c.out[0]:x}, 0x{c.out[1]:x}, 0x{crc:08x});")
+    (d / f"{name}.cfg").write_text("\n".join(out) + "\n")
+    return d
