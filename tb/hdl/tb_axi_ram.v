@@ -76,12 +76,16 @@ module tb_axi_ram #(
     reg [16+PGB-1:0] ptab [0:(1<<20)-1];
 
     // ---- page translation: byte address -> {hit, RAM word index} ----
+    // The page-table entry and gen are arguments, not read inside the body: Icarus re-evaluates a
+    // continuous assignment calling a function only when its arguments change, so a body read of
+    // ptab/gen went stale after a new load when the burst address stayed the same (the next
+    // test's first write to the word after the previous test's last one went to the old page).
     function [AW_WORDS:0] xlate;       // {hit, word}
-        input [31:3] a;                // 8-byte word address
-        reg [16+PGB-1:0] e;
+        input [16+PGB-1:0] e;          // ptab[byte address[31:12]]
+        input [15:0] g;                // current generation
+        input [11:3] a;                // word within the 4 KiB page
         begin
-            e = ptab[a[31:12]];
-            xlate = {e[16+PGB-1:PGB] === gen, e[PGB-1:0], a[11:3]};   // X (never loaded) = miss
+            xlate = {e[16+PGB-1:PGB] === g, e[PGB-1:0], a};   // X (never loaded) = miss
         end
     endfunction
 
@@ -147,7 +151,7 @@ module tb_axi_ram #(
     reg [7:0]  rb_id;
     reg [3:0]  rb_left;                // beats left after the current one
     reg [31:0] rb_addr;
-    wire [AW_WORDS:0] rx = xlate(rb_addr[31:3]);
+    wire [AW_WORDS:0] rx = xlate(ptab[rb_addr[31:12]], gen, rb_addr[11:3]);
 
     always @(posedge clk) begin
         if (!rstn) begin
@@ -234,7 +238,7 @@ module tb_axi_ram #(
     always @(posedge clk) g_w_q <= g_w;
     assign w_ready = rstn && wb_act && !bq_full && g_w_q;
 
-    wire [AW_WORDS:0] wx = xlate(wb_addr[31:3]);
+    wire [AW_WORDS:0] wx = xlate(ptab[wb_addr[31:12]], gen, wb_addr[11:3]);
     wire [63:0] bm;                    // byte strobes -> bit mask
     genvar gj;
     generate
