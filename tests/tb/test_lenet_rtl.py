@@ -85,10 +85,6 @@ def test_first_diff_names_c_h_w():
     assert n == 1 and "(c,h,w)=(9,1,2)" in msg and "RTL 5" in msg, msg
 
 
-# Open bug, seen when LeNet first ran whole on our RTL: under Icarus 11 our PDP writes 0 for the
-# first atom (7-8 elements) of LeNet's pool1 and pool2, where Verilator is bit-exact on every layer
-# (conv layers are bit-exact on Icarus too). Strict: the test fails once the bug is fixed.
-ICARUS_PDP_BUG = "known bug: under Icarus our PDP writes 0 for LeNet's first pooled atom; Verilator is bit-exact"
 LENET_CASES = [   # (sim, net, mode, input kind, images, memory-timing seed): both nets, modes, inputs
     pytest.param("verilator", "ours", "per-filter", "image", 2, 1, id="verilator-ours-per-filter-image-seed1"),
     pytest.param("verilator", "nvidia", "per-kernel", "int8", 2, None, id="verilator-nvidia-per-kernel-int8"),
@@ -97,11 +93,9 @@ LENET_CASES = [   # (sim, net, mode, input kind, images, memory-timing seed): bo
     pytest.param("verilator", "nvidia", "per-filter", "image", 20, None, marks=pytest.mark.slow,
                  id="verilator-nvidia-per-filter-image-20-images"),
     pytest.param("icarus", "ours", "per-kernel", "image", 2, None,
-                 marks=[pytest.mark.slow, pytest.mark.xfail(strict=True, reason=ICARUS_PDP_BUG)],
-                 id="icarus-ours-per-kernel-image"),
+                 marks=pytest.mark.slow, id="icarus-ours-per-kernel-image"),
     pytest.param("icarus", "nvidia", "per-kernel", "int8", 2, None,
-                 marks=[pytest.mark.slow, pytest.mark.xfail(strict=True, reason=ICARUS_PDP_BUG)],
-                 id="icarus-nvidia-per-kernel-int8"),
+                 marks=pytest.mark.slow, id="icarus-nvidia-per-kernel-int8"),
 ]
 
 
