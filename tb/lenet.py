@@ -154,14 +154,12 @@ def main(argv=None) -> int:
                 plan.append((i, k, d))
             else:
                 plan.append((i, k, None))
-    # watchdog per interrupt wait: 10x the ideal cycles of the biggest layer (MACs/64 or bytes/8)
-    watchdog = 100_000 + 10 * max(max(h.macs // 64, h.bytes_moved // 8) for h in prog.layers)
     res = {}
     if traces:
         from tb.runner import TbSetupError, run_traces
         try:
             res = run_traces(args.sim, traces, args.seed, args.rtl_filelist, args.toplevel,
-                             keep_dumps=out / "dumps", watchdog_min=watchdog,
+                             keep_dumps=out / "dumps",
                              waves_dir=out / "waves" if args.waves else None)
         except TbSetupError as e:
             print(f"error: {e}", file=sys.stderr)
@@ -222,8 +220,7 @@ def main(argv=None) -> int:
         else:
             from tb.runner import run_traces
             dirs = [next((out / f"img{i}" / "whole").iterdir()) for i in range(len(x))]
-            wres = run_traces(args.sim, dirs, args.seed, args.rtl_filelist, args.toplevel,
-                              watchdog_min=watchdog)
+            wres = run_traces(args.sim, dirs, args.seed, args.rtl_filelist, args.toplevel)
             for i, d in enumerate(dirs):
                 r = wres.get(d.name)
                 ok = bool(r and r["passed"])

@@ -241,22 +241,20 @@ def run_tests(sim: str, testcase: str, env: dict[str, str], tag: str,
 def run_traces(sim: str, traces: list[Path], seed: int | None = None, rtl_filelist=None,
                toplevel=None, tag: str | None = None, keep_dumps=None,
                waves_dir: Path | None = None, wave_file: Path | None = None,
-               seeds=None, watchdog_min: int | None = None) -> dict[str, dict]:
+               seeds=None) -> dict[str, dict]:
     """Play trace directories in ONE simulator run; returns {trace name: result dict} as
     written by tb/test_nvdla.py (passed, line, cycles, wall, ...). ``keep_dumps``: a directory
     where every checked region is kept (RTL, golden model, NVIDIA bytes, layout; tb/diff.py).
     ``waves_dir``: one simulator run per trace, each writing <waves_dir>/<trace>.fst (the path is
     in the result as "waves"). With ``seeds`` (a list of memory-timing seeds) every trace is
-    played once per seed, keys "<trace>|<seed>". ``watchdog_min``: the interrupt watchdog's
-    floor in cycles ($TB_WATCHDOG_MIN) for traces without NVIDIA's cycle count."""
+    played once per seed, keys "<trace>|<seed>"."""
     if waves_dir is not None:
         res: dict[str, dict] = {}
         for t in traces:
             wf = Path(waves_dir).resolve() / f"{Path(t).name}.fst"
             r = run_traces(sim, [t], seed, rtl_filelist, toplevel,
                            f"waves-{Path(t).name}-s{seed if seed is not None else 'x'}",
-                           keep_dumps, None, wave_file=wf, seeds=seeds,
-                           watchdog_min=watchdog_min)
+                           keep_dumps, None, wave_file=wf, seeds=seeds)
             for v in r.values():
                 v["waves"] = str(wf) if wf.is_file() else None
             res.update(r)
@@ -274,8 +272,6 @@ def run_traces(sim: str, traces: list[Path], seed: int | None = None, rtl_fileli
         env["TB_DUMP_DIR"] = str(Path(keep_dumps).resolve())
     if seeds:
         env["TB_SEEDS"] = ",".join(str(int(s)) for s in seeds)
-    if watchdog_min is not None:
-        env["TB_WATCHDOG_MIN"] = str(int(watchdog_min))
     try:
         run_tests(sim, "TraceTest", env, tag, rtl_filelist, toplevel, wave_file)
     except (RuntimeError, SystemExit) as e:   # cocotb reports failed traces as a failed test

@@ -21,7 +21,8 @@ from pyuvm import uvm_sequence
 
 from model import data
 from model.memory import Memory
-from model.regs import REGMAP
+from model.bounds import op_bounds
+from model.regs import REGMAP, RegView
 
 from .csb import CsbItem
 from .env import (CONV_IDLE_FACTOR, AxiViolation, IdleTimeout, NvdlaEnv, WatchdogTimeout,
@@ -54,7 +55,8 @@ def _fv(vals: dict, name: str, field: str) -> int:
 def work_cycles(cmds) -> int:
     """A cycle estimate of the work a trace programs, from the registers it writes: per
     D_OP_ENABLE of SDP/PDP/CDP (and their RDMAs) the input cube's elements, per convolution
-    (CACC enable) output pixels x weight bytes / 64 MACs a cycle + input cube + weight bytes.
+    (CACC enable) the larger of its MAC and memory bounds (model.bounds.op_bounds: atoms as CSC
+    computes them, bytes over the 64-bit DBB).
     On NVIDIA's traces nv_small needs 0.3-4x this (more only on tiny traces)."""
     vals: dict[str, int] = {}
     total = 0
@@ -74,13 +76,7 @@ def work_cycles(cmds) -> int:
                 n *= _fv(vals, pat.format(r), f) + 1
             total += n
         elif unit == "CACC":
-            wh = ((_fv(vals, "NVDLA_CACC.D_DATAOUT_SIZE_0_0", "DATAOUT_WIDTH") + 1) *
-                  (_fv(vals, "NVDLA_CACC.D_DATAOUT_SIZE_0_0", "DATAOUT_HEIGHT") + 1))
-            wb = _fv(vals, "NVDLA_CDMA.D_WEIGHT_BYTES_0", "WEIGHT_BYTES")
-            cin = ((_fv(vals, "NVDLA_CDMA.D_DATAIN_SIZE_0_0", "DATAIN_WIDTH") + 1) *
-                   (_fv(vals, "NVDLA_CDMA.D_DATAIN_SIZE_0_0", "DATAIN_HEIGHT") + 1) *
-                   (_fv(vals, "NVDLA_CDMA.D_DATAIN_SIZE_1_0", "DATAIN_CHANNEL") + 1))
-            total += wh * wb // 64 + cin + wb
+            total += op_bounds(RegView(vals)).bound
     return total
 
 
@@ -160,9 +156,7 @@ class TraceSequence(CsbSequence):
         self.seed = seed
         ref = data.nvidia_cycles(self.tname)
         self.nv_cycles = ref
-        # TB_WATCHDOG_MIN: a floor for traces without NVIDIA cycles (e.g. compiled programs)
-        self.watchdog_floor = int(os.environ.get("TB_WATCHDOG_MIN") or WATCHDOG_MIN)
-        self.watchdog = max(self.watchdog_floor, WATCHDOG_FACTOR * (ref or 0))   # work: see play()
+        self.watchdog = max(WATCHDOG_MIN, WATCHDOG_FACTOR * (ref or 0))   # work: see play()
         self.notes: list[str] = []
         self.producer: dict[str, int] = {}          # unit -> group its registers go to
         self.enabled: dict[tuple[str, int], int] = {}   # (unit, group) -> trace line enabled
@@ -202,7 +196,7 @@ class TraceSequence(CsbSequence):
         try:
             cmds = parse_cfg(self.cfg)
             if self.nv_cycles is None:     # no summary.csv row: scale with the programmed work
-                self.watchdog = max(self.watchdog_floor, WATCHDOG_FACTOR * work_cycles(cmds))
+                self.watchdog = max(WATCHDOG_MIN, WATCHDOG_FACTOR * work_cycles(cmds))
             res["watchdog"] = self.watchdog
             mem, spans = self.image(cmds)
             env.scoreboard.start(mem)
