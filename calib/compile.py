@@ -55,7 +55,7 @@ from pathlib import Path
 import numpy as np
 
 from calib.errors import CalibError, run_cli
-from calib.quantize import ConvOp, HostOp, LrnOp, Plan, PoolOp, build_plan
+from calib.quantize import ConcatOp, ConvOp, DeviationOp, EltwiseOp, HostOp, LrnOp, Plan, PoolOp, build_plan
 from model.cdma import PIXEL_FORMAT_BY_NAME, pack_weights
 from model.memory import ATOM, Memory, cube_offsets, read_cube, write_cube
 from model.regs import REGMAP
@@ -478,6 +478,28 @@ class Compiler:
 
     def compile(self) -> Program:
         plan = self.plan
+        prev = plan.input_blob
+        for op in plan.ops:          # what this compiler lowers: one chain of hardware layers
+            if isinstance(op, EltwiseOp):
+                raise self.err(op.name, "Eltwise is not lowered by calib.compile yet (nvdla_compiler: an SDP op"
+                               " reading the second input as a per-point operand; calib.int8 runs it)")
+            if isinstance(op, ConcatOp):
+                raise self.err(op.name, "Concat is not lowered by calib.compile yet (nvdla_compiler: the inputs'"
+                               " convolutions write into one buffer; calib.int8 runs it)")
+            if isinstance(op, DeviationOp):
+                raise self.err(op.name, f"refused: {op.reason}")
+            if isinstance(op, HostOp) and not op.final:
+                raise self.err(op.name, f"{op.type} between hardware layers runs on the CPU (nvdla_compiler: a DLA"
+                               " task, an EMU task, a DLA task); one register program cannot hold it")
+            if isinstance(op, HostOp) and op.type != "Softmax":
+                raise self.err(op.name, f"{op.type} runs on the CPU (nvdla_compiler: an EMU task); the register"
+                               " program has no host step for it")
+        for op in plan.ops:
+            src = getattr(op, "src", "") or prev
+            if src != prev and not isinstance(op, HostOp):
+                raise self.err(op.name, f"reads '{src}', not the previous layer's output: branching nets are not"
+                               " lowered by calib.compile yet")
+            prev = getattr(op, "dst", "") or prev
         ops = [op for op in plan.ops if not isinstance(op, HostOp)]
         c, h, w = plan.net.input_shape
         layer0 = plan.net.layers[0].name

@@ -149,8 +149,8 @@ def _run_ops(plan: Plan, x: np.ndarray, keep: bool, outs: dict) -> np.ndarray:
             y = np.concatenate([blobs[b] for b in op.srcs], axis=1)
             name, dst = op.name, op.dst
         elif isinstance(op, HostOp):
-            if op.final:
-                continue
+            if op.final and op.type == "Softmax":
+                continue                                         # top-1 = argmax of its input
             y, name, dst = _host_batch(op, blobs[op.src]), op.name, op.dst
         elif isinstance(op, DeviationOp):
             raise ValueError(f"layer '{op.name}' is refused by the int8 path: {op.reason}")
@@ -160,6 +160,13 @@ def _run_ops(plan: Plan, x: np.ndarray, keep: bool, outs: dict) -> np.ndarray:
         if keep:
             outs.setdefault(name, []).append(y)
     return blobs[plan.output_blob]
+
+
+def run_int8(plan: Plan, q: np.ndarray, keep: bool = False):
+    """Like forward_int8 from int8 input cubes q (N, C, H, W) (already in the input's scale)."""
+    outs = {}
+    y = _run_ops(plan, np.asarray(q, np.int8), keep, outs)
+    return (y, {k: np.concatenate(v) for k, v in outs.items()}) if keep else y
 
 
 def forward_int8(plan: Plan, pixels: np.ndarray, keep: bool = False, pixel_scale: float | None = None):
