@@ -238,7 +238,9 @@ class ConvOp:
             got = m / 2.0 ** x.mul_shift
             L.append("  " + describe_mul(m, x.mul_shift)
                      + f" = Si*Sw[k]/So, max rel. error {np.max(np.abs(got / want - 1)):.3g}")
-        L.append(f"  SDP X1 RELU {'on' if not x.relu_bypass else 'bypass'};  X2 bypass")
+        L.append(f"  SDP X1 RELU {'on' if not x.relu_bypass else 'bypass'};  X2 "
+                 + (f"does Eltwise {self.ew.name} (below), the output converter is its" if self.ew is not None
+                    else "bypass"))
         want = self.si * float(self.sw[0]) / self.so if x.mul_bypass else 1.0
         L.append("  " + describe_sdp_cvt(self.cvt_offset, self.cvt_scale, self.cvt_shift)
                  + f" (wanted {want:.8g}{' = Si*Sw/So' if x.mul_bypass else ''})")
@@ -428,9 +430,10 @@ class EltwiseOp:
 
     def describe(self, mode=None):
         what = "S_in/S_out" if self.op == "sum" else "S_in^2/S_out"
-        return [f"{self.name} (Eltwise {self.op.upper()}{' + ' + self.relu if self.relu else ''}: SDP, input"
-                f" {self.srcs[0]} from memory, X1 {'ALU SUM' if self.op == 'sum' else 'MUL'} per-point int8 operand"
-                f" {self.srcs[1]}): S_in={self.si:.6g} S_out={self.so:.6g}",
+        where = (f"in the SDP op of {self.fused}, X2" if self.fused else f"SDP, input {self.srcs[0]} from memory, X1")
+        return [f"{self.name} (Eltwise {self.op.upper()}{' + ' + self.relu if self.relu else ''}: {where}"
+                f" {'ALU SUM' if self.op == 'sum' else 'MUL'} per-point int8 operand {self.srcs[1]}):"
+                f" S_in={self.si:.6g} S_out={self.so:.6g}",
                 "  " + describe_sdp_cvt(self.cvt_offset, self.cvt_scale, self.cvt_shift) + f" (wanted {what})"]
 
 

@@ -355,3 +355,22 @@ def test_eltwise_prod_loadable_is_the_compilers_converter():
     np.testing.assert_array_equal(got, theirs)
     assert np.mean(got != ours) > 0.5
     assert np.mean(np.abs(got) == 127) > 5 * max(np.mean(np.abs(ours) == 127), 0.01)   # 17x too large: saturates
+
+
+@pytest.mark.parametrize("rel, words", [
+    ("nets/probes/softmax-middle/per-kernel", ("'sm'", "CPU", "EMU task")),
+    ("nets/probes/power/per-kernel", ("'pow'", "Power", "EMU task")),
+    ("nets/probes/sigmoid/per-kernel", ("'act'", "LUT")),
+    ("nets/probes/deconvolution/per-kernel", ("'deconv'", "Rubik")),
+])
+def test_our_compiler_refuses_with_the_reason(rel, words):
+    """calib.compile (issue 10) on the nets it does not lower: one line naming the layer and why."""
+    from calib import tables
+    from calib.compile import compile_plan
+    from calib.net import Net
+    from calib.quantize import build_plan
+    c = case(rel)
+    net = Net.load(c.prototxt, c.caffemodel)
+    with pytest.raises(CalibError) as e:
+        compile_plan(build_plan(net, tables.read_table(c.table, net), c.mode, input_mode="int8"))
+    assert all(w in str(e.value) for w in words) and "\n" not in str(e.value), str(e.value)
