@@ -23,7 +23,7 @@ import numpy as np
 
 import cocotb
 from cocotb.clock import Clock
-from cocotb.triggers import FallingEdge, RisingEdge
+from cocotb.triggers import FallingEdge, ReadOnly, RisingEdge
 
 from model import cacc as mcacc
 from model import cdma as mcdma
@@ -608,11 +608,190 @@ CBUF_INPUTS = ("wd_en", "ww_en", "rd_en", "rw_en", "wd_addr", "ww_addr", "rd_add
                "wd_data", "ww_data")
 
 
+# ================================================================== weight ring (CSC_WL, CSC)
+GARBAGE = 0xEEEEEEEEEEEEEEEE          # contents of a CBUF entry nobody wrote
+
+
+def entries_of(blob: np.ndarray) -> list[int]:
+    """A byte blob as 8-byte little-endian CBUF entries (last one zero-filled)."""
+    b = np.zeros(-(-blob.size // 8) * 8, np.uint8)
+    b[:blob.size] = blob
+    return [int(v) for v in b.view("<u8")]
+
+
+class WeightRing:
+    """CDMA's side of the weight ring as its port contract states: entry i (absolute) of the
+    weight blob goes to CBUF entry wbase + i % wcap once i < released + wcap; wt_entries counts
+    the entries written. Also checks that a read never touches a released or unwritten entry."""
+
+    def __init__(self, cbuf: dict, blob_entries: list[int], wbase: int, wcap: int, rng,
+                 p_write: float = 1.0):
+        self.cbuf, self.ent, self.wbase, self.wcap = cbuf, blob_entries, wbase, wcap
+        self.rng, self.p = rng, p_write
+        self.written = 0
+        self.slot_abs: dict[int, int] = {}
+
+    def step(self, released: int, burst: int = 1):
+        for _ in range(burst):
+            if (self.written < len(self.ent) and self.written < released + self.wcap
+                    and self.rng.random() < self.p):
+                slot = self.wbase + self.written % self.wcap
+                self.cbuf[slot] = self.ent[self.written]
+                self.slot_abs[slot] = self.written
+                self.written += 1
+
+    def check_read(self, slot: int, released: int, who: str):
+        a = self.slot_abs.get(slot)
+        if a is None:
+            raise Mismatch(f"{who}: read of CBUF entry 0x{slot:04x} before CDMA wrote it")
+        if a < released:
+            raise Mismatch(f"{who}: read of CBUF entry 0x{slot:04x} (weight entry {a}) after "
+                           f"its release (wt_released = {released})")
+
+
+def cbuf_read2(cbuf: dict, a: int) -> int:
+    lo = cbuf.get(a % CBUF_ENTRIES, GARBAGE)
+    hi = cbuf.get((a + 1) % CBUF_ENTRIES, GARBAGE)
+    return lo | hi << 64
+
+
+def expected_sets(w: np.ndarray, nst: int):
+    """The weight sets nvs_csc_wl delivers, in order: kg -> stripe -> cg -> r -> s; set byte
+    8*kl + cl = W[8kg+kl][8cg+cl][r][s] (0 outside K, C). Yields ((kg, st, cg, r, s), (8, 8))."""
+    k, c, r, s = w.shape
+    for kg in range(-(-k // 8)):
+        for st in range(nst):
+            for cg in range(-(-c // 8)):
+                for rr in range(r):
+                    for ss in range(s):
+                        m = np.zeros((8, 8), np.int64)
+                        blk = w[8 * kg:8 * kg + 8, 8 * cg:8 * cg + 8, rr, ss]
+                        m[:blk.shape[0], :blk.shape[1]] = blk
+                        yield (kg, st, cg, rr, ss), m
+
+
+def as_int8(x: int, nbytes: int) -> np.ndarray:
+    return np.frombuffer(x.to_bytes(nbytes, "little"), np.int8).astype(np.int64)
+
+
+async def _wl_case(dut, k, c, r, s, nst, wbase, wcap, seed, p_write=1.0, p_pop=1.0, burst=1):
+    d = dut
+    rng = random.Random(seed)
+    w = np.random.default_rng(seed).integers(-128, 128, (k, c, r, s))
+    blob = mcdma.pack_weights(w)
+    crs = c * r * s
+    cbuf: dict[int, int] = {}
+    ring = WeightRing(cbuf, entries_of(blob), wbase, wcap, rng, p_write)
+    d.k.value, d.c.value, d.r_n.value, d.s_n.value = k, c, r, s
+    d.nst.value, d.crs.value, d.wbase.value, d.wcap.value = nst, crs, wbase, wcap
+    d.wt_entries.value = 0
+    d.set_pop.value = 0
+    d.start.value = 1
+    await FallingEdge(d.clk)
+    d.start.value = 0
+    exp = list(expected_sets(w, nst))
+    got = 0
+    releases = []
+    pending = None                 # read request latched at the coming edge
+    limit = 60 * len(exp) * 8 + 20000
+    cyc = 0
+    reads = 0
+    while got < len(exp):
+        await FallingEdge(d.clk)
+        cyc += 1
+        if cyc > limit:
+            raise Mismatch(f"watchdog: {got} of {len(exp)} sets after {cyc} cycles "
+                           f"(wt_entries {ring.written})")
+        released = int(d.wt_released.value)
+        if not releases or releases[-1] != released:
+            if released:
+                releases.append(released)
+        # CBUF: data of the read latched at the last edge
+        if pending is not None:
+            d.rw_data.value = cbuf_read2(cbuf, pending)
+        # set queue head: pop with probability p_pop
+        pop = 0
+        if int(d.set_valid.value) and rng.random() < p_pop:
+            pop = 1
+            where, m = exp[got]
+            g = as_int8(int(d.set_data.value), 64).reshape(8, 8)
+            first_diff(m, g, f"weight set {got} (kg, stripe, cg, r, s) = {where}",
+                       lambda i: f"kernel {i[0]} channel {i[1]} of the set")
+            got += 1
+        d.set_pop.value = pop
+        ring.step(released, burst)
+        d.wt_entries.value = ring.written
+        await ReadOnly()
+        if int(d.rw_en.value):
+            a = int(d.rw_addr.value)
+            if not wbase <= a < wbase + wcap:
+                raise Mismatch(f"read of CBUF entry 0x{a:04x} outside the weight ring "
+                               f"[0x{wbase:04x}, 0x{wbase + wcap:04x})")
+            ring.check_read(a, released, "csc_wl")
+            pending = a
+            reads += 1
+        else:
+            pending = None
+    await FallingEdge(d.clk)
+    d.set_pop.value = 0
+    for _ in range(4):
+        await FallingEdge(d.clk)
+    released = int(d.wt_released.value)
+    if releases[-1:] != [released]:
+        releases.append(released)
+    ngroups = -(-k // 8)
+    want = [crs * (g + 1) for g in range(ngroups)]
+    if releases != want:
+        raise Mismatch(f"wt_released steps {releases}, expected {want} (one per kernel group, "
+                       "after its last stripe)")
+    if int(d.set_valid.value):
+        raise Mismatch("set_valid after the last expected set")
+    return {"sets": len(exp), "reads": reads, "cycles": cyc, "entries": ring.written}
+
+
+async def wl_k8_c8_3x3(dut):
+    """K=8, C=8, 3x3, 2 stripes; all weights present, pops every cycle."""
+    return await _wl_case(dut, 8, 8, 3, 3, 2, wbase=4 * 512, wcap=4 * 512, seed=20)
+
+
+async def wl_partial_groups(dut):
+    """K=13, C=11, 2x3, 3 stripes: partial kernel (5) and channel (3) groups, sets packed across
+    entry boundaries; weights trickle in, pops with back-pressure."""
+    return await _wl_case(dut, 13, 11, 2, 3, 3, wbase=2 * 512, wcap=2 * 512, seed=21,
+                          p_write=0.5, p_pop=0.6)
+
+
+async def wl_ring_wrap(dut):
+    """K=32, C=48, 3x3 (432 entries per kernel group) in a one-bank ring (512 entries) at the
+    last bank: the ring wraps three times, each group released after its last set."""
+    return await _wl_case(dut, 32, 48, 3, 3, 1, wbase=31 * 512, wcap=512, seed=22,
+                          p_write=0.8, p_pop=0.8, burst=2)
+
+
+async def wl_slow_writer(dut):
+    """K=16, C=20, 1x1, 4 stripes: one weight entry every ~10 cycles; the loader waits."""
+    return await _wl_case(dut, 16, 20, 1, 1, 4, wbase=512, wcap=1024, seed=23,
+                          p_write=0.1, p_pop=0.3)
+
+
+async def wl_one_byte_sets(dut):
+    """K=1, C=1, 5x5, 2 stripes: 1-byte sets, 25 of them in 4 entries."""
+    return await _wl_case(dut, 1, 1, 5, 5, 2, wbase=8 * 512, wcap=512, seed=24, p_pop=0.5)
+
+
+WL_CASES = {"k8_c8_3x3": wl_k8_c8_3x3, "partial_groups": wl_partial_groups,
+            "ring_wrap": wl_ring_wrap, "slow_writer": wl_slow_writer,
+            "one_byte_sets": wl_one_byte_sets}
+WL_INPUTS = ("start", "k", "c", "r_n", "s_n", "nst", "crs", "wbase", "wcap", "wt_entries",
+             "rw_data", "set_pop")
+
+
 # ================================================================== registry
 UNITS: dict[str, tuple[dict, tuple]] = {
     "cmac": (CMAC_CASES, CMAC_INPUTS),
     "cacc": (CACC_CASES, CACC_INPUTS),
     "cbuf": (CBUF_CASES, CBUF_INPUTS),
+    "csc_wl": (WL_CASES, WL_INPUTS),
 }
 
 

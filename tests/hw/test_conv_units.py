@@ -41,6 +41,7 @@ CASES = {
     "cmac": ["full_rate", "corners", "bubbles", "latency_reset"],
     "cacc": ["stripes", "clip_all", "saturation", "backpressure"],
     "cbuf": ["bank_split", "read_after_write", "random_ports"],
+    "csc_wl": ["k8_c8_3x3", "partial_groups", "ring_wrap", "slow_writer", "one_byte_sets"],
 }
 # (unit, case) -> reason: a known RTL bug (strict: the test must fail until it is fixed)
 XFAIL: dict[tuple[str, str], str] = {}
