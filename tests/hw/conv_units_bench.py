@@ -786,12 +786,537 @@ WL_INPUTS = ("start", "k", "c", "r_n", "s_n", "nst", "crs", "wbase", "wcap", "wt
              "rw_data", "set_pop")
 
 
+# ================================================================== CSC
+FEAT, PIX = 0, 1
+CSC_BASE_IN, CSC_BASE_WT = 0x10000, 0x80000
+
+
+def conv_regs(p: dict) -> RegView:
+    """CDMA + CSC registers of a small direct convolution case ``p`` (see the csc_* cases)."""
+    c, h, w = p["c"], p["h"], p["w"]
+    k, r, s = p["k"], p["r"], p["s"]
+    pixel = p.get("pixel", False)
+    fmt = mcdma.PIXEL_FORMATS[p.get("fmt", 0)] if pixel else None
+    bpp = fmt.bytes_per_pixel if pixel else 8
+    ls = p.get("line_stride", -(-(w + p.get("x_off", 0)) * bpp // 8) * 8 if pixel else w * 8)
+    ss = p.get("surf_stride", ls * h)
+    cext = (len(fmt.order) - 1) if pixel else c - 1
+    f = {
+        "NVDLA_CDMA.D_DATAIN_FORMAT_0": {"DATAIN_FORMAT": int(pixel), "PIXEL_FORMAT": p.get("fmt", 0),
+                                         "PIXEL_SIGN_OVERRIDE": p.get("sign", 0)},
+        "NVDLA_CDMA.D_DATAIN_SIZE_0_0": {"DATAIN_WIDTH": w - 1, "DATAIN_HEIGHT": h - 1},
+        "NVDLA_CDMA.D_DATAIN_SIZE_1_0": {"DATAIN_CHANNEL": cext},
+        "NVDLA_CDMA.D_PIXEL_OFFSET_0": {"PIXEL_X_OFFSET": p.get("x_off", 0)},
+        "NVDLA_CDMA.D_DAIN_ADDR_LOW_0_0": {"DATAIN_ADDR_LOW_0": CSC_BASE_IN},
+        "NVDLA_CDMA.D_LINE_STRIDE_0": {"LINE_STRIDE": ls},
+        "NVDLA_CDMA.D_SURF_STRIDE_0": {"SURF_STRIDE": ss},
+        "NVDLA_CDMA.D_DAIN_MAP_0": {"LINE_PACKED": p.get("packed", 0), "SURF_PACKED": p.get("packed", 0)},
+        "NVDLA_CDMA.D_WEIGHT_ADDR_LOW_0": {"WEIGHT_ADDR_LOW": CSC_BASE_WT},
+        "NVDLA_CDMA.D_WEIGHT_BYTES_0": {"WEIGHT_BYTES": k * c * r * s},
+        "NVDLA_CDMA.D_MEAN_FORMAT_0": {"MEAN_FORMAT": int("mean" in p)},
+        "NVDLA_CDMA.D_MEAN_GLOBAL_0_0": {"MEAN_RY": p.get("mean", (0,) * 4)[0] & 0xFFFF,
+                                         "MEAN_GU": p.get("mean", (0,) * 4)[1] & 0xFFFF},
+        "NVDLA_CDMA.D_MEAN_GLOBAL_1_0": {"MEAN_BV": p.get("mean", (0,) * 4)[2] & 0xFFFF,
+                                         "MEAN_AX": p.get("mean", (0,) * 4)[3] & 0xFFFF},
+        "NVDLA_CDMA.D_CVT_CFG_0": {"CVT_EN": int("cvt" in p), "CVT_TRUNCATE": p.get("cvt", (0, 0, 0))[2]},
+        "NVDLA_CDMA.D_CVT_OFFSET_0": {"CVT_OFFSET": p.get("cvt", (0, 0, 0))[0] & 0xFFFF},
+        "NVDLA_CDMA.D_CVT_SCALE_0": {"CVT_SCALE": p.get("cvt", (0, 1, 0))[1] & 0xFFFF},
+        "NVDLA_CDMA.D_ZERO_PADDING_0": {"PAD_LEFT": p.get("cdma_pad", (0, 0))[0],
+                                        "PAD_RIGHT": p.get("cdma_pad", (0, 0))[1]},
+        "NVDLA_CDMA.D_ZERO_PADDING_VALUE_0": {"PAD_VALUE": p.get("cdma_pad_value", 0)},
+        "NVDLA_CDMA.D_BANK_0": {"DATA_BANK": p.get("banks", (7, 3))[0], "WEIGHT_BANK": p.get("banks", (7, 3))[1]},
+        "NVDLA_CSC.D_DATAIN_FORMAT_0": {"DATAIN_FORMAT": int(pixel)},
+        "NVDLA_CSC.D_DATAIN_SIZE_EXT_0_0": {"DATAIN_WIDTH_EXT": w - 1, "DATAIN_HEIGHT_EXT": h - 1},
+        "NVDLA_CSC.D_DATAIN_SIZE_EXT_1_0": {"DATAIN_CHANNEL_EXT": cext},
+        "NVDLA_CSC.D_WEIGHT_SIZE_EXT_0_0": {"WEIGHT_WIDTH_EXT": s - 1, "WEIGHT_HEIGHT_EXT": r - 1},
+        "NVDLA_CSC.D_WEIGHT_SIZE_EXT_1_0": {"WEIGHT_CHANNEL_EXT": c - 1, "WEIGHT_KERNEL": k - 1},
+        "NVDLA_CSC.D_DATAOUT_SIZE_0_0": {"DATAOUT_WIDTH": p["out"][1] - 1, "DATAOUT_HEIGHT": p["out"][0] - 1},
+        "NVDLA_CSC.D_CONV_STRIDE_EXT_0": {"CONV_X_STRIDE_EXT": p.get("stride", (1, 1))[1] - 1,
+                                          "CONV_Y_STRIDE_EXT": p.get("stride", (1, 1))[0] - 1},
+        "NVDLA_CSC.D_DILATION_EXT_0": {"X_DILATION_EXT": p.get("dil", (1, 1))[1] - 1,
+                                       "Y_DILATION_EXT": p.get("dil", (1, 1))[0] - 1},
+        "NVDLA_CSC.D_ZERO_PADDING_0": {"PAD_TOP": p.get("pad", (0, 0))[0], "PAD_LEFT": p.get("pad", (0, 0))[1]},
+        "NVDLA_CSC.D_ZERO_PADDING_VALUE_0": {"PAD_VALUE": p.get("pad_value", 0)},
+        "NVDLA_CSC.D_BANK_0": {"DATA_BANK": p.get("banks", (7, 3))[0], "WEIGHT_BANK": p.get("banks", (7, 3))[1]},
+    }
+    return regs_from(f)
+
+
+def conv_memory(p: dict, rv: RegView, seed: int) -> tuple[Memory, np.ndarray, np.ndarray]:
+    """Random input image/cube and weights in memory; returns (mem, input bytes, W)."""
+    rng = np.random.default_rng(seed)
+    mem = Memory()
+    span = 0x40000
+    img = rng.integers(0, 256, span, dtype=np.int64).astype(np.uint8)
+    mem.write(CSC_BASE_IN, img)
+    w = rng.integers(-128, 128, (p["k"], p["c"], p["r"], p["s"]))
+    mem.write(CSC_BASE_WT, mcdma.pack_weights(w))
+    return mem, img, w
+
+
+def cbuf_data_image(p: dict, rv: RegView, mem: Memory) -> tuple[dict, int, int]:
+    """The data banks as CDMA fills them, from the golden model's fetch: {entry: 8 bytes},
+    and (line_entries, line_bytes) for image input."""
+    ent: dict[int, int] = {}
+    if not p.get("pixel"):
+        c, h, w = mcdma.datain_size(rv)
+        cp = -(-c // 8) * 8
+        vals = dict(rv.values)
+        # the whole last surface, as CDMA fetches it (lanes >= C hold what memory holds)
+        vals["NVDLA_CDMA.D_DATAIN_SIZE_1_0"] = cp - 1
+        cube = mcdma.fetch_feature(RegView(vals), mem).astype(np.int64) & 0xFF     # (Cp, H, W)
+        ns = cp // 8
+        for y in range(h):
+            for sf in range(ns):
+                for x in range(w):
+                    ent[y * ns * w + sf * w + x] = int.from_bytes(
+                        bytes(cube[8 * sf:8 * sf + 8, y, x].astype(np.uint8)), "little")
+        return ent, 0, 0
+    lines, _ = mcdma.fetch_image(rv, mem)
+    lb = lines.shape[1]
+    le = -(-lb // 8)
+    for y in range(lines.shape[0]):
+        row = np.zeros(le * 8, np.uint8)
+        row[:lb] = lines[y].view(np.uint8)
+        for e in range(le):
+            ent[y * le + e] = int.from_bytes(bytes(row[8 * e:8 * e + 8]), "little")
+    return ent, le, lb
+
+
+async def _csc_case(dut, p: dict, seed: int, p_dat=1.0, p_wt=1.0, drain=(1, 1)):
+    """Run nvs_csc on case p: CBUF (registered reads of 2 entries, both ports), CDMA (data
+    entries and weight ring at rates p_dat / p_wt), CACC (sums the MAC issues per bank/point,
+    frees a bank drain[0]..drain[1] cycles per point after its last issue). The drained
+    stripes, concatenated, must equal model.conv.accumulate for the registers."""
+    d = dut
+    rng = random.Random(seed)
+    rv = conv_regs(p)
+    mem, _, w = conv_memory(p, rv, seed)
+    exp = mconv.accumulate(rv, mem)                                   # (K, Ho, Wo)
+    k = p["k"]
+    ho, wo = p["out"]
+    kp = -(-k // 8) * 8
+    expp = np.zeros((kp, ho * wo), np.int64)
+    expp[:k] = exp.reshape(k, -1)
+    dat, le, lb = cbuf_data_image(p, rv, mem)
+    db, wb = p.get("banks", (7, 3))
+    wbase, wcap = (db + 1) * 512, (wb + 1) * 512
+    if max(dat, default=0) >= wbase:
+        raise Mismatch(f"case error: input needs {max(dat) + 1} entries, data banks hold {wbase}")
+    cbuf: dict[int, int] = {}
+    c_eff, r_eff, s_eff = p["c"], p["r"], p["s"]
+    ring = WeightRing(cbuf, entries_of(mcdma.pack_weights(w)), wbase, wcap, rng, p_wt)
+    drive_config(d, rv, ("CSC",))
+    d.line_entries.value, d.line_bytes.value = le, lb
+    d.dat_entries.value, d.dat_done.value, d.wt_entries.value, d.bank_free.value = 0, 0, 0, 0
+    await FallingEdge(d.clk)
+    d.start.value = 1
+    await FallingEdge(d.clk)
+    d.start.value = 0
+    ndat = len(dat)
+    dat_n = 0
+    acc = np.zeros((2, NS, 8), np.int64)
+    bank_state = ["free", "free"]          # free -> filling -> draining (-> free on bank_free)
+    free_at = [None, None]
+    outs: list[np.ndarray] = []
+    pend_rd = pend_rw = None
+    issues = 0
+    cyc = 0
+    nstep = -(-c_eff // 8) * r_eff * s_eff
+    limit = 40 * (kp // 8) * ho * wo * nstep + 30000
+    while sum(o.shape[0] for o in outs) < (kp // 8) * ho * wo:
+        await FallingEdge(d.clk)
+        cyc += 1
+        if cyc > limit:
+            raise Mismatch(f"watchdog: {sum(o.shape[0] for o in outs)} of {(kp // 8) * ho * wo} "
+                           f"points after {cyc} cycles ({issues} issues, dat_entries {dat_n}, "
+                           f"wt_entries {ring.written})")
+        released = int(d.wt_released.value)
+        # CBUF read data of the requests latched at the last edge
+        if pend_rd is not None:
+            d.rd_data.value = cbuf_read2(cbuf, pend_rd)
+        if pend_rw is not None:
+            d.rw_data.value = cbuf_read2(cbuf, pend_rw)
+        # CMAC input: one issue per cycle at most
+        if int(d.mac_valid.value):
+            issues += 1
+            x = as_int8(int(d.mac_data.value), 8)
+            wt = as_int8(int(d.mac_wt.value), 64).reshape(8, 8)
+            pt, bank = int(d.mac_pt.value), int(d.mac_bank.value)
+            first, end = int(d.mac_first.value), int(d.mac_end.value)
+            if bank_state[bank] == "draining":
+                raise Mismatch(f"issue {issues} into accumulator bank {bank} before its bank_free")
+            bank_state[bank] = "filling"
+            acc[bank, pt] = (0 if first else acc[bank, pt]) + wt @ x
+            if end:
+                outs.append(acc[bank, :pt + 1].copy())
+                bank_state[bank] = "draining"
+                free_at[bank] = cyc + (pt + 1) * rng.randint(*drain)
+        bf = 0
+        for b in (0, 1):
+            if free_at[b] is not None and cyc >= free_at[b]:
+                bf |= 1 << b
+                free_at[b] = None
+                bank_state[b] = "free"
+        d.bank_free.value = bf
+        # CDMA: data entries in fetch order, weights into the ring
+        while dat_n < ndat and rng.random() < p_dat:
+            cbuf[dat_n] = dat[dat_n]
+            dat_n += 1
+            if p_dat >= 1.0 and dat_n % 64 == 0:
+                break
+        d.dat_entries.value = dat_n
+        d.dat_done.value = int(dat_n == ndat)
+        ring.step(released, 2)
+        d.wt_entries.value = ring.written
+        await ReadOnly()
+        pend_rd = int(d.rd_addr.value) if int(d.rd_en.value) else None
+        pend_rw = int(d.rw_addr.value) if int(d.rw_en.value) else None
+        if pend_rd is not None:
+            need = 2 if p.get("pixel") else 1
+            if pend_rd >= wbase:
+                raise Mismatch(f"data read of CBUF entry 0x{pend_rd:04x}: outside the data banks")
+            if dat_n < ndat and pend_rd + need > dat_n:
+                raise Mismatch(f"data read of CBUF entry 0x{pend_rd:04x} before CDMA wrote it "
+                               f"(dat_entries {dat_n})")
+        if pend_rw is not None:
+            if not wbase <= pend_rw < wbase + wcap:
+                raise Mismatch(f"weight read of CBUF entry 0x{pend_rw:04x} outside the ring")
+            ring.check_read(pend_rw, released, "csc")
+    sizes = [o.shape[0] for o in outs]
+    got = np.zeros((kp, ho * wo), np.int64)
+    pos = 0
+    npl = ho * wo
+    for o in outs:
+        g, off = divmod(pos, npl)
+        got[8 * g:8 * g + 8, off:off + o.shape[0]] = o.T
+        pos += o.shape[0]
+    first_diff(expp, got, "CSC issues summed per output point vs model.conv.accumulate",
+               lambda i: f"kernel {i[0]} output (y={i[1] // wo}, x={i[1] % wo})")
+    if any(s_ > NS for s_ in sizes):
+        raise Mismatch(f"stripe of {max(sizes)} points > {NS}")
+    want_issues = (kp // 8) * npl * nstep
+    if issues != want_issues:
+        raise Mismatch(f"{issues} MAC issues, expected {want_issues} (points x steps)")
+    for _ in range(4):
+        await FallingEdge(d.clk)
+    if int(d.busy.value) or int(d.pipe_busy.value):
+        raise Mismatch("busy / pipe_busy still set after the last issue")
+    return {"issues": issues, "cycles": cyc, "stripes": len(sizes),
+            "issue_rate": round(issues / cyc, 3)}
+
+
+CSC_P = {
+    # 3x3, pads on every side (top/left by CSC, bottom/right by the output size), pad value -3
+    "feat_pad": dict(c=8, h=5, w=6, k=8, r=3, s=3, pad=(1, 1), out=(5, 6), pad_value=0xFD),
+    # strides (y 2, x 3), y dilation 2, partial channel (13) and kernel (12) groups
+    "feat_stride_dil": dict(c=13, h=9, w=10, k=12, r=3, s=2, stride=(2, 3), dil=(2, 1),
+                            pad=(2, 1), out=(5, 5), pad_value=0x185),
+    # x dilation 3, stride 1, pads; 1 kernel
+    "feat_dil_x": dict(c=5, h=6, w=9, k=1, r=2, s=3, dil=(1, 3), pad=(1, 2), out=(6, 6),
+                       pad_value=0x7F),
+    # 49 points (stripes 16, 16, 9, 8), 2 kernel groups, 1x1
+    "feat_points": dict(c=16, h=7, w=7, k=16, r=1, s=1, out=(7, 7)),
+    # image A8R8G8B8, 3-wide kernel folded into 12 channels, x stride 2, CDMA pads left/right,
+    # CSC pad top; the last output column reads bytes past the padded line (0)
+    "image_argb": dict(pixel=True, fmt=13, c=12, h=5, w=7, k=5, r=3, s=1, stride=(1, 2),
+                       pad=(1, 0), out=(5, 5), pad_value=0x11, cdma_pad=(1, 2),
+                       cdma_pad_value=0x2C, mean=(10, -20, 30, 0), cvt=(0, 3, 1), x_off=1),
+    # image R8 (1 byte per pixel), 5-wide kernel, y stride 2, unaligned line start
+    "image_r8": dict(pixel=True, fmt=0, c=5, h=4, w=11, k=3, r=2, s=1, stride=(2, 1),
+                     pad=(1, 0), out=(3, 11), pad_value=0x80, cdma_pad=(2, 2),
+                     cdma_pad_value=0x05, x_off=3),
+}
+
+
+async def csc_feat_pad(dut):
+    return await _csc_case(dut, CSC_P["feat_pad"], 30)
+
+
+async def csc_feat_stride_dil(dut):
+    return await _csc_case(dut, CSC_P["feat_stride_dil"], 31, p_dat=0.5, p_wt=0.7)
+
+
+async def csc_feat_dil_x(dut):
+    return await _csc_case(dut, CSC_P["feat_dil_x"], 32)
+
+
+async def csc_feat_points(dut):
+    """Slow data (one entry every ~3 cycles) and a slow CACC (3..6 cycles per point)."""
+    return await _csc_case(dut, CSC_P["feat_points"], 33, p_dat=0.3, drain=(3, 6))
+
+
+async def csc_image_argb(dut):
+    return await _csc_case(dut, CSC_P["image_argb"], 34, p_dat=0.6)
+
+
+async def csc_image_r8(dut):
+    return await _csc_case(dut, CSC_P["image_r8"], 35)
+
+
+CSC_CASES = {"feat_pad": csc_feat_pad, "feat_stride_dil": csc_feat_stride_dil,
+             "feat_dil_x": csc_feat_dil_x, "feat_points": csc_feat_points,
+             "image_argb": csc_image_argb, "image_r8": csc_image_r8}
+CSC_INPUTS = ("start", "dat_entries", "dat_done", "wt_entries", "line_entries", "line_bytes",
+              "rd_data", "rw_data", "bank_free")
+
+
+# ================================================================== CDMA
+class ReadClient:
+    """A DMA read client's responder (as tests/hw/engine_bench.DmaModel): requests accepted
+    with optional back-pressure, beats returned in order after a (seeded random) latency."""
+
+    def __init__(self, dut, name, mem: Memory, rng, lat=(4, 4), p_ready=1.0):
+        self.d, self.n, self.mem, self.rng = dut, name, mem, rng
+        self.lat, self.p_ready = lat, p_ready
+        self.beats: deque = deque()
+        self.req_ready = 0
+        self.rsp_valid = 0
+        self.requests: list[tuple[int, int]] = []
+
+    def sig(self, s):
+        return getattr(self.d, f"{self.n}_rd_{s}")
+
+    def drive(self, cyc):
+        self.req_ready = int(self.rng.random() < self.p_ready)
+        self.sig("req_ready").value = self.req_ready
+        self.rsp_valid = int(bool(self.beats) and self.beats[0][0] <= cyc)
+        self.sig("rsp_valid").value = self.rsp_valid
+        if self.rsp_valid:
+            self.sig("rsp_data").value = self.beats[0][1]
+
+    def sample(self, cyc):
+        """After drive (ReadOnly): the handshakes of the coming edge. Returns a new request."""
+        new = None
+        if self.req_ready and int(self.sig("req_valid").value):
+            a = int(self.sig("req_addr").value)
+            n = int(self.sig("req_len").value) + 1
+            t0 = max(cyc + self.rng.randint(*self.lat), self.beats[-1][0] if self.beats else 0)
+            for i in range(n):
+                self.beats.append((t0 + i, int.from_bytes(self.mem.read(a + 8 * i, 8).tobytes(),
+                                                          "little")))
+            self.requests.append((a, n))
+            new = (a, n)
+        if self.rsp_valid and int(self.sig("rsp_ready").value):
+            self.beats.popleft()
+        return new
+
+
+async def _cdma_run(dut, p: dict, seed: int, lat=(4, 4), p_ready=1.0, release=None):
+    """One CDMA layer: returns (data writes {entry: data}, weight writes [(entry, data)], info).
+    ``release(cyc, wt_entries, released, stalled)`` -> new wt_released (default: all written)."""
+    d = dut
+    rng = random.Random(seed)
+    rv = conv_regs(p)
+    mem, _, _ = conv_memory(p, rv, seed)
+    drive_config(d, rv, ("CDMA",))
+    db, wb = p.get("banks", (7, 3))
+    wbase, wcap = (db + 1) * 512, (wb + 1) * 512
+    dat = ReadClient(d, "cdma_dat", mem, rng, lat, p_ready)
+    wt = ReadClient(d, "cdma_wt", mem, rng, lat, p_ready)
+    d.wt_released.value = 0
+    for n in ("cdma_dat", "cdma_wt"):              # no handshake until the responders run
+        getattr(d, f"{n}_rd_req_ready").value = 0
+        getattr(d, f"{n}_rd_rsp_valid").value = 0
+    await FallingEdge(d.clk)
+    d.start.value = 1
+    await FallingEdge(d.clk)
+    d.start.value = 0
+    wd: dict[int, int] = {}
+    ww: list[tuple[int, int]] = []
+    released = 0
+    wbeats = 0
+    cyc = 0
+    idle_wt = 0
+    nw = -(-rv.f("NVDLA_CDMA.D_WEIGHT_BYTES_0", "WEIGHT_BYTES") // 8)
+    limit = 5000 + 60 * (nw + mcdma.datain_size(rv)[1] * 64)
+    while True:
+        await FallingEdge(d.clk)
+        cyc += 1
+        if cyc > limit:
+            raise Mismatch(f"watchdog: dat_done {int(d.dat_done.value)} wt_done "
+                           f"{int(d.wt_done.value)} after {cyc} cycles ({len(wd)} data entries, "
+                           f"{len(ww)} weight entries; data requests {dat.requests[:4]}, weight "
+                           f"requests {wt.requests[:4]}, dat_entries {int(d.dat_entries.value)})")
+        if int(d.dat_done.value) and int(d.wt_done.value) and not dat.beats and not wt.beats:
+            break
+        went = int(d.wt_entries.value)
+        released = release(cyc, went, released, idle_wt) if release else went
+        d.wt_released.value = released
+        dat.drive(cyc)
+        wt.drive(cyc)
+        await ReadOnly()
+        dat.sample(cyc)
+        r = wt.sample(cyc)
+        if r is not None:
+            if wbeats + r[1] > released + wcap:
+                raise Mismatch(f"weight request of {r[1]} beats with {wbeats} requested, "
+                               f"{released} released: exceeds the ring ({wcap} entries)")
+            wbeats += r[1]
+            idle_wt = 0
+        else:
+            idle_wt += 1
+        if int(d.wd_en.value):
+            a = int(d.wd_addr.value)
+            if a >= wbase:
+                raise Mismatch(f"data write to CBUF entry 0x{a:04x}: not a data bank "
+                               f"(DATA_BANK {db})")
+            if a in wd:
+                raise Mismatch(f"data entry 0x{a:04x} written twice")
+            wd[a] = int(d.wd_data.value)
+        if int(d.ww_en.value):
+            a = int(d.ww_addr.value)
+            if not wbase <= a < wbase + wcap:
+                raise Mismatch(f"weight write to CBUF entry 0x{a:04x}: outside the weight banks "
+                               f"[0x{wbase:04x}, 0x{wbase + wcap:04x})")
+            ww.append((a, int(d.ww_data.value)))
+    for _ in range(3):
+        await FallingEdge(d.clk)
+    info = {"cycles": cyc, "data_entries": len(wd), "weight_entries": len(ww),
+            "dat_entries": int(d.dat_entries.value), "wt_entries": int(d.wt_entries.value),
+            "line_entries": int(d.line_entries.value), "line_bytes": int(d.line_bytes.value)}
+    return rv, mem, wd, ww, info
+
+
+def _cdma_check(p, rv, mem, wd, ww, info):
+    exp, le, lb = cbuf_data_image(p, rv, mem)
+    keys = sorted(set(exp) | set(wd))
+    e = np.array([exp.get(k, -1) for k in keys], dtype=object)
+    g = np.array([wd.get(k, -1) for k in keys], dtype=object)
+    bad = [i for i in range(len(keys)) if e[i] != g[i]]
+    if bad:
+        i = bad[0]
+        ev, gv = e[i], g[i]
+        fmt = lambda v: "(not written)" if v == -1 else f"{v:016x}"   # noqa: E731
+        raise Mismatch(f"CBUF data: {len(bad)} of {len(keys)} entries differ from the golden "
+                       f"model's fetch; first: entry 0x{keys[i]:04x} expected {fmt(ev)}, "
+                       f"got {fmt(gv)} (bytes little-endian)")
+    if info["dat_entries"] != len(exp):
+        raise Mismatch(f"dat_entries {info['dat_entries']}, expected {len(exp)}")
+    if p.get("pixel") and (info["line_entries"], info["line_bytes"]) != (le, lb):
+        raise Mismatch(f"(line_entries, line_bytes) {(info['line_entries'], info['line_bytes'])}, "
+                       f"expected {(le, lb)}")
+    # weights: entry i of the blob to ring slot wbase + i % wcap, in order
+    db, wb = p.get("banks", (7, 3))
+    wbase, wcap = (db + 1) * 512, (wb + 1) * 512
+    nbytes = rv.f("NVDLA_CDMA.D_WEIGHT_BYTES_0", "WEIGHT_BYTES")
+    blob = mem.read(CSC_BASE_WT, -(-nbytes // 8) * 8)
+    want = [(wbase + i % wcap, int.from_bytes(blob[8 * i:8 * i + 8].tobytes(), "little"))
+            for i in range(-(-nbytes // 8))]
+    if len(ww) != len(want) or ww != want:
+        i = next((j for j in range(min(len(ww), len(want))) if ww[j] != want[j]),
+                 min(len(ww), len(want)))
+        raise Mismatch(f"weight writes: {len(ww)}, expected {len(want)}; first difference at "
+                       f"write {i}: expected {want[i] if i < len(want) else None}, got "
+                       f"{ww[i] if i < len(ww) else None}")
+    if info["wt_entries"] != len(want):
+        raise Mismatch(f"wt_entries {info['wt_entries']}, expected {len(want)}")
+
+
+CDMA_P = {
+    "feature_cvt": dict(c=12, h=3, w=5, k=5, r=3, s=4, out=(1, 1), line_stride=5 * 8 + 16,
+                        surf_stride=(5 * 8 + 16) * 3 + 64, cvt=(-3, 300, 6)),
+    "feature_1x1_packed": dict(c=40, h=1, w=1, k=9, r=1, s=1, out=(1, 1), packed=1,
+                               line_stride=0x1000, surf_stride=0x2000, cvt=(7, -2, 0)),
+    "feature_backpressure": dict(c=24, h=6, w=20, k=16, r=3, s=3, out=(1, 1)),
+}
+
+
+async def cdma_feature_cvt(dut):
+    """Feature cube with line/surface gaps through the converter (offset -3, scale 300,
+    truncate 6: rounding and SAT_8), weights into the ring."""
+    p = CDMA_P["feature_cvt"]
+    rv, mem, wd, ww, info = await _cdma_run(dut, p, 40)
+    _cdma_check(p, rv, mem, wd, ww, info)
+    return info
+
+
+async def cdma_feature_1x1_packed(dut):
+    """1x1 cube with both maps packed (one contiguous run, strides unused), converter on."""
+    p = CDMA_P["feature_1x1_packed"]
+    rv, mem, wd, ww, info = await _cdma_run(dut, p, 41, lat=(2, 30))
+    _cdma_check(p, rv, mem, wd, ww, info)
+    return info
+
+
+async def cdma_feature_backpressure(dut):
+    """Larger cube and weights with random latency (2..40) and request back-pressure."""
+    p = CDMA_P["feature_backpressure"]
+    rv, mem, wd, ww, info = await _cdma_run(dut, p, 42, lat=(2, 40), p_ready=0.5)
+    _cdma_check(p, rv, mem, wd, ww, info)
+    return info
+
+
+async def cdma_pixel_formats(dut):
+    """Every packed pixel format the RTL implements (R8, 12..19, 26, 27): byte reordering to
+    R,G,B,A / Y,U,V,A, mean (MEAN_FORMAT) or CVT_OFFSET, sign override, CDMA pads left/right
+    (PAD_VALUE low byte, not converted), PIXEL_X_OFFSET; each layer a new start."""
+    info = {}
+    for i, code in enumerate((0, 12, 13, 14, 15, 16, 17, 18, 19, 26, 27)):
+        fmt = mcdma.PIXEL_FORMATS[code]
+        n = len(fmt.order)
+        p = dict(pixel=True, fmt=code, c=n, h=2, w=11 if code == 0 else 5, k=1, r=1, s=1,
+                 out=(1, 1), cdma_pad=(1 + i % 2, 2), cdma_pad_value=0x1AB, x_off=1 + i % 3,
+                 sign=int(code in (15, 27)))
+        if i % 2:
+            p["mean"] = (100, -50, 7, 200)
+            p["cvt"] = (0, 3 + i, 2)
+        elif code:
+            p["cvt"] = (60, -5, 3)
+        rv, mem, wd, ww, inf = await _cdma_run(dut, p, 43 + i, lat=(1, 9))
+        try:
+            _cdma_check(p, rv, mem, wd, ww, inf)
+        except Mismatch as e:
+            raise Mismatch(f"pixel format {fmt.name} ({code}): {e}") from None
+        info[fmt.name] = inf["cycles"]
+    return info
+
+
+async def cdma_weight_credits(dut):
+    """A 1-bank ring (512 entries) and 4001 weight entries: with nothing released CDMA stops
+    at the ring size (requests never exceed released + ring), then resumes as CSC releases
+    (random chunks, never more than written)."""
+    p = dict(c=8, h=1, w=2, k=8, r=1, s=1, out=(1, 1), banks=(3, 0))
+    p["k"], p["c"], p["r"], p["s"] = 1, 1, 1, 32005      # WEIGHT_BYTES = 32005
+    held = {"stalled": 0, "max_before": 0, "last": (0, 0)}
+    rng = random.Random(7)
+
+    def release(cyc, went, released, idle):
+        if not held["stalled"]:
+            held["max_before"] = max(held["max_before"], went)
+            if went != held["last"][0]:
+                held["last"] = (went, cyc)
+            if idle > 200 and cyc - held["last"][1] > 100:     # no request, no write for long
+                held["stalled"] = cyc
+            return 0
+        if rng.random() < 0.1:
+            return min(went, released + rng.randint(1, 200))
+        return released
+    rv, mem, wd, ww, info = await _cdma_run(dut, p, 50, lat=(2, 12), release=release)
+    _cdma_check(p, rv, mem, wd, ww, info)
+    if held["max_before"] != 512:
+        raise Mismatch(f"with nothing released CDMA wrote {held['max_before']} weight entries, "
+                       "expected the ring size 512")
+    info["stalled_at_cycle"] = held["stalled"]
+    return info
+
+
+CDMA_CASES = {"feature_cvt": cdma_feature_cvt, "feature_1x1_packed": cdma_feature_1x1_packed,
+              "feature_backpressure": cdma_feature_backpressure,
+              "pixel_formats": cdma_pixel_formats, "weight_credits": cdma_weight_credits}
+CDMA_INPUTS = ("start", "wt_released", "cdma_dat_rd_req_ready", "cdma_dat_rd_rsp_valid",
+               "cdma_dat_rd_rsp_data", "cdma_wt_rd_req_ready", "cdma_wt_rd_rsp_valid",
+               "cdma_wt_rd_rsp_data")
+
+
 # ================================================================== registry
 UNITS: dict[str, tuple[dict, tuple]] = {
     "cmac": (CMAC_CASES, CMAC_INPUTS),
     "cacc": (CACC_CASES, CACC_INPUTS),
     "cbuf": (CBUF_CASES, CBUF_INPUTS),
     "csc_wl": (WL_CASES, WL_INPUTS),
+    "csc": (CSC_CASES, CSC_INPUTS),
+    "cdma": (CDMA_CASES, CDMA_INPUTS),
 }
 
 

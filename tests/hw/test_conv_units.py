@@ -42,6 +42,9 @@ CASES = {
     "cacc": ["stripes", "clip_all", "saturation", "backpressure"],
     "cbuf": ["bank_split", "read_after_write", "random_ports"],
     "csc_wl": ["k8_c8_3x3", "partial_groups", "ring_wrap", "slow_writer", "one_byte_sets"],
+    "csc": ["feat_pad", "feat_stride_dil", "feat_dil_x", "feat_points", "image_argb", "image_r8"],
+    "cdma": ["feature_cvt", "feature_1x1_packed", "feature_backpressure", "pixel_formats",
+             "weight_credits"],
 }
 # (unit, case) -> reason: a known RTL bug (strict: the test must fail until it is fixed)
 XFAIL: dict[tuple[str, str], str] = {}
