@@ -125,14 +125,27 @@ def _run(unit: str, cases: list[str], sim: str = "verilator", hw: Path = HW) -> 
     res = bdir / "results.json"
     res.unlink(missing_ok=True)
     t0 = time.monotonic()
-    r.test(test_module="conv_units_bench", hdl_toplevel=top, build_dir=bdir,
-           test_dir=Path(__file__).parent, results_xml=str(bdir / "results.xml"),
-           extra_env={"CONV_UNIT": unit, "CONV_CASES": ",".join(cases), "CONV_RESULT": str(res),
-                      "PYTHONPATH": os.pathsep.join([str(ROOT), str(Path(__file__).parent)])})
+    # wall-clock guard (as tb/runner.py): a simulator stuck in a zero-delay loop never reaches
+    # the cases' cycle watchdogs
+    limit = int(os.environ.get("TB_WALL_LIMIT", 900))
+    old = os.environ.get("SIM_CMD_PREFIX")
+    os.environ["SIM_CMD_PREFIX"] = f"timeout -s KILL {limit}"
+    try:
+        r.test(test_module="conv_units_bench", hdl_toplevel=top, build_dir=bdir,
+               test_dir=Path(__file__).parent, results_xml=str(bdir / "results.xml"),
+               extra_env={"CONV_UNIT": unit, "CONV_CASES": ",".join(cases),
+                          "CONV_RESULT": str(res),
+                          "PYTHONPATH": os.pathsep.join([str(ROOT), str(Path(__file__).parent)])})
+    finally:
+        if old is None:
+            os.environ.pop("SIM_CMD_PREFIX", None)
+        else:
+            os.environ["SIM_CMD_PREFIX"] = old
     wall = time.monotonic() - t0
     if not res.is_file():
-        return {c: {"ok": False, "msg": f"the {unit} simulation wrote no result (see its log)"}
-                for c in cases}
+        why = (f"killed after TB_WALL_LIMIT={limit} s" if wall >= limit - 1 else "crashed")
+        return {c: {"ok": False, "msg": f"the {unit} simulation wrote no result: it {why} "
+                                        f"(see its log)"} for c in cases}
     out = json.loads(res.read_text())
     for c in out.values():
         c["wall_s"] = round(wall, 1)
