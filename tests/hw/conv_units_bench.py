@@ -849,6 +849,8 @@ def conv_memory(p: dict, rv: RegView, seed: int) -> tuple[Memory, np.ndarray, np
     mem = Memory()
     span = 0x40000
     img = rng.integers(0, 256, span, dtype=np.int64).astype(np.uint8)
+    if p.get("all_bytes"):
+        img[:256] = rng.permutation(256)        # every byte value once at the input base
     mem.write(p.get("base_in", CSC_BASE_IN), img)
     w = rng.integers(-128, 128, (p["k"], p["c"], p["r"], p["s"]))
     mem.write(p.get("base_wt", CSC_BASE_WT), mcdma.pack_weights(w))
@@ -1272,6 +1274,25 @@ async def cdma_feature_4k(dut):
     return info
 
 
+CVT_SWEEP = [(0, 1, 0), (-3, 300, 6), (32767, -32768, 0), (-32768, 32767, 63), (127, 255, 1),
+             (-128, -1, 17), (5, 12345, 33), (-77, -20000, 9), (1000, 7, 2), (0, 0, 5)]
+
+
+async def cdma_cvt_sweep(dut):
+    """The feature converter on every int8 value, for offsets/scales at the int16 limits and
+    truncations 0..63 (rounding, SAT_17 -> SAT_8), each setting a new layer (start)."""
+    info = {}
+    for i, cvt in enumerate(CVT_SWEEP):
+        p = dict(c=16, h=4, w=4, k=1, r=1, s=1, out=(1, 1), cvt=cvt, all_bytes=True)
+        rv, mem, wd, ww, inf = await _cdma_run(dut, p, 60 + i, lat=(1, 5))
+        try:
+            _cdma_check(p, rv, mem, wd, ww, inf)
+        except Mismatch as e:
+            raise Mismatch(f"converter (offset, scale, truncate) = {cvt}: {e}") from None
+        info[str(cvt)] = inf["cycles"]
+    return info
+
+
 async def cdma_pixel_formats(dut):
     """Every packed pixel format the RTL implements (R8, 12..19, 26, 27): byte reordering to
     R,G,B,A / Y,U,V,A, mean (MEAN_FORMAT) or CVT_OFFSET, sign override, CDMA pads left/right
@@ -1328,6 +1349,7 @@ async def cdma_weight_credits(dut):
 
 CDMA_CASES = {"feature_cvt": cdma_feature_cvt, "feature_1x1_packed": cdma_feature_1x1_packed,
               "feature_backpressure": cdma_feature_backpressure, "feature_4k": cdma_feature_4k,
+              "cvt_sweep": cdma_cvt_sweep,
               "pixel_formats": cdma_pixel_formats, "weight_credits": cdma_weight_credits}
 CDMA_INPUTS = ("start", "wt_released", "cdma_dat_rd_req_ready", "cdma_dat_rd_rsp_valid",
                "cdma_dat_rd_rsp_data", "cdma_wt_rd_req_ready", "cdma_wt_rd_rsp_valid",

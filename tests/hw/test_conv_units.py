@@ -47,7 +47,7 @@ CASES = {
     "csc": ["feat_pad", "feat_stride_dil", "feat_dil_x", "feat_ring_wrap", "feat_points",
             "image_argb", "image_r8"],
     "cdma": ["feature_cvt", "feature_1x1_packed", "feature_backpressure", "feature_4k",
-             "pixel_formats", "weight_credits"],
+             "cvt_sweep", "pixel_formats", "weight_credits"],
 }
 # (unit, case) -> reason: a known RTL bug (strict: the test must fail until it is fixed)
 XFAIL: dict[tuple[str, str], str] = {}
