@@ -586,7 +586,8 @@ async def cbuf_random_ports(dut):
     hot = [rng.randrange(CBUF_ENTRIES) for _ in range(64)]    # small set: many collisions
     for _ in range(3000):
         ops = {}
-        pick = lambda: rng.choice(hot) if rng.random() < 0.8 else rng.randrange(CBUF_ENTRIES)  # noqa
+        def pick():
+            return rng.choice(hot) if rng.random() < 0.8 else rng.randrange(CBUF_ENTRIES)
         if rng.random() < 0.6:
             ops["wd"] = (pick(), rng.getrandbits(64))
         if rng.random() < 0.6:
@@ -793,7 +794,7 @@ CSC_BASE_IN, CSC_BASE_WT = 0x10000, 0x80000
 
 
 def conv_regs(p: dict) -> RegView:
-    """CDMA + CSC registers of a small direct convolution case ``p`` (see the csc_* cases)."""
+    """CDMA + CSC registers of a small direct convolution case ``p`` (see CSC_P / CDMA_P)."""
     c, h, w = p["c"], p["h"], p["w"]
     k, r, s = p["k"], p["r"], p["s"]
     pixel = p.get("pixel", False)
@@ -802,43 +803,45 @@ def conv_regs(p: dict) -> RegView:
     ls = p.get("line_stride", -(-(w + p.get("x_off", 0)) * bpp // 8) * 8 if pixel else w * 8)
     ss = p.get("surf_stride", ls * h)
     cext = (len(fmt.order) - 1) if pixel else c - 1
+    mean = [v & 0xFFFF for v in p.get("mean", (0,) * 4)]
+    cvt_off, cvt_scale, cvt_trunc = p.get("cvt", (0, 1, 0))
+    db, wb = p.get("banks", (7, 3))
+    (sy, sx), (dy, dx) = p.get("stride", (1, 1)), p.get("dil", (1, 1))
+    (ptop, pleft), (ho, wo) = p.get("pad", (0, 0)), p["out"]
+    pk = p.get("packed", 0)
+    D, C = "NVDLA_CDMA.D_", "NVDLA_CSC.D_"
     f = {
-        "NVDLA_CDMA.D_DATAIN_FORMAT_0": {"DATAIN_FORMAT": int(pixel), "PIXEL_FORMAT": p.get("fmt", 0),
-                                         "PIXEL_SIGN_OVERRIDE": p.get("sign", 0)},
-        "NVDLA_CDMA.D_DATAIN_SIZE_0_0": {"DATAIN_WIDTH": w - 1, "DATAIN_HEIGHT": h - 1},
-        "NVDLA_CDMA.D_DATAIN_SIZE_1_0": {"DATAIN_CHANNEL": cext},
-        "NVDLA_CDMA.D_PIXEL_OFFSET_0": {"PIXEL_X_OFFSET": p.get("x_off", 0)},
-        "NVDLA_CDMA.D_DAIN_ADDR_LOW_0_0": {"DATAIN_ADDR_LOW_0": p.get("base_in", CSC_BASE_IN)},
-        "NVDLA_CDMA.D_LINE_STRIDE_0": {"LINE_STRIDE": ls},
-        "NVDLA_CDMA.D_SURF_STRIDE_0": {"SURF_STRIDE": ss},
-        "NVDLA_CDMA.D_DAIN_MAP_0": {"LINE_PACKED": p.get("packed", 0), "SURF_PACKED": p.get("packed", 0)},
-        "NVDLA_CDMA.D_WEIGHT_ADDR_LOW_0": {"WEIGHT_ADDR_LOW": p.get("base_wt", CSC_BASE_WT)},
-        "NVDLA_CDMA.D_WEIGHT_BYTES_0": {"WEIGHT_BYTES": k * c * r * s},
-        "NVDLA_CDMA.D_MEAN_FORMAT_0": {"MEAN_FORMAT": int("mean" in p)},
-        "NVDLA_CDMA.D_MEAN_GLOBAL_0_0": {"MEAN_RY": p.get("mean", (0,) * 4)[0] & 0xFFFF,
-                                         "MEAN_GU": p.get("mean", (0,) * 4)[1] & 0xFFFF},
-        "NVDLA_CDMA.D_MEAN_GLOBAL_1_0": {"MEAN_BV": p.get("mean", (0,) * 4)[2] & 0xFFFF,
-                                         "MEAN_AX": p.get("mean", (0,) * 4)[3] & 0xFFFF},
-        "NVDLA_CDMA.D_CVT_CFG_0": {"CVT_EN": int("cvt" in p), "CVT_TRUNCATE": p.get("cvt", (0, 0, 0))[2]},
-        "NVDLA_CDMA.D_CVT_OFFSET_0": {"CVT_OFFSET": p.get("cvt", (0, 0, 0))[0] & 0xFFFF},
-        "NVDLA_CDMA.D_CVT_SCALE_0": {"CVT_SCALE": p.get("cvt", (0, 1, 0))[1] & 0xFFFF},
-        "NVDLA_CDMA.D_ZERO_PADDING_0": {"PAD_LEFT": p.get("cdma_pad", (0, 0))[0],
-                                        "PAD_RIGHT": p.get("cdma_pad", (0, 0))[1]},
-        "NVDLA_CDMA.D_ZERO_PADDING_VALUE_0": {"PAD_VALUE": p.get("cdma_pad_value", 0)},
-        "NVDLA_CDMA.D_BANK_0": {"DATA_BANK": p.get("banks", (7, 3))[0], "WEIGHT_BANK": p.get("banks", (7, 3))[1]},
-        "NVDLA_CSC.D_DATAIN_FORMAT_0": {"DATAIN_FORMAT": int(pixel)},
-        "NVDLA_CSC.D_DATAIN_SIZE_EXT_0_0": {"DATAIN_WIDTH_EXT": w - 1, "DATAIN_HEIGHT_EXT": h - 1},
-        "NVDLA_CSC.D_DATAIN_SIZE_EXT_1_0": {"DATAIN_CHANNEL_EXT": cext},
-        "NVDLA_CSC.D_WEIGHT_SIZE_EXT_0_0": {"WEIGHT_WIDTH_EXT": s - 1, "WEIGHT_HEIGHT_EXT": r - 1},
-        "NVDLA_CSC.D_WEIGHT_SIZE_EXT_1_0": {"WEIGHT_CHANNEL_EXT": c - 1, "WEIGHT_KERNEL": k - 1},
-        "NVDLA_CSC.D_DATAOUT_SIZE_0_0": {"DATAOUT_WIDTH": p["out"][1] - 1, "DATAOUT_HEIGHT": p["out"][0] - 1},
-        "NVDLA_CSC.D_CONV_STRIDE_EXT_0": {"CONV_X_STRIDE_EXT": p.get("stride", (1, 1))[1] - 1,
-                                          "CONV_Y_STRIDE_EXT": p.get("stride", (1, 1))[0] - 1},
-        "NVDLA_CSC.D_DILATION_EXT_0": {"X_DILATION_EXT": p.get("dil", (1, 1))[1] - 1,
-                                       "Y_DILATION_EXT": p.get("dil", (1, 1))[0] - 1},
-        "NVDLA_CSC.D_ZERO_PADDING_0": {"PAD_TOP": p.get("pad", (0, 0))[0], "PAD_LEFT": p.get("pad", (0, 0))[1]},
-        "NVDLA_CSC.D_ZERO_PADDING_VALUE_0": {"PAD_VALUE": p.get("pad_value", 0)},
-        "NVDLA_CSC.D_BANK_0": {"DATA_BANK": p.get("banks", (7, 3))[0], "WEIGHT_BANK": p.get("banks", (7, 3))[1]},
+        D + "DATAIN_FORMAT_0": {"DATAIN_FORMAT": int(pixel), "PIXEL_FORMAT": p.get("fmt", 0),
+                                "PIXEL_SIGN_OVERRIDE": p.get("sign", 0)},
+        D + "DATAIN_SIZE_0_0": {"DATAIN_WIDTH": w - 1, "DATAIN_HEIGHT": h - 1},
+        D + "DATAIN_SIZE_1_0": {"DATAIN_CHANNEL": cext},
+        D + "PIXEL_OFFSET_0": {"PIXEL_X_OFFSET": p.get("x_off", 0)},
+        D + "DAIN_ADDR_LOW_0_0": {"DATAIN_ADDR_LOW_0": p.get("base_in", CSC_BASE_IN)},
+        D + "LINE_STRIDE_0": {"LINE_STRIDE": ls},
+        D + "SURF_STRIDE_0": {"SURF_STRIDE": ss},
+        D + "DAIN_MAP_0": {"LINE_PACKED": pk, "SURF_PACKED": pk},
+        D + "WEIGHT_ADDR_LOW_0": {"WEIGHT_ADDR_LOW": p.get("base_wt", CSC_BASE_WT)},
+        D + "WEIGHT_BYTES_0": {"WEIGHT_BYTES": k * c * r * s},
+        D + "MEAN_FORMAT_0": {"MEAN_FORMAT": int("mean" in p)},
+        D + "MEAN_GLOBAL_0_0": {"MEAN_RY": mean[0], "MEAN_GU": mean[1]},
+        D + "MEAN_GLOBAL_1_0": {"MEAN_BV": mean[2], "MEAN_AX": mean[3]},
+        D + "CVT_CFG_0": {"CVT_EN": int("cvt" in p), "CVT_TRUNCATE": cvt_trunc},
+        D + "CVT_OFFSET_0": {"CVT_OFFSET": cvt_off & 0xFFFF},
+        D + "CVT_SCALE_0": {"CVT_SCALE": cvt_scale & 0xFFFF},
+        D + "ZERO_PADDING_0": dict(zip(("PAD_LEFT", "PAD_RIGHT"), p.get("cdma_pad", (0, 0)))),
+        D + "ZERO_PADDING_VALUE_0": {"PAD_VALUE": p.get("cdma_pad_value", 0)},
+        D + "BANK_0": {"DATA_BANK": db, "WEIGHT_BANK": wb},
+        C + "DATAIN_FORMAT_0": {"DATAIN_FORMAT": int(pixel)},
+        C + "DATAIN_SIZE_EXT_0_0": {"DATAIN_WIDTH_EXT": w - 1, "DATAIN_HEIGHT_EXT": h - 1},
+        C + "DATAIN_SIZE_EXT_1_0": {"DATAIN_CHANNEL_EXT": cext},
+        C + "WEIGHT_SIZE_EXT_0_0": {"WEIGHT_WIDTH_EXT": s - 1, "WEIGHT_HEIGHT_EXT": r - 1},
+        C + "WEIGHT_SIZE_EXT_1_0": {"WEIGHT_CHANNEL_EXT": c - 1, "WEIGHT_KERNEL": k - 1},
+        C + "DATAOUT_SIZE_0_0": {"DATAOUT_WIDTH": wo - 1, "DATAOUT_HEIGHT": ho - 1},
+        C + "CONV_STRIDE_EXT_0": {"CONV_X_STRIDE_EXT": sx - 1, "CONV_Y_STRIDE_EXT": sy - 1},
+        C + "DILATION_EXT_0": {"X_DILATION_EXT": dx - 1, "Y_DILATION_EXT": dy - 1},
+        C + "ZERO_PADDING_0": {"PAD_TOP": ptop, "PAD_LEFT": pleft},
+        C + "ZERO_PADDING_VALUE_0": {"PAD_VALUE": p.get("pad_value", 0)},
+        C + "BANK_0": {"DATA_BANK": db, "WEIGHT_BANK": wb},
     }
     return regs_from(f)
 
@@ -1385,5 +1388,5 @@ async def run_cases(dut):
             tb = traceback.format_exc(limit=3) if not isinstance(e, AssertionError) else ""
             results[name] = {"ok": False, "msg": f"{type(e).__name__}: {e}", "trace": tb}
         dut._log.info(f"{unit}/{name}: {results[name]}")
-    with open(os.environ["CONV_RESULT"], "w") as f:
-        json.dump(results, f, default=str)
+        with open(os.environ["CONV_RESULT"], "w") as f:      # after each case: a later hang
+            json.dump(results, f, default=str)              # keeps the earlier results

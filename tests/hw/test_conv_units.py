@@ -142,11 +142,12 @@ def _run(unit: str, cases: list[str], sim: str = "verilator", hw: Path = HW) -> 
         else:
             os.environ["SIM_CMD_PREFIX"] = old
     wall = time.monotonic() - t0
-    if not res.is_file():
-        why = (f"killed after TB_WALL_LIMIT={limit} s" if wall >= limit - 1 else "crashed")
-        return {c: {"ok": False, "msg": f"the {unit} simulation wrote no result: it {why} "
-                                        f"(see its log)"} for c in cases}
-    out = json.loads(res.read_text())
+    out = json.loads(res.read_text()) if res.is_file() else {}
+    why = f"was killed after TB_WALL_LIMIT={limit} s" if wall >= limit - 1 else "crashed"
+    for c in cases:
+        if c not in out:
+            out[c] = {"ok": False, "msg": f"no result: the {unit} simulation {why} during this "
+                                          "case or an earlier one (see its log)"}
     for c in out.values():
         c["wall_s"] = round(wall, 1)
     return out
