@@ -100,9 +100,23 @@ def drive_config(dut, rv: RegView, units) -> int:
     return n
 
 
+# Ports a unit may have or not (CBUF residency / data reuse, post Y-extension): driven, when
+# present, with the values that mean "none of it": the data banks start at entry 0, nothing kept
+# or skipped, no Y-extension; the data ring is the whole of CBUF (rd_ring) or the data banks.
+OPTIONAL_PORTS = {"dat_wr_start": 0, "dat_skip": 0, "wt_skip": 0, "dat_base": 0, "dat_kept": 0,
+                  "yx": 0, "rd_ring": 1 << 14, "dat_ring": 1 << 14}
+
+
+def drive_optional(dut, **over):
+    for n, v in {**OPTIONAL_PORTS, **over}.items():
+        if hasattr(dut, n):
+            getattr(dut, n).value = v
+
+
 async def reset(dut, zero=()):
     for n in zero:
         getattr(dut, n).value = 0
+    drive_optional(dut)
     if hasattr(dut, "rstn"):
         dut.rstn.value = 0
     for _ in range(2):
@@ -913,6 +927,7 @@ async def _csc_case(dut, p: dict, seed: int, p_dat=1.0, p_wt=1.0, drain=(1, 1)):
     c_eff, r_eff, s_eff = p["c"], p["r"], p["s"]
     ring = WeightRing(cbuf, entries_of(mcdma.pack_weights(w)), wbase, wcap, rng, p_wt)
     drive_config(d, rv, ("CSC",))
+    drive_optional(d, dat_ring=wbase)
     d.line_entries.value, d.line_bytes.value = le, lb
     d.dat_entries.value, d.dat_done.value, d.wt_entries.value, d.bank_free.value = 0, 0, 0, 0
     await FallingEdge(d.clk)
@@ -1127,6 +1142,7 @@ async def _cdma_run(dut, p: dict, seed: int, lat=(4, 4), p_ready=1.0, release=No
     drive_config(d, rv, ("CDMA",))
     db, wb = p.get("banks", (7, 3))
     wbase, wcap = (db + 1) * 512, (wb + 1) * 512
+    drive_optional(d, dat_ring=wbase)
     dat = ReadClient(d, "cdma_dat", mem, rng, lat, p_ready)
     wt = ReadClient(d, "cdma_wt", mem, rng, lat, p_ready)
     d.wt_released.value = 0
