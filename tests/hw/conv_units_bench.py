@@ -1315,13 +1315,13 @@ async def cdma_cvt_sweep(dut):
 async def cdma_pixel_formats(dut):
     """Every packed pixel format the RTL implements (R8, 12..19, 26, 27): byte reordering to
     R,G,B,A / Y,U,V,A, mean (MEAN_FORMAT) or CVT_OFFSET, sign override, CDMA pads left/right
-    (PAD_VALUE low byte, not converted), PIXEL_X_OFFSET; each layer a new start."""
+    (0..3 pixels; PAD_VALUE low byte, not converted), PIXEL_X_OFFSET; each layer a new start."""
     info = {}
     for i, code in enumerate((0, 12, 13, 14, 15, 16, 17, 18, 19, 26, 27)):
         fmt = mcdma.PIXEL_FORMATS[code]
         n = len(fmt.order)
         p = dict(pixel=True, fmt=code, c=n, h=2, w=11 if code == 0 else 5, k=1, r=1, s=1,
-                 out=(1, 1), cdma_pad=(1 + i % 2, 2), cdma_pad_value=0x1AB, x_off=1 + i % 3,
+                 out=(1, 1), cdma_pad=(i % 3, (i + 1) % 4), cdma_pad_value=0x1AB, x_off=1 + i % 3,
                  sign=int(code in (15, 27)))
         if i % 2:
             p["mean"] = (100, -50, 7, 200)
