@@ -943,6 +943,7 @@ async def _csc_case(dut, p: dict, seed: int, p_dat=1.0, p_wt=1.0, drain=(1, 1)):
     pend_rd = pend_rw = None
     issues = 0
     cyc = 0
+    after_busy = 0
     nstep = -(-c_eff // 8) * r_eff * s_eff
     limit = 40 * (kp // 8) * ho * wo * nstep + 30000
     while sum(o.shape[0] for o in outs) < (kp // 8) * ho * wo:
@@ -958,6 +959,18 @@ async def _csc_case(dut, p: dict, seed: int, p_dat=1.0, p_wt=1.0, drain=(1, 1)):
             d.rd_data.value = cbuf_read2(cbuf, pend_rd)
         if pend_rw is not None:
             d.rw_data.value = cbuf_read2(cbuf, pend_rw)
+        # busy: issuing (from start); pipe_busy: issues still in the CSC pipeline (2 stages)
+        busy = int(d.busy.value)
+        if cyc == 1 and not busy:
+            raise Mismatch("busy not set the cycle after start")
+        if busy:
+            after_busy = 0
+        elif int(d.mac_valid.value):
+            after_busy += 1
+            if after_busy > 2:
+                raise Mismatch(f"MAC issue {issues + 1} more than 2 cycles after busy dropped")
+        if int(d.mac_valid.value) and not int(d.pipe_busy.value):
+            raise Mismatch("mac_valid while pipe_busy is 0")
         # CMAC input: one issue per cycle at most
         if int(d.mac_valid.value):
             issues += 1
