@@ -11,7 +11,22 @@ cases of one unit run in ONE simulation (one xdist group per unit), each after a
     .venv/bin/python -m pytest tests/hw/test_conv_units.py -m "not slow"     # quick: 1 per unit
     .venv/bin/python -m pytest tests/hw/test_conv_units.py                   # all cases
 
-Icarus runs each unit's quick case too (full tier)."""
+Icarus runs each unit's quick case too (full tier).
+
+What the cases rely on beyond the golden model (the units' documented port contracts):
+  cmac    result CMAC_LATENCY = 1 cycle after the issue, tags travel with it, one per cycle;
+  cacc    stripes fill a bank (in_first clears, in_end closes), banks drain in fill order, one
+          bank_free pulse per stripe; sat_count cleared by start;
+  cbuf    reads registered, {entry addr+1, entry addr}, old data on a same-cycle write;
+  csc_wl  set order kg -> stripe -> cg -> r -> s, ring entry wbase + i % wcap, wt_released
+          = (kg+1)*C*R*S after a group's last set, reads only entries < wt_entries;
+  csc     the data layout CDMA writes (feature entry y*S*W + s*W + x, image line y at
+          y*line_entries, from entry 0 when the units have CBUF-residency ports, which are
+          driven neutral), reads only entries < dat_entries (or dat_done); stripes of
+          consecutive raster points in order (the sum check does not depend on loop order or
+          stripe sizes);
+  cdma    the same data layout, dat_entries / dat_done, weight i to ring slot wbase + i % wcap,
+          requests <= wt_released + ring size, bursts inside 4 KiB."""
 from __future__ import annotations
 
 import hashlib
