@@ -1221,7 +1221,9 @@ async def _cdma_run(dut, p: dict, seed: int, lat=(4, 4), p_ready=1.0, release=No
         await FallingEdge(d.clk)
     info = {"cycles": cyc, "data_entries": len(wd), "weight_entries": len(ww),
             "dat_entries": int(d.dat_entries.value), "wt_entries": int(d.wt_entries.value),
-            "line_entries": int(d.line_entries.value), "line_bytes": int(d.line_bytes.value)}
+            "line_entries": int(d.line_entries.value), "line_bytes": int(d.line_bytes.value),
+            "data_beats": sum(n for _, n in dat.requests),
+            "weight_beats": sum(n for _, n in wt.requests)}
     return rv, mem, wd, ww, info
 
 
@@ -1240,6 +1242,15 @@ def _cdma_check(p, rv, mem, wd, ww, info):
                        f"got {fmt(gv)} (bytes little-endian)")
     if info["dat_entries"] != len(exp):
         raise Mismatch(f"dat_entries {info['dat_entries']}, expected {len(exp)}")
+    # memory traffic: one beat per atom (feature), each line's span of 8-byte beats (image)
+    if p.get("pixel"):
+        bpp = mcdma.PIXEL_FORMATS[p.get("fmt", 0)].bytes_per_pixel
+        skip = (p.get("base_in", CSC_BASE_IN) + p.get("x_off", 0) * bpp) % 8
+        beats = p["h"] * (-(-(skip + p["w"] * bpp) // 8))
+    else:
+        beats = len(exp)
+    if info["data_beats"] != beats:
+        raise Mismatch(f"CDMA requested {info['data_beats']} data beats, the fetch needs {beats}")
     if p.get("pixel") and (info["line_entries"], info["line_bytes"]) != (le, lb):
         raise Mismatch(f"(line_entries, line_bytes) {(info['line_entries'], info['line_bytes'])}, "
                        f"expected {(le, lb)}")
@@ -1256,6 +1267,8 @@ def _cdma_check(p, rv, mem, wd, ww, info):
         raise Mismatch(f"weight writes: {len(ww)}, expected {len(want)}; first difference at "
                        f"write {i}: expected {want[i] if i < len(want) else None}, got "
                        f"{ww[i] if i < len(ww) else None}")
+    if info["weight_beats"] != len(want):
+        raise Mismatch(f"CDMA requested {info['weight_beats']} weight beats, expected {len(want)}")
     if info["wt_entries"] != len(want):
         raise Mismatch(f"wt_entries {info['wt_entries']}, expected {len(want)}")
 
