@@ -515,7 +515,8 @@ def _geom(case: ConvCase) -> dict:
                 pixel=_get(case, S + "D_DATAIN_FORMAT_0", "DATAIN_FORMAT"))
 
 
-def reuse_chain(rng: np.random.Generator, kind: str, name: str) -> tuple[list[ConvCase], list[ConvCase]]:
+def reuse_chain(rng: np.random.Generator, kind: str, name: str,
+                wrap_pixel: bool = False) -> tuple[list[ConvCase], list[ConvCase]]:
     """Convolutions that share CBUF, and for each one a stand-alone equivalent (same output,
     everything fetched from memory: the independent reference).
 
@@ -526,10 +527,12 @@ def reuse_chain(rng: np.random.Generator, kind: str, name: str) -> tuple[list[Co
     address then holds other bytes). ``full``: A keeps all its data (SKIP_DATA_RLS = 1); B
     (DATA_REUSE = 1) fetches nothing (its input address holds other bytes) and applies other
     weights (or A's, reused) to A's input. ``ring``: three random layers (feature or image) on the
-    same data banks, no reuse, with random release counts: the later inputs wrap the data ring."""
+    same data banks, no reuse, with random release counts, a later input wrapping the end of the
+    data ring (an image input with ``wrap_pixel``)."""
     for _ in range(1000):
         if kind == "ring":
-            cases = [random_case(rng, f"{name}_{i}") for i in range(3)]
+            cases = [random_case(rng, f"{name}_{i}", pixel=(i == 2) if wrap_pixel else None)
+                     for i in range(3)]
             g = [_geom(c) for c in cases]
             dbank = max(x["dbank"] for x in g)
             # the weight banks must hold a kernel group of every layer
@@ -543,6 +546,12 @@ def reuse_chain(rng: np.random.Generator, kind: str, name: str) -> tuple[list[Co
                 _banks(c, dbank, BANKS - dbank)
                 _set(c, "NVDLA_CSC.D_RELEASE_0", RLS_SLICES=int(rng.integers(0, x["h"])))
                 _misc(c, SKIP_DATA_RLS=int(rng.random() < 0.3))
+            ptrs: list = []
+            chain_outputs(cases, ptrs)
+            # some layer's entries run past the ring's end (the write pointer came round)
+            cross = [0 < ptrs[i] < ptrs[i - 1] for i in range(1, 3)]
+            if not (cross[1] if wrap_pixel else any(cross)):
+                continue
             return cases, [_copy(c, c.name) for c in cases]
         a = random_case(rng, f"{name}_a", pixel=False)
         x = _geom(a)
@@ -602,9 +611,10 @@ def reuse_chain(rng: np.random.Generator, kind: str, name: str) -> tuple[list[Co
     raise RuntimeError(f"reuse_chain: no {kind} case found")
 
 
-def chain_outputs(cases: list[ConvCase]) -> list[np.ndarray]:
+def chain_outputs(cases: list[ConvCase], wr_ptrs: list | None = None) -> list[np.ndarray]:
     """The golden model's output bytes of each case, the cases run one after the other on one
-    device (CBUF carried over), each from its own memory (addresses shifted as write_chain)."""
+    device (CBUF carried over), each from its own memory (addresses shifted as write_chain).
+    ``wr_ptrs``: gets CDMA's data write pointer after each case (model/cbuf.py)."""
     cases = [shifted(c, i * 0x01000000) for i, c in enumerate(cases)]
     dev = NvSmall()
     outs = []
@@ -622,4 +632,6 @@ def chain_outputs(cases: list[ConvCase]) -> list[np.ndarray]:
         for u in c.units:
             dev.reg_write(f"NVDLA_{u}.D_OP_ENABLE_0", 1)
         outs.append(dev.mem.read(*c.out))
+        if wr_ptrs is not None:
+            wr_ptrs.append(dev.cbuf.wr)
     return outs

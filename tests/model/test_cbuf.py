@@ -17,10 +17,11 @@ def _first_diff(a, b):
     return f"{d.size} bytes differ, first at {d[0]}: {a[d[0]]} vs {b[d[0]]}" if d.size else ""
 
 
-@pytest.mark.parametrize("kind", ["split", "full", "ring"])
+@pytest.mark.parametrize("kind", ["split", "full", "ring", "ring_pixel"])
 @pytest.mark.parametrize("seed", range(1, 7))
 def test_reusing_layer_equals_stand_alone_layer(kind, seed):
-    cases, refs = reuse_chain(np.random.default_rng(seed), kind, f"{kind}{seed}")
+    cases, refs = reuse_chain(np.random.default_rng(seed), kind[:4] if kind == "ring_pixel" else kind,
+                              f"{kind}{seed}", wrap_pixel=kind == "ring_pixel")
     outs = chain_outputs(cases)
     for c, ref, got in zip(cases, refs, outs):
         want = expected(ref)

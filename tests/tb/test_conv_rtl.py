@@ -137,17 +137,18 @@ def test_layers_sharing_cbuf_verilator(tmp_path, mem_seed):
     its new rows, reuses the slices the first did not release (D_RELEASE) and usually its
     weights: WEIGHT_REUSE after SKIP_WEIGHT_RLS, its own weight address holding other bytes),
     all data reused after SKIP_DATA_RLS (the second layer's input address holding other bytes),
-    and three layers on the same data banks whose inputs wrap the data ring (feature and image
-    lines). Every output equals the golden model's, which equals the stand-alone layers'
+    and three layers on the same data banks whose inputs run past the end of the data ring
+    (feature cubes, and image lines). Every output equals the golden model's, which equals the stand-alone layers'
     (tests/model/test_cbuf.py); fixed and random memory timing."""
     _skip("verilator")
     import numpy as np
     from tb.conv_cases import reuse_chain, write_chain
     from tb.runner import run_traces
     dirs = []
-    for kind in ("split", "full", "ring"):
+    for kind in ("split", "full", "ring", "ring_pixel"):
         for seed in (1, 2, 3):
-            cases, _ = reuse_chain(np.random.default_rng(100 + seed), kind, f"{kind}{seed}")
+            cases, _ = reuse_chain(np.random.default_rng(100 + seed), kind[:4] if kind == "ring_pixel"
+                                   else kind, f"{kind}{seed}", wrap_pixel=kind == "ring_pixel")
             dirs.append(write_chain(cases, tmp_path, f"cbuf_{kind}{seed}"))
     res = run_traces("verilator", dirs, mem_seed, tag=f"pytest-conv-cbuf-{mem_seed}")
     bad = [res[d.name]["line"] if d.name in res else f"{d.name}: no result" for d in dirs
