@@ -48,6 +48,7 @@ module nvs_csc #(
     input  wire [15:0] csc_d_zero_padding_value_pad_value,
     input  wire [4:0]  csc_d_bank_data_bank,
     input  wire [4:0]  csc_d_bank_weight_bank,
+    input  wire [1:0]  csc_d_post_y_extension_y_extension,
     // CBUF residency (nvs_conv)
     input  wire [AW-1:0] dat_base,
     input  wire [AW:0]   dat_ring,
@@ -107,6 +108,7 @@ module nvs_csc #(
     wire        set_pop;
     nvs_csc_wl #(.AW(AW)) u_wl (
         .clk(clk), .rstn(rstn), .start(start), .k(kk), .c(cc), .r_n(rn), .s_n(sn), .nst(nst), .crs(crs),
+        .yx(pixel ? csc_d_post_y_extension_y_extension : 2'd0),
         .wbase({csc_d_bank_data_bank + 5'd1, 9'd0}), .wcap({csc_d_bank_weight_bank + 6'd1, 9'd0}),
         .wt_entries(wt_entries), .wt_released(wt_released),
         .rw_en(rw_en), .rw_addr(rw_addr), .rw_data(rw_data),

@@ -635,3 +635,32 @@ def chain_outputs(cases: list[ConvCase], wr_ptrs: list | None = None) -> list[np
         if wr_ptrs is not None:
             wr_ptrs.append(dev.cbuf.wr)
     return outs
+
+
+def y_extension_case(rng: np.random.Generator, name: str, code: int) -> tuple[ConvCase, ConvCase]:
+    """An image-input convolution with CSC post Y-extension ``code`` (1: rows 2 at a time, 2: 4
+    at a time; kernel channels C <= 8 / ext) and its weights in the Y-extension layout
+    (model/cdma.weight_offsets_y_ext), and the same convolution without it (the DC layout):
+    both give the same output."""
+    from model.cdma import read_weights, weight_offsets_y_ext
+    from model.memory import Memory
+    ext = 1 << code
+    for _ in range(10000):
+        case = random_case(rng, name, pixel=True)
+        c = _get(case, "NVDLA_CSC.D_WEIGHT_SIZE_EXT_1_0", "WEIGHT_CHANNEL_EXT") + 1
+        r = _get(case, "NVDLA_CSC.D_WEIGHT_SIZE_EXT_0_0", "WEIGHT_HEIGHT_EXT") + 1
+        if c <= ATOM // ext and r > 1:
+            break
+    else:
+        raise RuntimeError("y_extension_case: no case found")
+    k = _get(case, "NVDLA_CSC.D_WEIGHT_SIZE_EXT_1_0", "WEIGHT_KERNEL") + 1
+    m = Memory()
+    m.write(0, case.mem[WT_BASE])
+    w = read_weights(m, 0, k, c, r, 1)
+    off = weight_offsets_y_ext(k, c, r, ext)
+    blob = np.zeros(case.mem[WT_BASE].size, np.uint8)
+    blob[off.reshape(-1)] = w.view(np.uint8).reshape(-1)
+    ye = _copy(case, f"{name}_yext{ext}")
+    ye.mem[WT_BASE] = blob
+    _set(ye, "NVDLA_CSC.D_POST_Y_EXTENSION_0", Y_EXTENSION=code)
+    return ye, case

@@ -1308,6 +1308,7 @@ module nvs_top_wiring (
         .csc_d_zero_padding_value_pad_value(csc_d_zero_padding_value_pad_value),
         .csc_d_bank_data_bank(csc_d_bank_data_bank),
         .csc_d_bank_weight_bank(csc_d_bank_weight_bank),
+        .csc_d_post_y_extension_y_extension(csc_d_post_y_extension_y_extension),
         .csc_d_misc_cfg_data_reuse(csc_d_misc_cfg_data_reuse),
         .csc_d_misc_cfg_weight_reuse(csc_d_misc_cfg_weight_reuse),
         .csc_d_misc_cfg_skip_data_rls(csc_d_misc_cfg_skip_data_rls),

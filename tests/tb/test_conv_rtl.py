@@ -156,3 +156,25 @@ def test_layers_sharing_cbuf_verilator(tmp_path, mem_seed):
     assert not bad, f"{len(bad)} of {len(dirs)} chains failed: " + " | ".join(bad[:4])
     for d in dirs:
         assert res[d.name]["model_checks"] >= 2, f"{d.name}: not compared with the golden model"
+
+
+@pytest.mark.rtl
+@pytest.mark.parametrize("mem_seed", [None, 2])
+def test_image_conv_with_post_y_extension_verilator(tmp_path, mem_seed):
+    """Image input with CSC post Y-extension (kernel rows 2 or 4 at a time, C <= 8 / ext) and
+    its weights in the Y-extension layout: the RTL's output equals the golden model's, which
+    equals the same convolution without Y-extension (tb.conv_cases.y_extension_case)."""
+    _skip("verilator")
+    import numpy as np
+    from tb.conv_cases import expected, write_trace, y_extension_case
+    from tb.runner import run_traces
+    dirs = []
+    for code in (1, 2):
+        for seed in (1, 2, 3, 4):
+            ye, plain = y_extension_case(np.random.default_rng(200 + seed), f"yext_s{seed}", code)
+            assert np.array_equal(expected(ye), expected(plain)), ye.name
+            dirs.append(write_trace(ye, tmp_path))
+    res = run_traces("verilator", dirs, mem_seed, tag=f"pytest-conv-yext-{mem_seed}")
+    bad = [res[d.name]["line"] if d.name in res else f"{d.name}: no result" for d in dirs
+           if d.name not in res or not res[d.name]["passed"]]
+    assert not bad, f"{len(bad)} of {len(dirs)} cases failed: " + " | ".join(bad[:4])
