@@ -4,17 +4,39 @@
 // keep their groups for the whole layer; when the last atom has gone to SDP (and CDMA has fetched
 // all WEIGHT_BYTES), op_done pulses for all five together, with the GLB done bits CDMA_DAT,
 // CDMA_WT and CACC of the groups that ran.
-// Settings outside what this RTL implements (the golden model rejects the first group with a
-// one-line ConfigError); defined behaviour here:
+// CBUF residency between layers (as NVIDIA's nv_small cmod/RTL; golden model: model/cbuf.py):
+//   * the data banks (DATA_BANK + 1) are one ring of entries: CDMA writes a layer's input after
+//     the previous layer's data, CSC reads it from its first entry not yet released; a change of
+//     DATA_BANK restarts both at entry 0;
+//   * CSC releases D_RELEASE.RLS_SLICES + 1 slices (input lines) at the end of a layer, none with
+//     SKIP_DATA_RLS = 1; what is left is released at the next layer's start unless it reuses it;
+//   * DATA_REUSE = 1 (same DATA_BANK, WEIGHT_BANK and input format as the previous layer): after
+//     SKIP_DATA_RLS = 1 all data are reused and CDMA fetches nothing; else the slices left are the
+//     layer's first slices and CDMA's D_DATAIN_SIZE cube follows them (nvdla_compiler's height
+//     split); CSC's D_DATAIN_SIZE_EXT counts both;
+//   * WEIGHT_REUSE = 1 after SKIP_WEIGHT_RLS = 1 (same banks and format): no weight fetch, CSC
+//     reads the previous layer's weight bytes (our weight ring restarts at offset 0 each layer);
+//   * the reuse, release and bank decisions use CSC's D_MISC_CFG / D_BANK / D_RELEASE (NVIDIA's
+//     firmware writes CDMA's alike); ENTRY_PER_SLICE is not read: a slice is what CDMA writes for
+//     one line (surfaces x width entries, or the padded image line), the only value nv_small's
+//     cmod accepts. FETCH_GRAIN is not read (it only paces the fetch).
+//   * CSC post Y-extension (image input, D_POST_Y_EXTENSION = 1/2): the weights are read in its
+//     layout (model/cdma.weight_offsets_y_ext); 3 (reserved) is read as 0.
+// Settings outside what nv_small accepts (the golden model rejects them with a one-line
+// ConfigError); defined behaviour here:
 //   * CONV_MODE (Winograd), IN/PROC_PRECISION (int16/fp16), WEIGHT_FORMAT (compressed),
-//     BATCHES, CSC POST_Y_EXTENSION, PIXEL_MAPPING (semi-planar) are not read: the layer is
-//     computed as an int8 direct convolution of uncompressed weights, batch 1, no Y-extension,
-//     pitch-linear pixels.
-//   * DATA_REUSE / WEIGHT_REUSE / SKIP_DATA_RLS / SKIP_WEIGHT_RLS, D_RELEASE, ENTRY_PER_SLICE,
-//     FETCH_GRAIN, the WMB/WGS registers are not read: every layer fetches its input and weights.
-//   * The input cube must fit the data banks (CDMA fetches it once; a larger one wraps the CBUF
-//     entry address and gives wrong data). A layer whose kernel group (8 kernels x C*R*S bytes)
-//     exceeds the weight banks never finishes (the testbench's watchdog reports it).
+//     BATCHES, PIXEL_MAPPING (semi-planar) are not read: the layer is computed as an int8 direct
+//     convolution of uncompressed weights, batch 1, pitch-linear pixels. Y-extension with feature
+//     input is not read.
+//   * An input that does not fit the data banks next to the slices kept for it: nv_small never
+//     starts it (CSC waits for the whole input; data are only released at the end of a layer).
+//     Here too the layer never finishes (nothing is fetched; the testbench's watchdog reports it).
+//   * A layer whose kernel group (8 kernels x C*R*S bytes) exceeds the weight banks never
+//     finishes. With SKIP_WEIGHT_RLS = 1 and more weights than the weight banks (nv_small never
+//     finishes) our CSC still releases kernel groups as they are done, and the layer completes.
+//   * WEIGHT_REUSE = 1 after a layer that released its weights (nv_small's cmod refuses it): the
+//     weights are fetched. RLS_SLICES + 1 above the layer's slices releases all of them (the
+//     golden model refuses both).
 module nvs_conv #(
     parameter AW = 14,
     parameter PW = 4
