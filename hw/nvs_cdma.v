@@ -1,7 +1,10 @@
 // nvs_cdma: the convolution DMA of our nv_small (int8, direct convolution, uncompressed weights).
 // Written from model/cdma.py (the golden model) and the register map.
 //
-// Data (DMA client cdma_dat) -> CBUF data banks, entry 0 upward, in fetch order:
+// Data (DMA client cdma_dat) -> CBUF data banks, a ring of dat_ring entries: from entry
+// dat_wr_start (where the previous layer's data ended; nvs_conv keeps the pointer) upward, in fetch
+// order, wrapping at the ring's end (entry numbers below are relative to dat_wr_start). With
+// dat_skip (all data reused from the previous layer) nothing is fetched.
 //   * FEATURE input (D_DATAIN_FORMAT.DATAIN_FORMAT = 0): the cube line by line, each line surface
 //     by surface (8 channels), one 8-byte atom per entry: entry = y*S*W + s*W + x (S surfaces), so
 //     CSC can start on the first lines while the rest arrives. A 1x1 cube with both
@@ -21,6 +24,8 @@
 // starting at bank DATA_BANK+1: the WEIGHT_BYTES blob in memory order, 8 bytes per entry. A read
 // request is issued only when the ring has room for it: entries written - wt_released (entries
 // CSC has released, absolute count) + beats in flight <= ring size.
+// With wt_skip (weights reused from the previous layer) no weight is fetched: the ring and the
+// entry count wt_entries keep the previous layer's weights (which started at ring offset 0).
 // Done: dat_done / wt_done level signals once everything is in CBUF.
 module nvs_cdma #(
     parameter AW = 14
@@ -57,6 +62,13 @@ module nvs_cdma #(
     input  wire [15:0] cdma_d_zero_padding_value_pad_value,
     input  wire [4:0]  cdma_d_bank_data_bank,
     input  wire [4:0]  cdma_d_bank_weight_bank,
+    // CBUF residency (nvs_conv)
+    input  wire [AW-1:0] dat_wr_start,         // first data entry this layer writes
+    input  wire [AW:0]   dat_ring,             // data ring size in entries
+    input  wire          dat_skip,             // fetch no data
+    input  wire          wt_skip,              // fetch no weights
+    output wire [AW-1:0] dat_wr_next,          // the entry after the last one written
+    output wire [31:0]   dat_need,             // data entries this layer's fetch writes
     // status
     output reg         dat_done,
     output reg         wt_done,
@@ -122,6 +134,10 @@ module nvs_cdma #(
     wire [8:0]  padr_b = {3'd0, cdma_d_zero_padding_pad_right} * {6'd0, bpp};
     wire [17:0] lb_all = lbytes_in + {10'd0, padl_b} + {9'd0, padr_b};
     assign line_bytes = lb_all[15:0];
+    wire [31:0] pix_need = {18'd0, h} * {16'd0, line_entries};
+    assign dat_need = pixel ? pix_need : pack1x1 ? {18'd0, ns} : cube_all[31:0];
+    assign dat_wr_next = wd_addr;
+    wire [AW:0] wd_inc = {1'b0, wd_addr} + {{AW{1'b0}}, 1'b1};
     assign line_entries = {1'b0, lb_all[17:3]} + {15'd0, |lb_all[2:0]};
 
     // ---------------- data requests: line by line, all surfaces of a line ----------------
@@ -131,7 +147,7 @@ module nvs_cdma #(
     wire        take_w;
     wire [13:0] wbeats_line = pixel ? lbeats[13:0] : (pack1x1 ? ns : w);
     nvs_cube_rd #(.FAW(6)) u_dat_rd (
-        .clk(clk), .rstn(rstn), .start(start), .busy(dat_busy),
+        .clk(clk), .rstn(rstn), .start(start && !dat_skip), .busy(dat_busy),
         .base(pixel ? {pix_start[31:3], 3'b000} : cdma_d_dain_addr_low_0_datain_addr_low_0),
         .line_stride(cdma_d_line_stride_line_stride),
         .surf_stride(cdma_d_surf_stride_surf_stride),
@@ -256,10 +272,11 @@ module nvs_cdma #(
         end else begin
             wd_en <= 1'b0;
             if (start) begin
-                dat_done <= 1'b0; dat_entries <= {(AW+1){1'b0}}; wd_addr <= {AW{1'b0}};
+                dat_done <= dat_skip; dat_entries <= {(AW+1){1'b0}}; wd_addr <= dat_wr_start;
                 pk <= 64'd0; pf <= 3'd0; line <= 14'd0; bi <= 16'd0;
                 total <= pack1x1 ? ns_all[AW:0] : cube_all[AW:0];
-                if (pixel) begin dst <= D_PADL; prem <= {1'b0, padl_b}; end
+                if (dat_skip) dst <= D_DONE;
+                else if (pixel) begin dst <= D_PADL; prem <= {1'b0, padl_b}; end
                 else dst <= D_FEAT;
             end else begin
                 // packer (pixel states)
@@ -272,7 +289,7 @@ module nvs_cdma #(
                     end
                 end
                 if (wd_en) begin
-                    wd_addr <= wd_addr + {{(AW-1){1'b0}}, 1'b1};
+                    wd_addr <= (wd_inc == dat_ring) ? {AW{1'b0}} : wd_inc[AW-1:0];
                     dat_entries <= dat_entries + {{AW{1'b0}}, 1'b1};
                 end
                 case (dst)
@@ -301,7 +318,7 @@ module nvs_cdma #(
                         if (line + 14'd1 == h) begin dst <= D_DONE; end
                         else begin line <= line + 14'd1; dst <= D_PADL; prem <= {1'b0, padl_b}; end
                     end
-                    D_DONE: if (pixel && !wd_en) dat_done <= 1'b1;
+                    D_DONE: if (!wd_en) dat_done <= 1'b1;
                     default: ;
                 endcase
             end
@@ -335,8 +352,12 @@ module nvs_cdma #(
             ww_en <= 1'b0;
             if (start) begin
                 wt_addr <= {cdma_d_weight_addr_low_weight_addr_low[31:3], 3'b000};
-                wt_left <= wbeats; wt_total <= wbeats; wt_issued <= 32'd0;
-                wptr <= {AW{1'b0}}; wt_entries <= 32'd0; wt_done <= 1'b0;
+                wt_issued <= 32'd0; wptr <= {AW{1'b0}};
+                if (wt_skip) begin
+                    wt_left <= 32'd0; wt_total <= wt_entries; wt_done <= 1'b1;
+                end else begin
+                    wt_left <= wbeats; wt_total <= wbeats; wt_entries <= 32'd0; wt_done <= 1'b0;
+                end
             end else begin
                 if (wfire) begin
                     wt_addr <= wt_addr + {wn[28:0], 3'b000};

@@ -15,7 +15,10 @@
 // width is folded into the channels (S = 1, C = S'*n): channel j of point ox is byte
 // ox*sx*n + j of line oy*sy + r - pad_top, n = DATAIN_CHANNEL_EXT + 1; bytes past the padded line
 // read 0, lines above/below the image read the CSC pad value; no dilation.
-// Data are read once CDMA has written them (entry < dat_entries, or dat_done).
+// Entry numbers above are relative to the layer's base dat_base in the data ring (dat_ring
+// entries; nvs_conv keeps the pointers): CBUF entry = (dat_base + entry) mod dat_ring. The first
+// dat_kept entries are in CBUF at the start (data reused from the previous layer); the others are
+// read once CDMA has written them (entry < dat_kept + dat_entries, or dat_done).
 module nvs_csc #(
     parameter AW = 14,
     parameter PW = 4                 // log2 of the points per stripe (accumulator bank depth)
@@ -45,6 +48,11 @@ module nvs_csc #(
     input  wire [15:0] csc_d_zero_padding_value_pad_value,
     input  wire [4:0]  csc_d_bank_data_bank,
     input  wire [4:0]  csc_d_bank_weight_bank,
+    input  wire [1:0]  csc_d_post_y_extension_y_extension,
+    // CBUF residency (nvs_conv)
+    input  wire [AW-1:0] dat_base,
+    input  wire [AW:0]   dat_ring,
+    input  wire [AW:0]   dat_kept,
     // from CDMA
     input  wire [AW:0] dat_entries,
     input  wire        dat_done,
@@ -100,6 +108,7 @@ module nvs_csc #(
     wire        set_pop;
     nvs_csc_wl #(.AW(AW)) u_wl (
         .clk(clk), .rstn(rstn), .start(start), .k(kk), .c(cc), .r_n(rn), .s_n(sn), .nst(nst), .crs(crs),
+        .yx(pixel ? csc_d_post_y_extension_y_extension : 2'd0),
         .wbase({csc_d_bank_data_bank + 5'd1, 9'd0}), .wcap({csc_d_bank_weight_bank + 6'd1, 9'd0}),
         .wt_entries(wt_entries), .wt_released(wt_released),
         .rw_en(rw_en), .rw_addr(rw_addr), .rw_data(rw_data),
@@ -150,12 +159,16 @@ module nvs_csc #(
     wire [31:0] a_pix = iy32 * {16'd0, line_entries} + {3'd0, boff[31:3]};
     wire [31:0] addr = pixel ? a_pix : a_feat;
     wire [31:0] need = pixel ? addr + 32'd2 : addr + 32'd1;     // entries that must be present
-    wire        dat_ok = !inb || dat_done || (need <= {{(31-AW){1'b0}}, dat_entries});
+    wire [AW+1:0] have_e = {1'b0, dat_kept} + {1'b0, dat_entries};
+    wire        dat_ok = !inb || dat_done || (need <= {{(30-AW){1'b0}}, have_e});
+    wire [AW+1:0] ph_sum = {2'b00, dat_base} + {1'b0, addr[AW:0]};     // ring position
+    wire [AW+1:0] ph = (ph_sum >= {1'b0, dat_ring}) ? ph_sum - {1'b0, dat_ring} : ph_sum;
+    wire unused_ph = ^{ph[AW+1:AW], addr[31:AW+1]};
     wire        bank_ok = !(first_step && pp == {(PW+1){1'b0}}) || !bbusy[bank];
     wire        go = act && set_valid && dat_ok && bank_ok;
     assign set_pop = go && step_end;
     assign rd_en = go && inb;
-    assign rd_addr = addr[AW-1:0];
+    assign rd_addr = ph[AW-1:0];
     assign busy = act;
     assign pipe_busy = s1_v | mac_valid;
 

@@ -7,6 +7,11 @@
 // channel group), starting where the previous set ended; kernel group kg starts at ring entry
 // kg*C*R*S (absolute). A read of entry e waits until CDMA has written it (e < wt_entries). After the
 // last set of a kernel group's last stripe was read, the group's entries are released.
+// Image input with CSC post Y-extension (yx = 1, 2: rows taken 2 or 4 at a time; S = 1 and
+// C <= 8 / ext, one channel group): a kernel group stores its rows ext at a time, each kernel's
+// rows of a group tightly (row, then channel; model/cdma.weight_offsets_y_ext): set r is then
+// read kernel by kernel, C bytes each, from byte nk*a*ext*C + kl*rows(a)*C + (r - a*ext)*C of the
+// kernel group (a = r / ext, rows(a) = min(ext, R - a*ext)). The sums do not change.
 module nvs_csc_wl #(
     parameter AW = 14
 ) (
@@ -19,6 +24,7 @@ module nvs_csc_wl #(
     input  wire [5:0]    s_n,            // kernel width
     input  wire [31:0]   nst,            // stripes per kernel group
     input  wire [26:0]   crs,            // entries per kernel group = C*R*S
+    input  wire [1:0]    yx,             // post Y-extension code (0: none, 1: x2, 2: x4; 3 = 0)
     input  wire [AW-1:0] wbase,          // first entry of the weight banks
     input  wire [AW:0]   wcap,           // ring size in entries
     input  wire [31:0]   wt_entries,     // entries CDMA has written (absolute)
@@ -40,6 +46,8 @@ module nvs_csc_wl #(
     reg  [5:0]  rr, ss;
     reg  [26:0] wb;                  // byte offset of the current set inside the kernel group
     reg  [6:0]  q;                   // bytes of the current set already requested
+    reg  [3:0]  yk;                  // Y-extension: kernel of the set being read
+    reg  [3:0]  yc;                  //              bytes of its chunk already requested
     reg  [31:0] kg_abs;              // absolute entry of the group start
     reg  [AW:0] kg_phys;             // its ring offset
     wire [13:0] kg8 = {kg, 3'b000};
@@ -49,7 +57,16 @@ module nvs_csc_wl #(
     wire [13:0] crem = c - cg8;
     wire [3:0]  ncg = (crem >= 14'd8) ? 4'd8 : crem[3:0];
     wire [6:0]  bset = {3'd0, nk} * {3'd0, ncg};             // bytes of this set (1..64)
-    wire [29:0] pos = {3'd0, wb} + {23'd0, q};                // byte offset of the next read
+    // Y-extension: row group of rr, row in it, rows in it
+    wire        ye = (yx == 2'd1) || (yx == 2'd2);
+    wire [5:0]  ext = (yx == 2'd1) ? 6'd2 : 6'd4;
+    wire [5:0]  ri = (yx == 2'd1) ? {5'd0, rr[0]} : {4'd0, rr[1:0]};
+    wire [5:0]  ra = rr - ri;                                 // a * ext
+    wire [5:0]  rrem = r_n - ra;
+    wire [5:0]  rows = (rrem >= ext) ? ext : rrem;
+    wire [29:0] ypos = {26'd0, nk} * {24'd0, ra} * {26'd0, ncg} + {26'd0, yk} * {24'd0, rows} * {26'd0, ncg}
+                     + {24'd0, ri} * {26'd0, ncg} + {26'd0, yc};
+    wire [29:0] pos = ye ? ypos : {3'd0, wb} + {23'd0, q};    // byte offset of the next read
     wire [26:0] e = pos[29:3];
     wire [2:0]  p = pos[2:0];
     wire [6:0]  left = bset - q;
@@ -61,7 +78,10 @@ module nvs_csc_wl #(
     // past the end of the ring (then it would be the ring's first entry)
     wire        have2 = (e_abs + 32'd1 < wt_entries) && (phw + {{(AW+1){1'b0}}, 1'b1} != {1'b0, wcap});
     wire [4:0]  avail = (have2 ? 5'd16 : 5'd8) - {2'd0, p};
-    wire [4:0]  n = (left < {2'd0, avail}) ? left[4:0] : avail;
+    wire [4:0]  n0 = (left < {2'd0, avail}) ? left[4:0] : avail;
+    wire [4:0]  yrem = {1'b0, ncg} - {1'b0, yc};              // bytes left of the kernel's chunk
+    wire [4:0]  n = (ye && yrem < n0) ? yrem : n0;
+    wire        ychunk_end = ({1'b0, yc} + n) >= {1'b0, ncg};
     // slots: sets started (reads begun) and not yet popped
     reg  [2:0]  used;
     wire        new_set = (q == 7'd0);
@@ -80,13 +100,17 @@ module nvs_csc_wl #(
         if (!rstn) begin
             act <= 1'b0; kg <= 11'd0; st <= 32'd0; cg <= 11'd0; rr <= 6'd0; ss <= 6'd0;
             wb <= 27'd0; q <= 7'd0; kg_abs <= 32'd0; kg_phys <= {(AW+1){1'b0}}; wt_released <= 32'd0;
+            yk <= 4'd0; yc <= 4'd0;
         end else if (start) begin
             act <= 1'b1; kg <= 11'd0; st <= 32'd0; cg <= 11'd0; rr <= 6'd0; ss <= 6'd0;
             wb <= 27'd0; q <= 7'd0; kg_abs <= 32'd0; kg_phys <= {(AW+1){1'b0}}; wt_released <= 32'd0;
+            yk <= 4'd0; yc <= 4'd0;
         end else if (can) begin
+            if (ychunk_end) begin yk <= yk + 4'd1; yc <= 4'd0; end
+            else yc <= yc + n[3:0];
             if (!last_read) q <= q + {2'd0, n};
             else begin
-                q <= 7'd0;
+                q <= 7'd0; yk <= 4'd0; yc <= 4'd0;
                 wb <= wb + {20'd0, bset};
                 if (!s_end) ss <= ss + 6'd1;
                 else begin

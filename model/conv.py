@@ -19,10 +19,12 @@ from __future__ import annotations
 import numpy as np
 
 from . import cacc, cdma, cmac
+from .cbuf import ConvBuffer
 from .cdma import ConfigError
-from .memory import Memory
+from .memory import ATOM, Memory
 
 CSC = "NVDLA_CSC."
+USES_CBUF = True           # model.nvdla passes the device's ConvBuffer to run()
 
 
 def _csc(regs, reg, field):
@@ -79,16 +81,106 @@ def weights(regs, mem: Memory, g: dict, y_ext: int = 1) -> np.ndarray:
     return cdma.read_weights(mem, base, g["k"], g["c"], g["r"], g["s"], y_ext)
 
 
-def accumulate(regs, mem: Memory) -> np.ndarray:
-    """Exact CMAC sums (before CACC), int64 (K, Ho, Wo)."""
+def cbuf_config(regs) -> dict:
+    """The CSC settings that decide CBUF residency (model/cbuf.py)."""
+    m = "D_MISC_CFG_0"
+    return dict(data_bank=_csc(regs, "D_BANK_0", "DATA_BANK") + 1,
+                weight_bank=_csc(regs, "D_BANK_0", "WEIGHT_BANK") + 1,
+                pixel=_csc(regs, "D_DATAIN_FORMAT_0", "DATAIN_FORMAT"),
+                data_reuse=_csc(regs, m, "DATA_REUSE"), weight_reuse=_csc(regs, m, "WEIGHT_REUSE"),
+                skip_data_rls=_csc(regs, m, "SKIP_DATA_RLS"),
+                skip_weight_rls=_csc(regs, m, "SKIP_WEIGHT_RLS"),
+                rls_slices=_csc(regs, "D_RELEASE_0", "RLS_SLICES") + 1)
+
+
+def _csc_cube(regs) -> tuple[int, int, int]:
+    return (_csc(regs, "D_DATAIN_SIZE_EXT_1_0", "DATAIN_CHANNEL_EXT") + 1,
+            _csc(regs, "D_DATAIN_SIZE_EXT_0_0", "DATAIN_HEIGHT_EXT") + 1,
+            _csc(regs, "D_DATAIN_SIZE_EXT_0_0", "DATAIN_WIDTH_EXT") + 1)
+
+
+def _feature_entries(x: np.ndarray) -> np.ndarray:
+    """A (C, H, W) int8 cube as CBUF entries in CDMA's order: entry y*S*W + s*W + x holds
+    channels 8s..8s+7 of (y, x) (S surfaces; lanes past C are 0)."""
+    c, h, w = x.shape
+    s = -(-c // ATOM)
+    p = np.zeros((s * ATOM, h, w), np.int8)
+    p[:c] = x
+    return p.reshape(s, ATOM, h, w).transpose(2, 0, 3, 1).reshape(-1, ATOM)
+
+
+def _line_entries(regs) -> tuple[int, int]:
+    """Image input: (CBUF entries per line, bytes per padded line) of CDMA's lines."""
+    src = cdma.ImageSource.from_regs(regs)
+    n = len(src.fmt.order)
+    nb = (regs.f("NVDLA_CDMA.D_ZERO_PADDING_0", "PAD_LEFT") + src.w
+          + regs.f("NVDLA_CDMA.D_ZERO_PADDING_0", "PAD_RIGHT")) * n
+    return -(-nb // ATOM), nb
+
+
+def _weight_blob(regs, mem: Memory) -> np.ndarray:
+    base = regs.addr64("NVDLA_CDMA.D_WEIGHT_ADDR_LOW_0", "NVDLA_CDMA.D_WEIGHT_ADDR_HIGH_0")
+    n = regs.f("NVDLA_CDMA.D_WEIGHT_BYTES_0", "WEIGHT_BYTES")
+    return mem.read(base, -(-n // ATOM) * ATOM)
+
+
+def _check_weight_banks(regs, cfg):
+    wbytes = regs.f("NVDLA_CSC.D_WEIGHT_BYTES_0", "WEIGHT_BYTES")
+    cap = cfg["weight_bank"] * 512 * ATOM
+    if cfg["skip_weight_rls"] and wbytes > cap:
+        raise ConfigError(f"CSC.D_MISC_CFG: SKIP_WEIGHT_RLS = 1 with {wbytes} weight bytes but "
+                          f"{cfg['weight_bank']} weight banks ({cap} bytes): nv_small never "
+                          "releases a kernel group then, CDMA never fetches the rest")
+
+
+def accumulate(regs, mem: Memory, cbuf: ConvBuffer | None = None) -> np.ndarray:
+    """Exact CMAC sums (before CACC), int64 (K, Ho, Wo). ``cbuf``: the device's CBUF state
+    (data and weight reuse between convolutions, model/cbuf.py); None = an empty CBUF (a first
+    layer)."""
     _check(regs)
     g = geometry(regs)
     y_ext = y_extension(regs)
-    if regs.f("NVDLA_CDMA.D_DATAIN_FORMAT_0", "DATAIN_FORMAT") == 0:     # FEATURE
-        if y_ext != 1:
-            raise ConfigError("CSC.D_POST_Y_EXTENSION: Y-extension is only for image input")
-        w = weights(regs, mem, g)
-        x = cdma.fetch_feature(regs, mem)
+    cbuf = ConvBuffer() if cbuf is None else cbuf
+    cfg = cbuf_config(regs)
+    _check_weight_banks(regs, cfg)
+    pixel = regs.f("NVDLA_CDMA.D_DATAIN_FORMAT_0", "DATAIN_FORMAT") == 1
+    L = cbuf.plan(cfg, ConfigError)
+    if pixel and g["s"] != 1:
+        raise ConfigError("CSC.D_WEIGHT_SIZE_EXT_0: image input needs WEIGHT_WIDTH_EXT = 0 "
+                          "(kernel width folded into the channels)")
+    if not pixel and y_ext != 1:
+        raise ConfigError("CSC.D_POST_Y_EXTENSION: Y-extension is only for image input")
+    # weights: from memory, or the bytes the previous layer kept in CBUF
+    if L.weights == "reuse":
+        kept = cbuf.weights
+        need = int(cdma.weight_offsets(g["k"], g["c"], g["r"], g["s"]).max()) + 1 if y_ext == 1 \
+            else int(cdma.weight_offsets_y_ext(g["k"], g["c"], g["r"], y_ext).max()) + 1
+        if kept is None or need > kept.size:
+            raise ConfigError(f"CSC.D_MISC_CFG: WEIGHT_REUSE = 1 but the layer needs {need} weight "
+                              f"bytes and CBUF keeps {0 if kept is None else kept.size}")
+        w = cdma.read_weights(cbuf.weight_memory(), 0, g["k"], g["c"], g["r"], g["s"], y_ext)
+        blob = kept
+    else:
+        w = weights(regs, mem, g, y_ext)
+        blob = _weight_blob(regs, mem) if cfg["skip_weight_rls"] else None
+    cc, hc, wc = _csc_cube(regs)
+    if not pixel:                                                    # FEATURE
+        eps = -(-cc // ATOM) * wc
+        if L.data != "full":
+            xf = cdma.fetch_feature(regs, mem)
+            cbuf.write(_feature_entries(xf), ConfigError, "CDMA.D_DATAIN_SIZE")
+        if L.data == "fetch":
+            x = xf
+        else:                       # the kept slices, then the new ones, as CSC reads them
+            if hc * eps > L.kept:
+                raise ConfigError(f"CSC.D_DATAIN_SIZE_EXT: {hc} slices of {eps} entries but CBUF "
+                                  f"holds {L.kept} entries of this layer: nv_small waits forever")
+            cidx = np.arange(cc)
+            rel = (np.arange(hc)[None, :, None] * eps + (cidx // ATOM)[:, None, None] * wc
+                   + np.arange(wc)[None, None, :])
+            x = np.take_along_axis(cbuf.read(rel), (cidx % ATOM)[:, None, None, None],
+                                   axis=3)[..., 0]
+        cbuf.finish(cfg, hc, eps, blob, ConfigError)
         if x.shape[0] < g["c"]:
             raise ConfigError(f"CSC kernel has {g['c']} channels but the CDMA cube has "
                               f"{x.shape[0]}")
@@ -96,11 +188,19 @@ def accumulate(regs, mem: Memory) -> np.ndarray:
         return cmac.conv_accumulate(x, w, g["stride"], g["dilation"], g["pad"], g["pad_value"],
                                     g["out"])
     # PIXEL: image input, kernel width folded into the channels
-    if g["s"] != 1:
-        raise ConfigError("CSC.D_WEIGHT_SIZE_EXT_0: image input needs WEIGHT_WIDTH_EXT = 0 "
-                          "(kernel width folded into the channels)")
-    w = weights(regs, mem, g, y_ext)
-    lines, _ = cdma.fetch_image(regs, mem)
+    le, nb = _line_entries(regs)
+    if L.data != "full":
+        lines, _ = cdma.fetch_image(regs, mem)
+        ent = np.zeros((lines.shape[0], le * ATOM), np.int8)
+        ent[:, :lines.shape[1]] = lines
+        cbuf.write(ent.reshape(-1, ATOM), ConfigError, "CDMA.D_DATAIN_SIZE")
+    if L.data != "fetch":
+        if hc * le > L.kept:
+            raise ConfigError(f"CSC.D_DATAIN_SIZE_EXT: {hc} lines of {le} entries but CBUF holds "
+                              f"{L.kept} entries of this layer: nv_small waits forever")
+        rel = np.arange(hc)[:, None] * le + np.arange(le)[None, :]
+        lines = cbuf.read(rel).reshape(hc, le * ATOM)[:, :nb]
+    cbuf.finish(cfg, hc, le, blob, ConfigError)
     # CSC steps through the line by stride_x * its input channel count (not the format's).
     n_csc = _csc(regs, "D_DATAIN_SIZE_EXT_1_0", "DATAIN_CHANNEL_EXT") + 1
     ho, wo = g["out"]
@@ -117,7 +217,7 @@ def accumulate(regs, mem: Memory) -> np.ndarray:
                                 (ho, wo))
 
 
-def run(regs, mem: Memory, padded: bool = False) -> np.ndarray:
+def run(regs, mem: Memory, padded: bool = False, cbuf: ConvBuffer | None = None) -> np.ndarray:
     """The CACC output streamed to SDP: int64 (K, Ho, Wo) in the int32 range.
 
     CACC streams whole atoms of 8 channels: the lanes of kernels K..ceil(K/8)*8-1 carry 0 (no
@@ -125,7 +225,7 @@ def run(regs, mem: Memory, padded: bool = False) -> np.ndarray:
     dc_4x1x8192_1x1x8192x1_int8_0: the RTL writes SDP(0) in those lanes). ``padded=True``
     returns those ceil(K/8)*8 channels.
     """
-    acc = accumulate(regs, mem)
+    acc = accumulate(regs, mem, cbuf)
     out = cacc.truncate(acc, regs.f("NVDLA_CACC.D_CLIP_CFG_0", "CLIP_TRUNCATE"))
     if padded and out.shape[0] % 8:
         kp = -(-out.shape[0] // 8) * 8

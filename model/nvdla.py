@@ -174,6 +174,8 @@ class NvSmall:
         self.rf.on_op_enable = self._on_op_enable
         self.regions: list[WrittenRegion] = []
         self.ops: list[OpRecord] = []
+        from .cbuf import ConvBuffer
+        self.cbuf = ConvBuffer()             # convolution buffer residency between conv ops
         self._install_hooks()
 
     def _install_hooks(self):
@@ -225,7 +227,10 @@ class NvSmall:
                 if unit not in units:
                     continue
                 mod = engine(mod_name)
-                x = mod.run(view, self.mem) if x is None else mod.run(view, self.mem, flying_in=x)
+                if getattr(mod, "USES_CBUF", False):   # CBUF state carries over (model/cbuf.py)
+                    x = mod.run(view, self.mem, cbuf=self.cbuf)
+                else:
+                    x = mod.run(view, self.mem) if x is None else mod.run(view, self.mem, flying_in=x)
         except EngineMissing as e:
             rec.error = str(e)
             self.mem.log = None

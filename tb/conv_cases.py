@@ -444,3 +444,223 @@ def write_chain(cases: list[ConvCase], root: Path, name: str) -> Path:
         out.append(f"check_crc(sync_id_{g}, 1, 0x{c.out[0]:x}, 0x{c.out[1]:x}, 0x{crc:08x});")
     (d / f"{name}.cfg").write_text("\n".join(out) + "\n")
     return d
+
+
+# ---------------------------------------------------------------------------------------------
+# Layers that share the convolution buffer (model/cbuf.py): data / weight reuse, release, ring
+# ---------------------------------------------------------------------------------------------
+def _get(case: ConvCase, reg: str, fld: str) -> int:
+    v = next((v for n, v in case.writes if n == reg), 0)
+    return REGMAP[reg].field(fld).get(v)
+
+
+def _set(case: ConvCase, reg: str, **fields) -> None:
+    """Change fields of the (last) write of ``reg`` in the case; add the write when absent."""
+    r = REGMAP[reg]
+    for i in range(len(case.writes) - 1, -1, -1):
+        if case.writes[i][0] == reg:
+            v = case.writes[i][1]
+            for f, fv in fields.items():
+                v = r.field(f).put(v, fv)
+            case.writes[i] = (reg, v)
+            return
+    case.writes.append((reg, r.encode(**fields)))
+
+
+def _copy(case: ConvCase, name: str) -> ConvCase:
+    return ConvCase(name, list(case.writes), {b: np.array(m, np.uint8) for b, m in case.mem.items()},
+                    case.out, case.notify, case.units)
+
+
+def _set_in_height(case: ConvCase, h_cdma: int, h_csc: int) -> None:
+    _set(case, "NVDLA_CDMA.D_DATAIN_SIZE_0_0", DATAIN_HEIGHT=h_cdma - 1)
+    _set(case, "NVDLA_CDMA.D_DATAIN_SIZE_EXT_0_0", DATAIN_HEIGHT_EXT=h_csc - 1)
+    _set(case, "NVDLA_CSC.D_DATAIN_SIZE_EXT_0_0", DATAIN_HEIGHT_EXT=h_csc - 1)
+    _set(case, "NVDLA_CDMA.D_DAIN_MAP_0", LINE_PACKED=0, SURF_PACKED=0)   # strides always read
+
+
+def _set_out_height(case: ConvCase, ho: int) -> None:
+    wo = _get(case, "NVDLA_CSC.D_DATAOUT_SIZE_0_0", "DATAOUT_WIDTH") + 1
+    k = _get(case, "NVDLA_CSC.D_DATAOUT_SIZE_1_0", "DATAOUT_CHANNEL") + 1
+    osurf = wo * ho * ATOM
+    _set(case, "NVDLA_CSC.D_DATAOUT_SIZE_0_0", DATAOUT_HEIGHT=ho - 1)
+    _set(case, "NVDLA_CSC.D_ATOMICS_0", ATOMICS=wo * ho - 1)
+    _set(case, "NVDLA_CACC.D_DATAOUT_SIZE_0_0", DATAOUT_HEIGHT=ho - 1)
+    _set(case, "NVDLA_CACC.D_SURF_STRIDE_0", SURF_STRIDE=osurf)
+    _set(case, "NVDLA_SDP.D_DATA_CUBE_HEIGHT_0", HEIGHT=ho - 1)
+    _set(case, "NVDLA_SDP.D_DST_SURFACE_STRIDE_0", DST_SURFACE_STRIDE=osurf)
+    case.out = (case.out[0], _ceil(k, 8) * osurf)
+
+
+def _misc(case: ConvCase, **fields) -> None:
+    for u in ("CDMA", "CSC"):
+        _set(case, f"NVDLA_{u}.D_MISC_CFG_0", **fields)
+
+
+def _banks(case: ConvCase, dbank: int, wbank: int) -> None:
+    for u in ("CDMA", "CSC"):
+        _set(case, f"NVDLA_{u}.D_BANK_0", DATA_BANK=dbank - 1, WEIGHT_BANK=wbank - 1)
+
+
+def _geom(case: ConvCase) -> dict:
+    C, S = "NVDLA_CDMA.", "NVDLA_CSC."
+    return dict(h=_get(case, C + "D_DATAIN_SIZE_0_0", "DATAIN_HEIGHT") + 1,
+                r=_get(case, S + "D_WEIGHT_SIZE_EXT_0_0", "WEIGHT_HEIGHT_EXT") + 1,
+                sy=_get(case, S + "D_CONV_STRIDE_EXT_0", "CONV_Y_STRIDE_EXT") + 1,
+                dy=_get(case, S + "D_DILATION_EXT_0", "Y_DILATION_EXT") + 1,
+                pt=_get(case, S + "D_ZERO_PADDING_0", "PAD_TOP"),
+                line=_get(case, C + "D_LINE_STRIDE_0", "LINE_STRIDE"),
+                dbank=_get(case, S + "D_BANK_0", "DATA_BANK") + 1,
+                wbytes=_get(case, S + "D_WEIGHT_BYTES_0", "WEIGHT_BYTES"),
+                pixel=_get(case, S + "D_DATAIN_FORMAT_0", "DATAIN_FORMAT"))
+
+
+def reuse_chain(rng: np.random.Generator, kind: str, name: str,
+                wrap_pixel: bool = False) -> tuple[list[ConvCase], list[ConvCase]]:
+    """Convolutions that share CBUF, and for each one a stand-alone equivalent (same output,
+    everything fetched from memory: the independent reference).
+
+    ``split``: a feature input split in height over two layers as nvdla_compiler splits a big
+    one: layer A reads rows 0..h1-1 and releases RLS_SLICES + 1 = rls of them; layer B
+    (DATA_REUSE = 1) fetches rows h1..h-1 only and convolves rows rls..h-1 (the kept h1 - rls
+    rows first), usually with WEIGHT_REUSE = 1 after A's SKIP_WEIGHT_RLS = 1 (B's own weight
+    address then holds other bytes). ``full``: A keeps all its data (SKIP_DATA_RLS = 1); B
+    (DATA_REUSE = 1) fetches nothing (its input address holds other bytes) and applies other
+    weights (or A's, reused) to A's input. ``ring``: three random layers (feature or image) on the
+    same data banks, no reuse, with random release counts, a later input wrapping the end of the
+    data ring (an image input with ``wrap_pixel``)."""
+    for _ in range(1000):
+        if kind == "ring":
+            cases = [random_case(rng, f"{name}_{i}", pixel=(i == 2) if wrap_pixel else None)
+                     for i in range(3)]
+            g = [_geom(c) for c in cases]
+            dbank = max(x["dbank"] for x in g)
+            # the weight banks must hold a kernel group of every layer
+            need = max(_ceil(_ceil(8 * (_get(c, "NVDLA_CSC.D_WEIGHT_SIZE_EXT_1_0", "WEIGHT_CHANNEL_EXT") + 1)
+                                   * (_get(c, "NVDLA_CSC.D_WEIGHT_SIZE_EXT_0_0", "WEIGHT_HEIGHT_EXT") + 1)
+                                   * (_get(c, "NVDLA_CSC.D_WEIGHT_SIZE_EXT_0_0", "WEIGHT_WIDTH_EXT") + 1),
+                                   ATOM), BANK_ENTRIES) for c in cases)
+            if dbank + need > BANKS or dbank < 2:
+                continue
+            for c, x in zip(cases, g):
+                _banks(c, dbank, BANKS - dbank)
+                _set(c, "NVDLA_CSC.D_RELEASE_0", RLS_SLICES=int(rng.integers(0, x["h"])))
+                _misc(c, SKIP_DATA_RLS=int(rng.random() < 0.3))
+            ptrs: list = []
+            chain_outputs(cases, ptrs)
+            # some layer's entries run past the ring's end (the write pointer came round)
+            cross = [0 < ptrs[i] < ptrs[i - 1] for i in range(1, 3)]
+            if not (cross[1] if wrap_pixel else any(cross)):
+                continue
+            return cases, [_copy(c, c.name) for c in cases]
+        a = random_case(rng, f"{name}_a", pixel=False)
+        x = _geom(a)
+        span = (x["r"] - 1) * x["dy"] + 1
+        wbank = BANKS - x["dbank"]
+        if x["wbytes"] > wbank * BANK_ENTRIES * ATOM:
+            continue                 # weights kept whole (SKIP_WEIGHT_RLS) must fit the banks
+        _banks(a, x["dbank"], wbank)
+        wreuse = int(rng.random() < 0.75)
+        b = _copy(a, f"{name}_b")
+        wt_base = next(n for n in b.mem if n == WT_BASE)
+        if kind == "full":
+            _misc(a, SKIP_DATA_RLS=1, SKIP_WEIGHT_RLS=wreuse)
+            _misc(b, DATA_REUSE=1, WEIGHT_REUSE=wreuse)
+            ref = _copy(b, f"{name}_b")
+            _misc(ref, DATA_REUSE=0, WEIGHT_REUSE=0)
+            b.mem[DAT_BASE] = rng.integers(0, 256, b.mem[DAT_BASE].size, dtype=np.uint8)
+            for reg, f in (("NVDLA_CDMA.D_CVT_OFFSET_0", "CVT_OFFSET"), ("NVDLA_CDMA.D_CVT_SCALE_0", "CVT_SCALE")):
+                _set(b, reg, **{f: int(rng.integers(0, 0x10000))})
+            new_w = rng.integers(0, 256, b.mem[wt_base].size, dtype=np.uint8)
+            b.mem[wt_base] = new_w
+            if not wreuse:
+                ref.mem[wt_base] = new_w.copy()
+            return [a, b], [_copy(a, a.name), ref]
+        # split
+        h, pt = x["h"], x["pt"]
+        if h < 2 or h < span:
+            continue
+        h1 = int(rng.integers(max(1, span - pt), h)) if max(1, span - pt) < h else 0
+        if h1 < 1:
+            continue
+        rls = int(rng.integers(1, h1 + 1))
+        hb = h - rls
+        pb = int(rng.integers(0, 3))
+        hoa = out_size(h1, x["r"], x["sy"], x["dy"], pt, 0)
+        hob = out_size(hb, x["r"], x["sy"], x["dy"], 0, pb)
+        if hoa < 1 or hob < 1:
+            continue
+        _set_in_height(a, h1, h1)
+        _set_out_height(a, hoa)
+        _set(a, "NVDLA_CDMA.D_ZERO_PADDING_0", PAD_BOTTOM=0)
+        _set(a, "NVDLA_CSC.D_RELEASE_0", RLS_SLICES=rls - 1)
+        _misc(a, SKIP_WEIGHT_RLS=wreuse)
+        for c in (b,):
+            _set(c, "NVDLA_CSC.D_ZERO_PADDING_0", PAD_TOP=0)
+            _set(c, "NVDLA_CDMA.D_ZERO_PADDING_0", PAD_TOP=0, PAD_BOTTOM=pb)
+            _set_out_height(c, hob)
+        ref = _copy(b, f"{name}_b")
+        _set_in_height(b, h - h1, hb)
+        _set(b, "NVDLA_CDMA.D_DAIN_ADDR_LOW_0_0", DATAIN_ADDR_LOW_0=DAT_BASE + h1 * x["line"])
+        _misc(b, DATA_REUSE=1, WEIGHT_REUSE=wreuse)
+        _set_in_height(ref, hb, hb)
+        _set(ref, "NVDLA_CDMA.D_DAIN_ADDR_LOW_0_0", DATAIN_ADDR_LOW_0=DAT_BASE + rls * x["line"])
+        if wreuse:
+            b.mem[wt_base] = rng.integers(0, 256, b.mem[wt_base].size, dtype=np.uint8)
+        return [a, b], [_copy(a, a.name), ref]
+    raise RuntimeError(f"reuse_chain: no {kind} case found")
+
+
+def chain_outputs(cases: list[ConvCase], wr_ptrs: list | None = None) -> list[np.ndarray]:
+    """The golden model's output bytes of each case, the cases run one after the other on one
+    device (CBUF carried over), each from its own memory (addresses shifted as write_chain).
+    ``wr_ptrs``: gets CDMA's data write pointer after each case (model/cbuf.py)."""
+    cases = [shifted(c, i * 0x01000000) for i, c in enumerate(cases)]
+    dev = NvSmall()
+    outs = []
+    for c in cases:
+        dev.mem.write(c.out[0], np.zeros(c.out[1], np.uint8))
+        for base, b in c.mem.items():
+            dev.mem.write(base, b)
+    uses: dict[str, int] = {}
+    for c in cases:
+        for u in c.units:                          # the group each unit runs next
+            dev.reg_write(f"NVDLA_{u}.S_POINTER_0", uses.get(u, 0) % 2)
+            uses[u] = uses.get(u, 0) + 1
+        for n, v in c.writes:
+            dev.reg_write(n, v)
+        for u in c.units:
+            dev.reg_write(f"NVDLA_{u}.D_OP_ENABLE_0", 1)
+        outs.append(dev.mem.read(*c.out))
+        if wr_ptrs is not None:
+            wr_ptrs.append(dev.cbuf.wr)
+    return outs
+
+
+def y_extension_case(rng: np.random.Generator, name: str, code: int) -> tuple[ConvCase, ConvCase]:
+    """An image-input convolution with CSC post Y-extension ``code`` (1: rows 2 at a time, 2: 4
+    at a time; kernel channels C <= 8 / ext) and its weights in the Y-extension layout
+    (model/cdma.weight_offsets_y_ext), and the same convolution without it (the DC layout):
+    both give the same output."""
+    from model.cdma import read_weights, weight_offsets_y_ext
+    from model.memory import Memory
+    ext = 1 << code
+    for _ in range(10000):
+        case = random_case(rng, name, pixel=True)
+        c = _get(case, "NVDLA_CSC.D_WEIGHT_SIZE_EXT_1_0", "WEIGHT_CHANNEL_EXT") + 1
+        r = _get(case, "NVDLA_CSC.D_WEIGHT_SIZE_EXT_0_0", "WEIGHT_HEIGHT_EXT") + 1
+        if c <= ATOM // ext and r > 1:
+            break
+    else:
+        raise RuntimeError("y_extension_case: no case found")
+    k = _get(case, "NVDLA_CSC.D_WEIGHT_SIZE_EXT_1_0", "WEIGHT_KERNEL") + 1
+    m = Memory()
+    m.write(0, case.mem[WT_BASE])
+    w = read_weights(m, 0, k, c, r, 1)
+    off = weight_offsets_y_ext(k, c, r, ext)
+    blob = np.zeros(case.mem[WT_BASE].size, np.uint8)
+    blob[off.reshape(-1)] = w.view(np.uint8).reshape(-1)
+    ye = _copy(case, f"{name}_yext{ext}")
+    ye.mem[WT_BASE] = blob
+    _set(ye, "NVDLA_CSC.D_POST_Y_EXTENSION_0", Y_EXTENSION=code)
+    return ye, case

@@ -127,3 +127,54 @@ def test_conv_layers_in_both_register_groups_verilator(tmp_path, mem_seed):
     res = run_traces("verilator", [d], mem_seed, tag=f"pytest-conv-chain-{mem_seed}")
     assert d.name in res and res[d.name]["passed"], res.get(d.name, {}).get("line")
     assert res[d.name]["model_checks"] >= 3
+
+
+@pytest.mark.rtl
+@pytest.mark.parametrize("mem_seed", [None, 1, 2, 3])
+def test_layers_sharing_cbuf_verilator(tmp_path, mem_seed):
+    """Convolutions that share CBUF (tb/conv_cases.reuse_chain), each chain in alternating
+    register groups: a feature input split in height over two layers (the second fetches only
+    its new rows, reuses the slices the first did not release (D_RELEASE) and usually its
+    weights: WEIGHT_REUSE after SKIP_WEIGHT_RLS, its own weight address holding other bytes),
+    all data reused after SKIP_DATA_RLS (the second layer's input address holding other bytes),
+    and three layers on the same data banks whose inputs run past the end of the data ring
+    (feature cubes, and image lines). Every output equals the golden model's, which equals the stand-alone layers'
+    (tests/model/test_cbuf.py); fixed and random memory timing."""
+    _skip("verilator")
+    import numpy as np
+    from tb.conv_cases import reuse_chain, write_chain
+    from tb.runner import run_traces
+    dirs = []
+    for kind in ("split", "full", "ring", "ring_pixel"):
+        for seed in (1, 2, 3):
+            cases, _ = reuse_chain(np.random.default_rng(100 + seed), kind[:4] if kind == "ring_pixel"
+                                   else kind, f"{kind}{seed}", wrap_pixel=kind == "ring_pixel")
+            dirs.append(write_chain(cases, tmp_path, f"cbuf_{kind}{seed}"))
+    res = run_traces("verilator", dirs, mem_seed, tag=f"pytest-conv-cbuf-{mem_seed}")
+    bad = [res[d.name]["line"] if d.name in res else f"{d.name}: no result" for d in dirs
+           if d.name not in res or not res[d.name]["passed"]]
+    assert not bad, f"{len(bad)} of {len(dirs)} chains failed: " + " | ".join(bad[:4])
+    for d in dirs:
+        assert res[d.name]["model_checks"] >= 2, f"{d.name}: not compared with the golden model"
+
+
+@pytest.mark.rtl
+@pytest.mark.parametrize("mem_seed", [None, 2])
+def test_image_conv_with_post_y_extension_verilator(tmp_path, mem_seed):
+    """Image input with CSC post Y-extension (kernel rows 2 or 4 at a time, C <= 8 / ext) and
+    its weights in the Y-extension layout: the RTL's output equals the golden model's, which
+    equals the same convolution without Y-extension (tb.conv_cases.y_extension_case)."""
+    _skip("verilator")
+    import numpy as np
+    from tb.conv_cases import expected, write_trace, y_extension_case
+    from tb.runner import run_traces
+    dirs = []
+    for code in (1, 2):
+        for seed in (1, 2, 3, 4):
+            ye, plain = y_extension_case(np.random.default_rng(200 + seed), f"yext_s{seed}", code)
+            assert np.array_equal(expected(ye), expected(plain)), ye.name
+            dirs.append(write_trace(ye, tmp_path))
+    res = run_traces("verilator", dirs, mem_seed, tag=f"pytest-conv-yext-{mem_seed}")
+    bad = [res[d.name]["line"] if d.name in res else f"{d.name}: no result" for d in dirs
+           if d.name not in res or not res[d.name]["passed"]]
+    assert not bad, f"{len(bad)} of {len(dirs)} cases failed: " + " | ".join(bad[:4])
