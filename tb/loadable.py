@@ -246,7 +246,7 @@ def build(L: LD.Loadable, case=None) -> LoadableProgram:
         units = [u for us, _ in units_writes for u in us]
         writes = [w for _, W in units_writes for w in W.list]
         hop = HwOp(name, units, writes, list(enable), [u for u, _ in done if u in DONE_UNITS])
-        rd = []
+        rd, moved = [], 0
         srcs = [(op, "src_data"), (op, "weight_data"), (op, "wmb_data")] if kind == "conv" else [(op, "src_data")]
         sdp = sd if kind == "conv" else (op if kind == "sdp" else None)
         if sdp is not None:
@@ -266,6 +266,7 @@ def build(L: LD.Loadable, case=None) -> LoadableProgram:
             if reg is None:
                 continue
             a = L.task_address(r.d.task, cube["address"], key)
+            moved += reg[2]
             if L.memory[a.mem_id].flags & 2:          # SET: loaded from the blobs anyway
                 continue
             rd.append(reg)
@@ -274,7 +275,7 @@ def build(L: LD.Loadable, case=None) -> LoadableProgram:
             dst = sd.surface["dst_data"]
             macs = int(dst["channel"] * dst["height"] * dst["width"] * op.desc["bytes_per_kernel"])
         hl = HwLayer(name, name, KIND_ENGINES[kind], out, [hop], macs=macs,
-                     bytes_moved=sum(n for _, _, n in rd) + out.size)
+                     bytes_moved=moved + out.size)
         if kind == "conv":
             if (op.desc["data_reuse"] or op.desc["weight_reuse"]) and last_conv is not None:
                 hl.chain_from = getattr(layers[last_conv], "chain_from", last_conv)
