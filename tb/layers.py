@@ -218,22 +218,22 @@ def run_program(prog, x, y, args, out: Path, tag: str, have: set[str], *, what: 
     nl = len(prog.layers)
     try:
         for i in range(len(x)):
-            if res is not None:
-                try:
-                    res.wait([d.name for _, _, d in plan[i * nl:(i + 1) * nl] if d is not None])
-                except TbSetupError as e:
-                    print(f"error: {e}", file=sys.stderr)
-                    return 2
             blocked = None
             for k, h in enumerate(prog.layers):
                 _, _, d = plan[i * nl + k]
+                if d is not None:
+                    try:
+                        res.wait([d.name])
+                    except TbSetupError as e:
+                        print(f"error: {e}", file=sys.stderr)
+                        return 2
                 shape = f"{h.out.c}x{h.out.h}x{h.out.w}"
                 if d is None:
                     n_skip += 1
                     why = getattr(h, "unsupported", None)
                     if why:
                         blocked = blocked or h.name
-                        missing[h.name] = why
+                        missing[h.name] = why.split("; not run")[0]
                         print(f"SKIP img{i} {h.name:14s} {h.engines:13s} {shape:9s} {why}")
                     elif h.name not in golden[i]:
                         missing[h.name] = f"after {blocked}"
@@ -255,11 +255,14 @@ def run_program(prog, x, y, args, out: Path, tag: str, have: set[str], *, what: 
                     (out / f"img{i}" / "rtl" / f"{h.name}.bin").write_bytes(rb.tobytes())
                 cyc = r.get("cycles", 0) if r else 0
                 cycles[i] += cyc
+                if r and args.waves and "waves" not in r:     # a result read while the run went on
+                    wf = (out / "waves" / f"{d.name}.fst").resolve()
+                    r["waves"] = str(wf) if wf.is_file() else None
                 if r and "waves" in r:
                     print(f"waves img{i} {h.name}: {r['waves'] or 'no FST written (see the simulator log)'}")
                 if r is not None and r["passed"]:
                     n_pass += 1
-                    print(f"PASS img{i} {h.name:14s} {h.engines:13s} {shape:9s} {cyc} cycles")
+                    print(f"PASS img{i} {h.name:14s} {h.engines:13s} {shape:9s} {cyc} cycles", flush=True)
                     if k == nl - 1 and rb is not None:
                         rtl_pred[i] = int(h.out.read_from(rb).reshape(-1).argmax())
                 else:
@@ -270,7 +273,7 @@ def run_program(prog, x, y, args, out: Path, tag: str, have: set[str], *, what: 
                         if k == nl - 1:
                             rtl_pred[i] = int(h.out.read_from(rb).reshape(-1).argmax())
                     print(f"FAIL img{i} {h.name:14s} {h.engines:13s} {shape:9s} {cyc} cycles: "
-                          f"{loc or why}" + (f" [{why}]" if loc and why else ""))
+                          f"{loc or why}" + (f" [{why}]" if loc and why else ""), flush=True)
             if golden_class is not None:
                 gp = golden_class(i, golden[i])
             else:

