@@ -16,9 +16,9 @@ img<i>/layers/<trace>/, img<i>/whole/<trace>/, dumps/ (tb.diff's keep-dumps), re
 
 Progress: a layer's line is printed as soon as the simulator has finished it (the testbench rewrites
 its results file after every trace). Resume: every finished trace's result is kept in
-``out/results.json`` under a digest of the trace's files, the simulator, seed and RTL build; a
-rerun with the same output directory (after an interrupt, say) plays only the traces without a
-result there (``fresh=True`` ignores them).
+``out/results.json`` under a digest of the trace's files, the simulator, seed, RTL build and the
+testbench's and golden model's Python; a rerun with the same output directory (after an
+interrupt, say) plays only the traces without a result there (``fresh=True`` ignores them).
 """
 from __future__ import annotations
 
@@ -72,6 +72,17 @@ def first_diff(surface, exp: np.ndarray, got: np.ndarray) -> tuple[str, int]:
 def _digest(trace: Path, salt: str) -> str:
     h = hashlib.sha1(salt.encode())
     for f in sorted(Path(trace).iterdir()):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def _code_digest() -> str:
+    """The testbench's and the golden model's Python: a result is reused only while they are
+    unchanged (the RTL and the harness Verilog are in the build stamp)."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha1()
+    for f in sorted([*root.glob("tb/*.py"), *root.glob("model/*.py"), *root.glob("model/*.toml")]):
         h.update(f.name.encode())
         h.update(f.read_bytes())
     return h.hexdigest()
@@ -192,7 +203,7 @@ def run_program(prog, x, y, args, out: Path, tag: str, have: set[str], *, what: 
             print(f"error: {e}", file=sys.stderr)
             return 2
         stamp = (bdir / ".tb_build_stamp").read_text()
-        salt = f"{args.sim}|{args.seed}|{stamp}|waves={bool(args.waves)}"
+        salt = f"{args.sim}|{args.seed}|{stamp}|waves={bool(args.waves)}|{_code_digest()}"
         res = _Results(out, {d.name: _digest(d, salt) for d in traces}, getattr(args, "fresh", False))
         todo = [d for d in traces if d.name in set(res.todo())]
         if res.resumed:
