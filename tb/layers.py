@@ -163,23 +163,35 @@ class _Results:
 
 def run_program(prog, x, y, args, out: Path, tag: str, have: set[str], *, what: str = "",
                 image_refs: dict | None = None, summary_refs: dict | None = None,
-                golden_class=None, t0: float | None = None) -> int:
+                golden_class=None, t0: float | None = None, first: int = 0,
+                phase: dict | None = None) -> int:
     """Run ``prog`` on the RTL for inputs ``x`` (labels ``y``, -1 unknown), report, return the exit
     status (0: every layer that ran bit-exact; 1 otherwise). ``args``: sim, seed, rtl_filelist,
     toplevel, waves, whole, fresh. ``image_refs``: {name: per-image class} printed on each
     IMAGE line (e.g. calib.evaluate's int8 class); ``summary_refs``: {name: per-image class}
     whose top-1 the summary adds (e.g. float). ``golden_class(i, golden)``: the golden class of
-    image i (default: argmax of the last layer's output). ``t0``: start of the wall time reported."""
+    image i (default: argmax of the last layer's output). ``t0``: start of the wall time reported.
+    ``first``: the index of x[0] in the caller's image set (names img<first + i>). ``phase``: a
+    dict of wall seconds per phase the caller started (e.g. calibration, compile); given, this
+    adds golden model, trace writing, simulator session and report, and prints a PHASES line."""
     from tb.runner import TbSetupError, build_sim, run_traces
     t0 = time.perf_counter() if t0 is None else t0
     image_refs, summary_refs = image_refs or {}, summary_refs or {}
+    laps = phase if phase is not None else {}
+
+    def lap(name, since):
+        now = time.perf_counter()
+        laps[name] = laps.get(name, 0.0) + now - since
+        return now
+    t = time.perf_counter()
     # golden runs and traces
     traces, plan, golden = [], [], []          # plan: (image, layer index, trace dir or None)
     layout = {h.name: h.out.layout() for h in prog.layers}
     for i in range(len(x)):
         g = prog.golden_regions(x[i], keep_bytes=True)
         golden.append(g)
-        img = out / f"img{i}"
+        t = lap("golden model", t)
+        img = out / f"img{first + i}"
         (img / "golden").mkdir(parents=True, exist_ok=True)
         (img / "rtl").mkdir(parents=True, exist_ok=True)
         (img / "layout.json").write_text(json.dumps(layout, indent=1))
@@ -187,14 +199,15 @@ def run_program(prog, x, y, args, out: Path, tag: str, have: set[str], *, what: 
             if h.name in g:
                 (img / "golden" / f"{h.name}.bin").write_bytes(g[h.name][3].tobytes())
         if all(h.name in g for h in prog.layers):
-            prog.write_trace(img / "whole", f"{tag}_img{i}", x[i], golden=g)
+            prog.write_trace(img / "whole", f"{tag}_img{first + i}", x[i], golden=g)
         for k, h in enumerate(prog.layers):
             if h.name in g and layer_engines(h.engines) <= have:
-                d = prog.write_layer_trace(img / "layers", f"img{i}_{k}_{_ident(h.name)}", k, g)
+                d = prog.write_layer_trace(img / "layers", f"img{first + i}_{k}_{_ident(h.name)}", k, g)
                 traces.append(d)
                 plan.append((i, k, d))
             else:
                 plan.append((i, k, None))
+        t = lap("trace writing", t)
     res = None
     if traces:
         try:
@@ -214,11 +227,13 @@ def run_program(prog, x, y, args, out: Path, tag: str, have: set[str], *, what: 
                   "as layers finish", flush=True)
 
             def sim(live):
+                ts = time.perf_counter()
                 r = run_traces(args.sim, todo, args.seed, args.rtl_filelist, args.toplevel,
                                keep_dumps=out / "dumps",
                                waves_dir=out / "waves" if args.waves else None, results=live)
                 res.done.update({k: v for k, v in r.items() if k in res.keys})
                 res.save()
+                lap("simulator session", ts)
             res.start(sim)
     # report
     n_run = n_pass = n_skip = 0
@@ -245,15 +260,15 @@ def run_program(prog, x, y, args, out: Path, tag: str, have: set[str], *, what: 
                     if why:
                         blocked = blocked or h.name
                         missing[h.name] = why.split("; not run")[0]
-                        print(f"SKIP img{i} {h.name:14s} {h.engines:13s} {shape:9s} {why}")
+                        print(f"SKIP img{first + i} {h.name:14s} {h.engines:13s} {shape:9s} {why}")
                     elif h.name not in golden[i]:
                         missing[h.name] = f"after {blocked}"
-                        print(f"SKIP img{i} {h.name:14s} {h.engines:13s} {shape:9s} not run: its input "
+                        print(f"SKIP img{first + i} {h.name:14s} {h.engines:13s} {shape:9s} not run: its input "
                               f"comes after {blocked}, which neither the golden model nor the RTL runs")
                     else:
                         lack = sorted(layer_engines(h.engines) - have)
                         missing[h.name] = f"no {'/'.join(lack)}"
-                        print(f"SKIP img{i} {h.name:14s} {h.engines:13s} {shape:9s} RTL has no "
+                        print(f"SKIP img{first + i} {h.name:14s} {h.engines:13s} {shape:9s} RTL has no "
                               f"{'/'.join(lack)} engine (golden output used for the next layer)")
                     continue
                 n_run += 1
@@ -263,17 +278,17 @@ def run_program(prog, x, y, args, out: Path, tag: str, have: set[str], *, what: 
                 dump = next(iter((out / "dumps" / d.name).glob(f"*_{h.out.addr:x}_{h.out.size:x}/rtl.bin")), None)
                 rb = np.frombuffer(dump.read_bytes(), np.uint8) if dump is not None else None
                 if rb is not None:
-                    (out / f"img{i}" / "rtl" / f"{h.name}.bin").write_bytes(rb.tobytes())
+                    (out / f"img{first + i}" / "rtl" / f"{h.name}.bin").write_bytes(rb.tobytes())
                 cyc = r.get("cycles", 0) if r else 0
                 cycles[i] += cyc
                 if r and args.waves and "waves" not in r:     # a result read while the run went on
                     wf = (out / "waves" / f"{d.name}.fst").resolve()
                     r["waves"] = str(wf) if wf.is_file() else None
                 if r and "waves" in r:
-                    print(f"waves img{i} {h.name}: {r['waves'] or 'no FST written (see the simulator log)'}")
+                    print(f"waves img{first + i} {h.name}: {r['waves'] or 'no FST written (see the simulator log)'}")
                 if r is not None and r["passed"]:
                     n_pass += 1
-                    print(f"PASS img{i} {h.name:14s} {h.engines:13s} {shape:9s} {cyc} cycles", flush=True)
+                    print(f"PASS img{first + i} {h.name:14s} {h.engines:13s} {shape:9s} {cyc} cycles", flush=True)
                     if k == nl - 1 and rb is not None:
                         rtl_pred[i] = int(h.out.read_from(rb).reshape(-1).argmax())
                 else:
@@ -283,7 +298,7 @@ def run_program(prog, x, y, args, out: Path, tag: str, have: set[str], *, what: 
                         loc, _ = first_diff(h.out, gb, rb)
                         if k == nl - 1:
                             rtl_pred[i] = int(h.out.read_from(rb).reshape(-1).argmax())
-                    print(f"FAIL img{i} {h.name:14s} {h.engines:13s} {shape:9s} {cyc} cycles: "
+                    print(f"FAIL img{first + i} {h.name:14s} {h.engines:13s} {shape:9s} {cyc} cycles: "
                           f"{loc or why}" + (f" [{why}]" if loc and why else ""), flush=True)
             if golden_class is not None:
                 gp = golden_class(i, golden[i])
@@ -294,7 +309,7 @@ def run_program(prog, x, y, args, out: Path, tag: str, have: set[str], *, what: 
             gold_pred.append(gp)
             lab = int(y[i])
             refs = "".join(f", {n} {v[i]}" for n, v in image_refs.items())
-            print(f"IMAGE img{i}: RTL class {rtl_pred[i] if rtl_pred[i] is not None else 'n/a (last layer not run)'}, "
+            print(f"IMAGE img{first + i}: RTL class {rtl_pred[i] if rtl_pred[i] is not None else 'n/a (last layer not run)'}, "
                   f"golden class {gp if gp is not None else 'n/a'}{refs}, label {lab if lab >= 0 else 'n/a'}",
                   flush=True)
     except KeyboardInterrupt:
@@ -304,18 +319,22 @@ def run_program(prog, x, y, args, out: Path, tag: str, have: set[str], *, what: 
             print(f"\ninterrupted: {len(res.done)} of {len(traces)} layer traces done, kept in {res.path}; "
                   "the same command resumes", file=sys.stderr)
         raise
+    if res is not None and res.thread is not None:
+        res.thread.join()                    # its last save; every result is in already
+        res.thread = None
+    t = time.perf_counter()
     whole_ok = True
     if args.whole:
         if any(d is None for _, _, d in plan):
             print("WHOLE skipped: the RTL lacks an engine of this network")
         else:
-            dirs = [next((out / f"img{i}" / "whole").iterdir()) for i in range(len(x))]
+            dirs = [next((out / f"img{first + i}" / "whole").iterdir()) for i in range(len(x))]
             wres = run_traces(args.sim, dirs, args.seed, args.rtl_filelist, args.toplevel)
             for i, d in enumerate(dirs):
                 r = wres.get(d.name)
                 ok = bool(r and r["passed"])
                 whole_ok &= ok
-                print(f"WHOLE img{i}: {'PASS' if ok else 'FAIL'} all {nl} layers chained in one trace"
+                print(f"WHOLE img{first + i}: {'PASS' if ok else 'FAIL'} all {nl} layers chained in one trace"
                       + (f", {r['cycles']} cycles" if r else "") + ("" if ok else f": {r.get('message', '') if r else 'no result'}"))
     lab_ok = bool((np.asarray(y) >= 0).all())
 
@@ -333,6 +352,13 @@ def run_program(prog, x, y, args, out: Path, tag: str, have: set[str], *, what: 
           f"top-1 RTL {top1(rtl_pred)}, golden {top1(gold_pred)}{refs}; "
           f"RTL cycles per image {np.mean(cycles):.0f} over the layers run (ideal for the whole net: "
           f"MACs/64 = {macs // 64}, bytes/8 = {moved // 8}); wall {wall:.1f} s")
+    if phase is not None:
+        lap("report", t)
+        rtl_wall = sum(r.get("wall", 0.0) for r in (res.done.values() if res is not None else ()))
+        print("PHASES " + ", ".join(f"{k} {v:.1f} s" for k, v in laps.items())
+              + f"; in the simulator: {rtl_wall:.1f} s playing traces ({sum(cycles) / max(rtl_wall, 1e-9):.0f} cycles/s)"
+              + f"; per image {(wall - laps.get('calibration', 0) - laps.get('compile', 0)) / max(len(x), 1):.2f} s"
+              " (calibration and compile excluded)")
     return 0 if n_pass == n_run and whole_ok else 1
 
 

@@ -378,7 +378,9 @@ def main(argv=None) -> int:
           + (f", seed {args.seed}" if args.seed is not None else "") + f"); output in {out}")
     for line in prog.describe():
         print("# " + line)
-    return run_program(prog, q, y, args, out, tag, have, t0=t0, image_refs=refs, summary_refs=refs)
+    phase = {"loadable and inputs": time.perf_counter() - t0}
+    return run_program(prog, q, y, args, out, tag, have, t0=t0, image_refs=refs, summary_refs=refs,
+                       phase=phase)
 
 
 if __name__ == "__main__":
