@@ -37,7 +37,7 @@ import re
 import sys
 import time
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -72,6 +72,7 @@ class LoadableProgram(Program):
     reads (a loadable's layers do not form a chain)."""
     loadable: LD.Loadable = None
     reads: dict = field(default_factory=dict)        # layer -> [(what, addr, size)] read from run-time memory
+    needs: dict = field(default_factory=dict)        # layer -> [(addr, size)] every region it reads
     in_addr: int = 0
     in_size: int = 0
     binder: FW.Runner = None
@@ -125,7 +126,10 @@ class LoadableProgram(Program):
         chain = self.layers[j:k + 1]
         loads = [(a, f"read{m}_{n}.dat", b) for m in range(k, j - 1, -1)
                  for n, (a, b) in enumerate(golden["_loads"][self.layers[m].name])]
-        return self._emit(Path(out_dir) / name, name, chain, loads, golden,
+        # only the blobs (weights, operands) the layers read: a pooling layer's trace carries none
+        spans = [sp for h in chain for sp in self.needs.get(h.name, [])]
+        blobs = [b for b in self.blobs if any(b.addr < a + n and a < b.addr + b.data.size for a, n in spans)]
+        return replace(self, blobs=blobs)._emit(Path(out_dir) / name, name, chain, loads, golden,
                           conv=any(h.engines.startswith("CONV") for h in chain))
 
     def describe(self) -> list[str]:
@@ -206,7 +210,7 @@ def build(L: LD.Loadable, case=None) -> LoadableProgram:
     if softmax_host:
         seq = seq[:-1]
     names = _names(case, [s for s in seq if s[1] in KIND_ENGINES]) if all(s[1] in KIND_ENGINES for s in seq) else None
-    layers, reads, uses_conv, last_conv = [], {}, False, None
+    layers, reads, needs, uses_conv, last_conv = [], {}, {}, False, None
     for r, kind, op, sd in seq:
         if kind == "emu":
             t, j, od, bd = op
@@ -247,7 +251,7 @@ def build(L: LD.Loadable, case=None) -> LoadableProgram:
         units = [u for us, _ in units_writes for u in us]
         writes = [w for _, W in units_writes for w in W.list]
         hop = HwOp(name, units, writes, list(enable), [u for u, _ in done if u in DONE_UNITS])
-        rd, moved = [], 0
+        rd, moved, need = [], 0, []
         srcs = [(op, "src_data"), (op, "weight_data"), (op, "wmb_data")] if kind == "conv" else [(op, "src_data")]
         sdp = sd if kind == "conv" else (op if kind == "sdp" else None)
         if sdp is not None:
@@ -268,6 +272,7 @@ def build(L: LD.Loadable, case=None) -> LoadableProgram:
                 continue
             a = L.task_address(r.d.task, cube["address"], key)
             moved += reg[2]
+            need.append(reg[1:])
             if L.memory[a.mem_id].flags & 2:          # SET: loaded from the blobs anyway
                 continue
             rd.append(reg)
@@ -283,6 +288,7 @@ def build(L: LD.Loadable, case=None) -> LoadableProgram:
             last_conv = len(layers)
         uses_conv |= kind == "conv"
         reads[name] = rd
+        needs[name] = need
         layers.append(hl)
     # memory: every entry a region; SET entries' data blobs (not the descriptors) loaded
     regions, blobs = [], []
@@ -307,7 +313,7 @@ def build(L: LD.Loadable, case=None) -> LoadableProgram:
         net_name=Path(L.path).parent.name, mode="loadable", input_kind="image" if image else "int8",
         pixel_format=LD.PIXEL_FORMAT.get(r0.first.desc["data_format"]) if image else None, plan=None,
         layers=layers, blobs=blobs, input=None, image=None, regions=regions, mem_base=FW.MEM_BASE,
-        uses_conv=uses_conv, loadable=L, reads=reads, in_addr=in_addr, in_size=int(first_src["size"]),
+        uses_conv=uses_conv, loadable=L, reads=reads, needs=needs, in_addr=in_addr, in_size=int(first_src["size"]),
         binder=r0, softmax_host=softmax_host)
     return prog
 
