@@ -16,7 +16,17 @@ before that order.
     python -m calib.compare_loadable DIR|FILE [...]       # case dirs of ../shared/nvdla-loadables
 
 Each case's cmd.txt gives the net, table and mode (``<project>`` = this repository); options
-override them. Exit status 0 when no field differs, 1 when some differ, 2 on unreadable input.
+override them. Exit status 0 when no field differs, 1 when some differ, 2 on unreadable input
+(with several cases, a case that cannot be compared is one ``error:`` line and the rest go on).
+
+Branching nets: Eltwise SUM/PROD (an SDP op, or per-filter the conv's X2 stage), Concat (the
+inputs' convs write into one buffer), grouped convolution (one block-diagonal conv), Power and a
+Softmax between convolutions (EMU tasks), DLA tasks in order. Where the compiler is wrong or
+emits what nv_small lacks, the comparison prints one ``DEVIATION`` line naming the layer (not
+counted as a field): Sigmoid/TanH as pass-through SDP ops, Deconvolution's Rubik op, a PDP
+kernel beyond 8, repeated stride/pad pairs read width first, Eltwise PROD's output converter
+(S/So where the product is at S^2), and a grouped convolution quantized over its first group
+only (the remaining weight bytes uninitialised memory, not compared).
 """
 from __future__ import annotations
 
@@ -98,6 +108,8 @@ class Comparison:
         self.notes: list[str] = list(plan.notes)
         self.skipped: list[str] = []
         self.layer_of: dict[int, object] = {}     # DLA op index -> the plan op (layer) it implements
+        self.deviations: list[str] = []           # one line per layer where the compiler is wrong / uses
+        self.swapped: dict = {}                   # what nv_small lacks (not counted as fields)
 
     def add(self, layer, name, ours, theirs):
         self.fields.append(Field(layer, name, ours, theirs))
@@ -108,64 +120,236 @@ class Comparison:
 
     def report(self) -> list[str]:
         out = [f"{self.L.path}: {self.plan.mode}, {self.informat} input, {len(self.fields)} fields compared,"
-               f" {len(self.differing)} differ"]
+               f" {len(self.differing)} differ, {len(self.deviations)} compiler deviations"]
         out += ["  " + n for n in self.notes]
+        out += ["  DEVIATION " + x for x in self.deviations]
         out += ["  skipped: " + s for s in self.skipped]
         out += ["  DIFF " + f.describe() for f in self.differing]
         return out
 
 
-def compare(L: LD.Loadable, plan, informat: str = "nchw") -> Comparison:
-    """Field-by-field comparison of a Plan with a decoded loadable."""
-    from calib.quantize import ConvOp, HostOp, LrnOp, PoolOp
+def compare(L: LD.Loadable, plan, informat: str = "nchw", swapped: dict | None = None) -> Comparison:
+    """Field-by-field comparison of a Plan with a decoded loadable. Plan ops map to the loadable's
+    operations in order, per kind: convolutions (runs of conv ops sharing one weight surface:
+    the compiler's height split) with their fused SDP ops, Eltwise to standalone SDP ops,
+    pooling to PDP ops, host layers to EMU ops; DLA tasks in task order. ``swapped``: layer ->
+    the repeated parameters the compiler reads width first (see repeated_value_pairs)."""
+    from calib.quantize import ConcatOp, ConvOp, DeviationOp, EltwiseOp, HostOp, LrnOp, PoolOp
     C = Comparison(L, plan, informat)
-    if len(L.dla) != 1:
-        raise LD.LoadableError(L.path, f"{len(L.dla)} DLA tasks: only single-DLA-task loadables are compared")
-    d = L.dla[0]
-    ops = d.ops
+    C.swapped = swapped or {}
+    if not L.dla:
+        raise LD.LoadableError(L.path, "no DLA task")
     convs = []                  # conv layers: runs of conv ops sharing one weight surface (height split)
-    for o in ops:
-        if o.op_type != 1:
-            continue
-        wkey = tuple(o.surface["weight_data"][k] for k in ("address", "offset", "size"))
-        if convs and convs[-1][0] == wkey and convs[-1][1][-1].index + 2 == o.index:
-            convs[-1][1].append(o)
-        else:
-            convs.append((wkey, [o]))
-    fused = {o.common["fused_parent"]["index"]: o for o in ops if o.op_type == 2
-             and o.common["fused_parent"]["index"] != -1}
-    pdps = [o for o in ops if o.op_type == 3]
-    used = set()
-    ci = pi = 0
+    fused, sdps, pdps = {}, [], []
+    for d in L.dla:
+        for o in d.ops:
+            if o.op_type == 1:
+                wkey = (id(d),) + tuple(o.surface["weight_data"][k] for k in ("address", "offset", "size"))
+                if convs and convs[-1][0] == wkey and convs[-1][2][-1].index + 2 == o.index:
+                    convs[-1][2].append(o)
+                else:
+                    convs.append((wkey, d, [o]))
+            elif o.op_type == 2:
+                if o.common["fused_parent"]["index"] != -1:
+                    fused[(id(d), o.common["fused_parent"]["index"])] = o
+                else:
+                    sdps.append((d, o))
+            elif o.op_type == 3:
+                pdps.append((d, o))
+    emus = [(e, od, bd) for e in L.emu for od, bd in e.ops]
+    used = set()                # (task, op index)
+    writes = {}                 # plan blob -> (task, SDP/PDP op writing it)
+    ci = pi = si = ei = 0
     for k, op in enumerate(plan.ops):
         if isinstance(op, ConvOp):
             if ci >= len(convs):
-                raise LD.LoadableError(L.path, f"layer '{op.name}': the loadable has only {len(convs)} conv ops")
-            parts = convs[ci][1]
+                raise LD.LoadableError(L.path, f"layer '{op.name}': the loadable has only {len(convs)} conv layers")
+            _, d, parts = convs[ci]
             ci += 1
             for cv in parts:
-                sd = fused.get(cv.index)
+                sd = fused.get((id(d), cv.index))
                 if sd is None:
                     raise LD.LoadableError(L.path, f"layer '{op.name}': conv op {cv.index} has no fused SDP op")
-                used |= {cv.index, sd.index}
+                used |= {(id(d), cv.index), (id(d), sd.index)}
                 C.layer_of[cv.index] = C.layer_of[sd.index] = op
-            _compare_conv(C, d, op, parts, [fused[cv.index] for cv in parts], image=(informat == "nhwc" and ci == 1))
+            _compare_conv(C, d, op, parts, [fused[(id(d), cv.index)] for cv in parts],
+                          image=(informat == "nhwc" and op.src == plan.input_blob))
+            writes[op.dst] = (d, fused[(id(d), parts[0].index)])
+        elif isinstance(op, EltwiseOp) and op.fused:
+            d, sd = writes[op.srcs[0]]
+            _compare_eltwise_fused(C, d, op, sd, writes)
+            writes[op.dst] = (d, sd)
+        elif isinstance(op, EltwiseOp):
+            if si >= len(sdps):
+                raise LD.LoadableError(L.path, f"layer '{op.name}': the loadable has only {len(sdps)} standalone SDP ops")
+            d, sd = sdps[si]
+            si += 1
+            used.add((id(d), sd.index))
+            C.layer_of[sd.index] = op
+            _compare_eltwise(C, d, op, sd, writes)
+            writes[op.dst] = (d, sd)
+        elif isinstance(op, ConcatOp):
+            _compare_concat(C, op, writes)
         elif isinstance(op, PoolOp):
             if pi >= len(pdps):
                 raise LD.LoadableError(L.path, f"layer '{op.name}': the loadable has only {len(pdps)} PDP ops")
-            pd = pdps[pi]
+            d, pd = pdps[pi]
             pi += 1
-            used.add(pd.index)
+            used.add((id(d), pd.index))
             C.layer_of[pd.index] = op
             _compare_pool(C, op, pd)
+            writes[op.dst] = (d, pd)
         elif isinstance(op, HostOp):
-            _compare_emu(C, op)
+            if op.final and op.type == "Softmax":
+                _compare_emu(C, op)
+                ei = len(emus)
+                continue
+            if ei >= len(emus):
+                raise LD.LoadableError(L.path, f"layer '{op.name}': the loadable has no EMU op for it")
+            e, od, bd = emus[ei]
+            ei += 1
+            _compare_host(C, op, od, bd)
         elif isinstance(op, LrnOp):
             C.skipped.append(f"{op.name}: LRN (the compiler rejects int8 LRN; our CDP LUT is our own)")
-    for o in ops:
-        if o.index not in used:
-            C.skipped.append(f"op {o.index} {o.name}: no layer of our plan maps to it")
+        elif isinstance(op, DeviationOp):
+            if op.type in ("Sigmoid", "TanH"):
+                if si >= len(sdps):
+                    raise LD.LoadableError(L.path, f"layer '{op.name}': no standalone SDP op for it")
+                d, sd = sdps[si]
+                si += 1
+                used.add((id(d), sd.index))
+                x = {kk: sd.desc[f"{kk}_op"]["enable"] for kk in ("x1", "x2", "y")}
+                oc = sd.desc["out_cvt"]
+                what = ("a pass-through (X1, X2, Y bypassed, output converter disabled: the output is its input's"
+                        " int8 unchanged)" if not any(x.values()) and not oc["enable"] else
+                        f"stages X1/X2/Y enabled {x['x1']}/{x['x2']}/{x['y']}, lut {sd.desc['lut_index']}")
+                C.deviations.append(f"{op.name} ({op.type}): the compiler emits SDP op {sd.index} as {what};"
+                                    f" nv_small has no SDP LUT; our int8 path refuses the layer")
+            elif op.type == "Pooling":
+                if pi >= len(pdps):
+                    raise LD.LoadableError(L.path, f"layer '{op.name}': no PDP op for it")
+                d, pd = pdps[pi]
+                pi += 1
+                used.add((id(d), pd.index))
+                o = pd.desc
+                C.deviations.append(f"{op.name} (Pooling): the compiler emits PDP op {pd.index} with kernel"
+                                    f" {o['pool_width'] + 1}x{o['pool_height'] + 1}, stride {o['stride_x']}x"
+                                    f"{o['stride_y']}: {op.reason}; our int8 path refuses the layer")
+            else:
+                rest = [(d, o) for d in L.dla for o in d.ops if (id(d), o.index) not in used]
+                kinds = {}
+                for _, o in rest:
+                    kinds[o.name] = kinds.get(o.name, 0) + 1
+                for d, o in rest:
+                    used.add((id(d), o.index))
+                C.deviations.append(f"{op.name} ({op.type}): the compiler emits ops "
+                                    + ", ".join(str(o.index) for _, o in rest) + " ("
+                                    + ", ".join(f"{n} {kk}" for kk, n in kinds.items()) + f"): {op.reason};"
+                                    " our int8 path refuses the layer")
+                ci, si, pi = len(convs), len(sdps), len(pdps)
+    for d in L.dla:
+        for o in d.ops:
+            if (id(d), o.index) not in used:
+                C.skipped.append(f"task {d.task.id} op {o.index} {o.name}: no layer of our plan maps to it")
     return C
+
+
+def _where(C: Comparison, d, cube, what) -> tuple:
+    """(memory id, byte offset in it) of a descriptor's surface."""
+    a = C.L.task_address(d.task, cube["address"], what)
+    return a.mem_id, a.offset + cube["offset"]
+
+
+def _compare_eltwise(C: Comparison, d, op, sd, writes):
+    n, o, s = op.name, sd.desc, sd.surface
+    x = o["x1_op"]
+    C.add(n, "SDP src: the first input's surface (memory, offset)", _where(C, *writes[op.srcs[0]][:1],
+          writes[op.srcs[0]][1].surface["dst_data"], f"{n} input"), _where(C, d, s["src_data"], f"{n} src"))
+    C.add(n, "SDP X1 per-point operand: the second input's surface (memory, offset)",
+          _where(C, writes[op.srcs[1]][0], writes[op.srcs[1]][1].surface["dst_data"], f"{n} operand"),
+          _where(C, d, s["x1_data"], f"{n} x1"))
+    c, h, w = op.out_shape
+    for k in ("src_data", "x1_data", "dst_data"):
+        C.add(n, f"{k} w,h,c", (w, h, c), (s[k]["width"], s[k]["height"], s[k]["channel"]))
+    C.add(n, "SDP X1 enable", 1, x["enable"])
+    C.add(n, "SDP X1 ALU", "SUM", LD.SDP_ALU.get(x["alu_type"]))
+    C.add(n, "SDP X1 type", "ADD" if op.op == "sum" else "MUL", LD.SDP_OP_TYPE.get(x["type"]))
+    C.add(n, "SDP X1 mode", "PER_POINT", LD.SDP_MODE.get(x["mode"]))
+    C.add(n, "SDP X1 activation", "RELU" if op.relu else "NONE", LD.ACTIVATION.get(x["act"]))
+    C.add(n, "SDP X1 operand precision", "int8", LD.PRECISION.get(x["precision"]))
+    C.add(n, "SDP X1 ALU_SHIFT_VALUE, MUL_SHIFT_VALUE", (0, 0), (x["shift_value"], x["truncate"]))
+    C.add(n, "SDP X1 operand converters enabled (alu, mul)", (0, 0),
+          (x["cvt"]["alu_cvt"]["enable"], x["cvt"]["mul_cvt"]["enable"]))
+    for k2 in ("x2_op", "y_op"):
+        C.add(n, f"SDP {k2[:-3].upper()} enable", 0, o[k2]["enable"])
+    C.add(n, "in/out precision", ("int8", "int8"), (LD.PRECISION.get(o["src_precision"]), LD.PRECISION.get(o["dst_precision"])))
+    oc = o["out_cvt"]
+    ours = (1, op.cvt_offset, op.cvt_scale, op.cvt_shift)
+    theirs = (oc["enable"], oc["offset"], oc["scale"], oc["truncate"])
+    rule = (1, 0) + tuple(op.compiler_cvt)
+    if ours != theirs and theirs == rule:
+        C.deviations.append(
+            f"{n} (Eltwise {op.op.upper()}): the compiler's output converter is S_in/S_out = {rule[2]}/2^{rule[3]}"
+            f" (= {rule[2] / 2 ** rule[3]:.6g}, its rule for SUM); the product of two int8 values at S_in is at"
+            f" S_in^2, so the right converter is S_in^2/S_out = {op.cvt_scale}/2^{op.cvt_shift} (ours); the"
+            f" compiler's output is {rule[2] / 2 ** rule[3] / (op.cvt_scale / 2 ** op.cvt_shift):.4g}x too large")
+    else:
+        C.add(n, "SDP CVT enable,offset,scale,shift", ours, theirs)
+
+
+def _compare_eltwise_fused(C: Comparison, d, op, sd, writes):
+    """An Eltwise done by the SDP op of the convolution before it (per-filter): X2 per-point."""
+    n, o, s = op.name, sd.desc, sd.surface
+    x = o["x2_op"]
+    C.add(n, f"SDP X2 per-point operand: '{op.srcs[1]}' (memory, offset)",
+          _where(C, writes[op.srcs[1]][0], writes[op.srcs[1]][1].surface["dst_data"], f"{n} operand"),
+          _where(C, d, s["x2_data"], f"{n} x2"))
+    c, h, w = op.out_shape
+    for k in ("x2_data", "dst_data"):
+        C.add(n, f"{k} w,h,c", (w, h, c), (s[k]["width"], s[k]["height"], s[k]["channel"]))
+    C.add(n, "SDP X2 enable", 1, x["enable"])
+    C.add(n, "SDP X2 ALU", "SUM", LD.SDP_ALU.get(x["alu_type"]))
+    C.add(n, "SDP X2 type", "ADD" if op.op == "sum" else "MUL", LD.SDP_OP_TYPE.get(x["type"]))
+    C.add(n, "SDP X2 mode", "PER_POINT", LD.SDP_MODE.get(x["mode"]))
+    C.add(n, "SDP X2 activation", "RELU" if op.relu else "NONE", LD.ACTIVATION.get(x["act"]))
+    C.add(n, "SDP X2 operand precision", "int8", LD.PRECISION.get(x["precision"]))
+    C.add(n, "SDP X2 ALU_SHIFT_VALUE, MUL_SHIFT_VALUE", (0, 0), (x["shift_value"], x["truncate"]))
+    C.add(n, "SDP Y enable", 0, o["y_op"]["enable"])
+    oc = o["out_cvt"]
+    C.add(n, "SDP CVT enable,offset,scale,shift", (1, op.cvt_offset, op.cvt_scale, op.cvt_shift),
+          (oc["enable"], oc["offset"], oc["scale"], oc["truncate"]))
+
+
+def _compare_concat(C: Comparison, op, writes):
+    """Every input's convolution writes into one buffer at its channel offset (surface stride
+    per 8 channels): same memory, offset = the first input's + c0/8 * surface stride."""
+    d0, s0 = writes[op.srcs[0]]
+    dst0 = s0.surface["dst_data"]
+    m0, off0 = _where(C, d0, dst0, f"{op.name} input 0")
+    for b, c0 in zip(op.srcs[1:], op.offsets[1:]):
+        d, sd = writes[b]
+        C.add(op.name, f"input '{b}' at channel {c0}: (memory, offset)",
+              (m0, off0 + c0 // 8 * dst0["surf_stride"]), _where(C, d, sd.surface["dst_data"], f"{op.name} {b}"))
+    outs = [t for t in C.L.tensors if t.name == op.name]
+    if outs:
+        t = outs[0]
+        C.add(op.name, "output tensor (memory, c)", (m0, op.out_shape[0]), (t.mem_id, t.c))
+
+
+def _compare_host(C: Comparison, op, od, bd):
+    from calib.quantize import table_scale_as_compiled
+    n, c = op.name, od["common"]
+    C.add(n, "EMU op", op.type.upper(), LD.EMU_OPS.get(c["op_type"]))
+    C.add(n, "EMU input scale (float32 bits)", _f32_bits(op.si), _f32_bits(c["input_scale_factor"]))
+    C.add(n, "EMU output scale (float32 bits)", _f32_bits(op.so), _f32_bits(c["output_scale_factor"]))
+    if op.type == "Power":
+        for k in ("power", "scale", "shift"):
+            C.add(n, f"EMU power {k} (float32 bits)", _f32_bits(op.params[k]), _f32_bits(od[k]))
+    else:
+        C.add(n, "EMU softmax axis", 1, od["axis"])
+    ch, h, w = op.in_shape
+    src = bd["src_data"]
+    C.add(n, "EMU src w,h,c", (w, h, ch), (src["width"], src["height"], src["channel"]))
 
 
 def _compare_conv(C: Comparison, d, op, parts, sdps, image: bool):
@@ -198,7 +382,22 @@ def _compare_conv_part(C: Comparison, d, op, cv, sd, image: bool, n: str, whole:
     ours_w = dc_weight_bytes(w)
     wc = s["weight_data"]
     theirs_w = L.read(t, wc["address"], wc["offset"], wc["size"], f"{n} weights")
-    C.add(n, "weight bytes", ours_w, theirs_w)
+    if op.group > 1:
+        # nvdla_compiler squashes the groups into one block-diagonal convolution, then quantizes
+        # only its pre-squash count of values (K*C/group*R*S, the first K/group kernels): those
+        # kernels' bytes are compared, the rest of the blob is uninitialised memory
+        kv = (k // op.group) // 8 * 8
+        nb = kv * c * r * sw_
+        C.add(n, f"weight bytes of kernels 0..{kv - 1} (group 0)", ours_w[:nb], theirs_w[:nb])
+        ndiff = int(np.count_nonzero(np.frombuffer(ours_w[nb:], np.int8) != np.frombuffer(theirs_w[nb:], np.int8)))
+        C.deviations.append(
+            f"{n} (Convolution group {op.group}): the compiler quantizes the squashed block-diagonal weights over"
+            f" only their first {len(ours_w[:nb])} values (the count before squashing): the per-kernel weight scale"
+            f" comes from kernels 0..{k // op.group - 1} alone (Sw = {float(op.sw[0]):.8g}) and the {len(ours_w) - nb}"
+            f" weight bytes of kernels {kv}..{k - 1} are uninitialised memory (not compared; {ndiff} of them differ"
+            f" from that quantization); our int8 path takes Sw over the whole layer")
+    else:
+        C.add(n, "weight bytes", ours_w, theirs_w)
     C.add(n, "bytes_per_kernel", c * r * sw_, o["bytes_per_kernel"])
     C.add(n, "kernel w,h,c", (sw_, r, c), (o["kernel_width_csc"], o["kernel_height_csc"], o["kernel_channel_csc"]))
     cin, hin, win = op.in_shape
@@ -219,6 +418,8 @@ def _compare_conv_part(C: Comparison, d, op, cv, sd, image: bool, n: str, whole:
     C.add(n, "pad left,right", (left, left), (o["pad_x_left"], o["pad_x_right"]))
     if whole:
         C.add(n, "pad top,bottom", (top, top), (o["pad_y_top"], o["pad_y_bottom"]))
+    if op.name in C.swapped:
+        _swapped_geometry(C, op, n, o, dst, whole)
     cvt = op.in_cvt
     ours_in = (1, cvt.scale, cvt.truncate, cvt.offset) if cvt else (1, 1, 0, 0)
     ic = o["in_cvt"]
@@ -248,11 +449,40 @@ def _compare_conv_part(C: Comparison, d, op, cv, sd, image: bool, n: str, whole:
     if per_filter:
         C.add(n, "SDP X1 multiplier int16", np.ravel(op.mul_operand).astype(np.int64),
               opnd.get("mul", np.zeros(0, np.int64)))
+    if op.ew is not None:            # X2, Y and the output converter belong to the fused Eltwise
+        return
     for k2 in ("x2_op", "y_op"):
         C.add(n, f"SDP {k2[:-3].upper()} enable", 0, sd.desc[k2]["enable"])
     oc = sd.desc["out_cvt"]
     C.add(n, "SDP CVT enable,offset,scale,shift", (1, op.cvt_offset, op.cvt_scale, op.cvt_shift),
           (oc["enable"], oc["offset"], oc["scale"], oc["truncate"]))
+
+
+def _swapped_geometry(C: Comparison, op, n, o, dst, whole):
+    """A layer whose repeated stride/pad values differ: nvdla_compiler takes the first value as the
+    width one (Caffe: height). Each geometry field that differs from ours is checked against
+    that reading instead: equal -> one deviation line (not a field), else it stays a difference."""
+    which = C.swapped[op.name]
+    sy, sx = op.stride
+    top, left = op.pad
+    csy, csx = (sx, sy) if "stride" in which else (sy, sx)
+    ctop, cleft = (left, top) if "pad" in which else (top, left)
+    cin, hin, win = op.in_shape
+    k, r, s_ = op.w.shape[0], op.w.shape[2], op.w.shape[3]
+    dy, dx = op.dilation
+    cho = (hin + 2 * ctop - dy * (r - 1) - 1) // csy + 1
+    cwo = (win + 2 * cleft - dx * (s_ - 1) - 1) // csx + 1
+    predicted = {"stride x,y": (csx, csy), "pad left,right": (cleft, cleft), "pad top,bottom": (ctop, ctop),
+                 "output w,c": (cwo, k), "output h": cho}
+    moved = []
+    for f in [f for f in C.fields if f.layer == n and f.name in predicted and not f.same]:
+        if f.theirs == predicted[f.name]:
+            C.fields.remove(f)
+            moved.append(f"{f.name} {f.theirs} (Caffe: {f.ours})")
+    if moved:
+        C.deviations.append(f"{n} (Convolution): repeated {'/'.join(which)} values read width first by the compiler"
+                            f" (Caffe: height first): " + "; ".join(moved)
+                            + "; our int8 path reads them in Caffe's order")
 
 
 def _compare_pool(C: Comparison, op, pd):
@@ -326,23 +556,31 @@ def read_case(path: Path) -> Case:
 
 
 def compare_case(case: Case, **plan_kw) -> Comparison:
+    """Our plan for the case's net, table and mode against its loadable. The plan is built with
+    deviations=True (layers our int8 path refuses become one deviation line each) and, for a
+    grouped convolution, the compiler's group quantization (group_quant="first-group"), so that
+    everything else about the layer can be compared."""
     from calib import tables
     from calib.net import Net
     from calib.quantize import build_plan
     L = LD.load(case.loadable)
     net = Net.load(case.prototxt, case.caffemodel)
     scales = tables.read_table(case.table, net)
+    plan_kw.setdefault("deviations", True)
+    if any(getattr(x, "p", {}).get("group", 1) > 1 for x in net.layers if x.type == "Convolution"):
+        plan_kw.setdefault("group_quant", "first-group")
     plan = build_plan(net, scales, case.mode, input_mode="int8", table_path=str(case.table), **plan_kw)
-    cmp = compare(L, plan, case.informat)
+    swapped = repeated_value_pairs(case.prototxt)
+    cmp = compare(L, plan, case.informat, swapped)
     cmp.notes += repeated_value_notes(case.prototxt)
     return cmp
 
 
-def repeated_value_notes(prototxt) -> list[str]:
-    """nvdla_compiler reads a repeated kernel_size/stride/pad/dilation pair width first (Caffe:
-    height first): name every layer where that changes the geometry."""
+def repeated_value_pairs(prototxt) -> dict:
+    """{layer: [parameter, ...]} for every convolution whose repeated kernel_size/stride/pad/dilation
+    pair holds two different values (nvdla_compiler reads such a pair width first)."""
     from calib.net import read_prototxt
-    out = []
+    out = {}
     for lp in read_prototxt(prototxt).layer:
         if lp.type not in ("Convolution", "Deconvolution"):
             continue
@@ -350,10 +588,16 @@ def repeated_value_notes(prototxt) -> list[str]:
         odd = [k for k in ("kernel_size", "stride", "pad", "dilation")
                if len(getattr(cp, k)) == 2 and getattr(cp, k)[0] != getattr(cp, k)[1]]
         if odd:
-            out.append(f"{lp.name}: repeated {'/'.join(odd)} values differ; nvdla_compiler takes the first as the"
-                       " width (Caffe: height), so its geometry for this layer is not Caffe's (a compiler bug;"
-                       " differences below in this layer come from it)")
+            out[lp.name] = odd
     return out
+
+
+def repeated_value_notes(prototxt) -> list[str]:
+    """nvdla_compiler reads a repeated kernel_size/stride/pad/dilation pair width first (Caffe:
+    height first): name every layer where that changes the geometry."""
+    return [f"{name}: repeated {'/'.join(odd)} values differ; nvdla_compiler takes the first as the"
+            " width (Caffe: height), so its geometry for this layer is not Caffe's (a compiler bug; see the"
+            " deviation line)" for name, odd in repeated_value_pairs(prototxt).items()]
 
 
 def parser():
@@ -378,25 +622,37 @@ def parser():
 
 
 def main(argv=None):
+    import sys
     args = parser().parse_args(argv)
     worst = 0
     for c in args.cases:
-        if all(getattr(args, k) for k in ("prototxt", "caffemodel", "table", "mode")):
-            f = c / "fast-math.nvdla" if c.is_dir() else c
-            case = Case(f, args.prototxt, args.caffemodel, args.table, args.mode, args.informat or "nchw")
+        if len(args.cases) > 1:          # several cases: one that cannot be compared is one line, go on
+            try:
+                worst = max(worst, _main_case(args, c))
+            except CalibError as e:
+                print(f"error: {e}", file=sys.stderr)
+                worst = 2
         else:
-            case = read_case(c)
-            for k in ("prototxt", "caffemodel", "table", "mode", "informat"):
-                if getattr(args, k):
-                    setattr(case, k, getattr(args, k))
-        cmp = compare_case(case, pool_scale=args.pool_scale, scale_roundtrip=not args.no_scale_roundtrip)
-        print("\n".join(cmp.report()))
-        if args.all:
-            for f in cmp.fields:
-                if f.same:
-                    print(f"  same {f.layer} {f.name}")
-        worst = max(worst, 1 if cmp.differing else 0)
+            worst = _main_case(args, c)
     return worst
+
+
+def _main_case(args, c) -> int:
+    if all(getattr(args, k) for k in ("prototxt", "caffemodel", "table", "mode")):
+        f = c / "fast-math.nvdla" if c.is_dir() else c
+        case = Case(f, args.prototxt, args.caffemodel, args.table, args.mode, args.informat or "nchw")
+    else:
+        case = read_case(c)
+        for k in ("prototxt", "caffemodel", "table", "mode", "informat"):
+            if getattr(args, k):
+                setattr(case, k, getattr(args, k))
+    cmp = compare_case(case, pool_scale=args.pool_scale, scale_roundtrip=not args.no_scale_roundtrip)
+    print("\n".join(cmp.report()))
+    if args.all:
+        for f in cmp.fields:
+            if f.same:
+                print(f"  same {f.layer} {f.name}")
+    return 1 if cmp.differing else 0
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ from pathlib import Path
 import numpy as np
 
 from calib.errors import CalibError, run_cli
-from calib.quantize import ConvOp, HostOp, LrnOp, Plan, PoolOp, build_plan
+from calib.quantize import ConcatOp, ConvOp, DeviationOp, EltwiseOp, HostOp, LrnOp, Plan, PoolOp, build_plan
 from model.cdma import PIXEL_FORMAT_BY_NAME, pack_weights
 from model.memory import ATOM, Memory, cube_offsets, read_cube, write_cube
 from model.regs import REGMAP
@@ -194,6 +194,7 @@ class Program:
     regions: list[tuple[str, int, int]]
     mem_base: int
     uses_conv: bool
+    output: Surface | None = None     # the surface of the plan's output blob (a concat: the whole buffer)
 
     # ---- input ---------------------------------------------------------------------------
     def input_bytes(self, pixels: np.ndarray) -> tuple[int, np.ndarray]:
@@ -300,6 +301,11 @@ class Program:
         """A trace of hardware layer ``k`` alone: its input region holds the golden model's bytes
         (the previous layer's output, or the image), its output is checked against the golden
         bytes; ``golden`` is golden_regions(pixels, keep_bytes=True)."""
+        from calib.quantize import ConcatOp, EltwiseOp
+        branch = [op.name for op in self.plan.ops if isinstance(op, (EltwiseOp, ConcatOp))]
+        if branch:
+            raise CalibError(self.net_name, f"layer '{branch[0]}': a per-layer trace takes the previous layer's"
+                             " output as its input, which a branching net does not have; write the whole program")
         hl = self.layers[k]
         src = "input" if k == 0 else self.layers[k - 1].name
         a, data = golden[src][0], golden[src][3]
@@ -478,14 +484,24 @@ class Compiler:
 
     def compile(self) -> Program:
         plan = self.plan
+        for op in plan.ops:          # what this compiler does not lower, with the reason
+            if isinstance(op, DeviationOp):
+                raise self.err(op.name, f"refused: {op.reason}")
+            if isinstance(op, HostOp) and not op.final:
+                raise self.err(op.name, f"{op.type} between hardware layers runs on the CPU (nvdla_compiler: a DLA"
+                               " task, an EMU task, a DLA task); one register program cannot hold it")
+            if isinstance(op, HostOp) and op.type != "Softmax":
+                raise self.err(op.name, f"{op.type} runs on the CPU (nvdla_compiler: an EMU task); the register"
+                               " program has no host step for it")
         ops = [op for op in plan.ops if not isinstance(op, HostOp)]
         c, h, w = plan.net.input_shape
         layer0 = plan.net.layers[0].name
         inp = image = None
+        surf: dict[str, Surface | None] = {}       # blob -> the surface holding it
         if self.kind == "int8":
             inp = Surface.of("input", 0, c, h, w)
             inp.addr = self.alloc.alloc(inp.size, "input", layer0)
-            cur = inp
+            surf[plan.input_blob] = inp
         else:
             fmt = PIXEL_FORMAT_BY_NAME[self.fmt]
             if c > len(fmt.order):
@@ -493,40 +509,122 @@ class Compiler:
             ls = -(-w * fmt.bytes_per_pixel // 32) * 32
             image = dict(addr=self.alloc.alloc(ls * h, "input image", layer0), w=w, h=h, c=c,
                          line_stride=ls, bpp=fmt.bytes_per_pixel)
-            cur = None
+            surf[plan.input_blob] = None
+        # Concat: one buffer, each input's convolution writes a view of it at its channel offset
+        views: dict[str, Surface] = {}
+        for op in ops:
+            if isinstance(op, ConcatOp):
+                buf = self.surface(op.name, *op.out_shape)
+                for b, c0 in zip(op.srcs, op.offsets):
+                    cb = next(x for x in ops if isinstance(x, ConvOp) and x.dst == b).out_shape[0]
+                    step = ATOM if buf.packed else buf.surf_stride
+                    views[b] = Surface(b, buf.addr + c0 // ATOM * step, cb, buf.h, buf.w, buf.line_stride,
+                                       buf.surf_stride)
+                surf[op.dst] = buf
         layers: list[HwLayer] = []
         i = 0
-        first = True
         while i < len(ops):
             op = ops[i]
-            if first and not isinstance(op, ConvOp):
+            src = getattr(op, "src", None)
+            if src is not None and src not in surf and not isinstance(op, (EltwiseOp, ConcatOp)):
+                raise self.err(op.name, f"its input '{src}' is not computed before it")
+            if src == plan.input_blob and not isinstance(op, ConvOp):
                 raise self.err(op.name, "the first hardware layer must be a convolution")
             try:
                 if isinstance(op, ConvOp):
-                    pool = ops[i + 1] if (self.fuse_pool and i + 1 < len(ops)
-                                          and isinstance(ops[i + 1], PoolOp)) else None
-                    hl = self.conv_layer(op, cur, image if first else None, pool)
+                    nxt = ops[i + 1] if i + 1 < len(ops) else None
+                    pool = nxt if (self.fuse_pool and isinstance(nxt, PoolOp) and nxt.src == op.dst
+                                   and op.ew is None and op.concat is None) else None
+                    hl = self.conv_layer(op, surf[op.src], image if op.src == plan.input_blob else None, pool,
+                                         out=views.get(op.dst),
+                                         ew_operand=surf[op.ew.srcs[1]] if op.ew is not None else None)
                     i += 2 if hl.engines.endswith("PDP") else 1
+                    surf[op.ew.dst if op.ew is not None else (pool.dst if pool else op.dst)] = hl.out
+                elif isinstance(op, EltwiseOp):
+                    if not op.fused:
+                        hl = self.eltwise_layer(op, surf[op.srcs[0]], surf[op.srcs[1]])
+                        surf[op.dst] = hl.out
+                    i += 1
+                    if op.fused:
+                        continue
+                elif isinstance(op, ConcatOp):
+                    i += 1
+                    continue
                 elif isinstance(op, PoolOp):
-                    hl = self.pool_layer(op, cur)
+                    hl = self.pool_layer(op, surf[op.src])
+                    surf[op.dst] = hl.out
                     i += 1
                 elif isinstance(op, LrnOp):
-                    hl = self.lrn_layer(op, cur)
+                    hl = self.lrn_layer(op, surf[op.src])
+                    surf[op.dst] = hl.out
                     i += 1
                 else:                                           # pragma: no cover
                     raise self.err(op.name, f"no hardware lowering for {type(op).__name__}")
             except ValueError as e:          # a value that does not fit its register field
                 raise self.err(op.name, str(e)) from None
-            first = False
             layers.append(hl)
-            cur = hl.out
         return Program(plan.net.name or "net", plan.mode, self.kind, self.fmt, plan, layers, self.blobs, inp,
                        image, list(self.alloc.regions), self.mem_base,
-                       any(h.engines.startswith("CONV") for h in layers))
+                       any(h.engines.startswith("CONV") for h in layers), surf.get(plan.output_blob))
+
+    # ---- Eltwise (standalone SDP op) ---------------------------------------------------------
+    def eltwise_layer(self, op: EltwiseOp, a: Surface, b: Surface) -> HwLayer:
+        """SDP from memory: the first input through MRDMA, the second as the X1 per-point int8
+        operand through BRDMA (PER_ELEMENT, one byte, its own strides), X1 ALU SUM or MUL,
+        ReLU, the output converter; BN/EW bypassed (nvdla_compiler's SDP Eltwise op)."""
+        name = op.name + (f"+{op.relu}" if op.relu else "")
+        c, h, w = op.out_shape
+        out = self.surface(op.out_name, c, h, w)
+        R = Regs()
+        D, P = "NVDLA_SDP_RDMA.", "NVDLA_SDP."
+        x = op.x1()
+        R.w(D + "D_FEATURE_MODE_CFG_0", FLYING_MODE=0, WINOGRAD=0, IN_PRECISION=0, PROC_PRECISION=0,
+            OUT_PRECISION=0, BATCH_NUMBER=0)
+        R.w(D + "D_SRC_BASE_ADDR_LOW_0", SRC_BASE_ADDR_LOW=a.addr)
+        R.w(D + "D_SRC_BASE_ADDR_HIGH_0", SRC_BASE_ADDR_HIGH=0)
+        R.w(D + "D_SRC_LINE_STRIDE_0", SRC_LINE_STRIDE=a.line_stride)
+        R.w(D + "D_SRC_SURFACE_STRIDE_0", SRC_SURFACE_STRIDE=a.surf_stride)
+        R.w(D + "D_SRC_DMA_CFG_0", SRC_RAM_TYPE=1)
+        R.w(D + "D_BRDMA_CFG_0", BRDMA_DISABLE=0, BRDMA_DATA_USE=1 if op.op == "sum" else 0, BRDMA_DATA_SIZE=0,
+            BRDMA_DATA_MODE=1, BRDMA_RAM_TYPE=1)
+        R.w(D + "D_BS_BASE_ADDR_LOW_0", BS_BASE_ADDR_LOW=b.addr)
+        R.w(D + "D_BS_BASE_ADDR_HIGH_0", BS_BASE_ADDR_HIGH=0)
+        R.w(D + "D_BS_LINE_STRIDE_0", BS_LINE_STRIDE=b.line_stride)
+        R.w(D + "D_BS_SURFACE_STRIDE_0", BS_SURFACE_STRIDE=b.surf_stride)
+        R.w(D + "D_NRDMA_CFG_0", NRDMA_DISABLE=1)
+        R.w(D + "D_ERDMA_CFG_0", ERDMA_DISABLE=1)
+        for u in (D, P):
+            R.w(u + "D_DATA_CUBE_WIDTH_0", WIDTH=w - 1)
+            R.w(u + "D_DATA_CUBE_HEIGHT_0", HEIGHT=h - 1)
+            R.w(u + "D_DATA_CUBE_CHANNEL_0", CHANNEL=c - 1)
+        R.w(P + "D_DP_BS_CFG_0", BS_BYPASS=0, BS_ALU_BYPASS=x.alu_bypass, BS_ALU_ALGO=x.alu_algo,
+            BS_MUL_BYPASS=x.mul_bypass, BS_MUL_PRELU=0, BS_RELU_BYPASS=x.relu_bypass)
+        R.w(P + "D_DP_BS_ALU_CFG_0", BS_ALU_SRC=1, BS_ALU_SHIFT_VALUE=0)
+        R.w(P + "D_DP_BS_MUL_CFG_0", BS_MUL_SRC=1, BS_MUL_SHIFT_VALUE=0)
+        R.w(P + "D_DP_BN_CFG_0", BN_BYPASS=1, BN_ALU_BYPASS=1, BN_MUL_BYPASS=1, BN_RELU_BYPASS=1)
+        R.w(P + "D_DP_EW_CFG_0", EW_BYPASS=1, EW_ALU_BYPASS=1, EW_MUL_BYPASS=1, EW_LUT_BYPASS=1)
+        R.w(P + "D_FEATURE_MODE_CFG_0", FLYING_MODE=0, OUTPUT_DST=0, WINOGRAD=0, NAN_TO_ZERO=0, BATCH_NUMBER=0)
+        R.w(P + "D_DST_DMA_CFG_0", DST_RAM_TYPE=1)
+        R.w(P + "D_DATA_FORMAT_0", PROC_PRECISION=0, OUT_PRECISION=0)
+        R.w(P + "D_DST_BASE_ADDR_LOW_0", DST_BASE_ADDR_LOW=out.addr)
+        R.w(P + "D_DST_BASE_ADDR_HIGH_0", DST_BASE_ADDR_HIGH=0)
+        R.w(P + "D_DST_LINE_STRIDE_0", DST_LINE_STRIDE=out.line_stride)
+        R.w(P + "D_DST_SURFACE_STRIDE_0", DST_SURFACE_STRIDE=out.surf_stride)
+        R.w(P + "D_CVT_OFFSET_0", CVT_OFFSET=op.cvt_offset)
+        R.w(P + "D_CVT_SCALE_0", CVT_SCALE=op.cvt_scale)
+        R.w(P + "D_CVT_SHIFT_0", CVT_SHIFT=op.cvt_shift)
+        hl = HwLayer(name, op.out_name, "SDP", out, [HwOp(name, ["SDP", "SDP_RDMA"], R.list(), ["SDP_RDMA", "SDP"],
+                                                          ["SDP"])])
+        hl.bytes_moved = a.size + b.size + out.size
+        return hl
 
     # ---- convolution ---------------------------------------------------------------------
-    def conv_layer(self, op: ConvOp, src: Surface | None, image: dict | None, pool: PoolOp | None) -> HwLayer:
-        name = op.name + (f"+{op.relu}" if op.relu else "")
+    def conv_layer(self, op: ConvOp, src: Surface | None, image: dict | None, pool: PoolOp | None,
+                   out: Surface | None = None, ew_operand: Surface | None = None) -> HwLayer:
+        """out: a given output surface (a view into a concat buffer); ew_operand: the per-point
+        operand of an Eltwise this op's SDP does (X2 = BN stage, per-filter, op.ew)."""
+        name = op.name + (f"+{op.relu}" if op.relu else "") + (
+            f"+{op.ew.name}" + (f"+{op.ew.relu}" if op.ew.relu else "") if op.ew is not None else "")
         k, c, r, s = op.w.shape
         _, ho, wo = op.out_shape
         cin, hin, win = op.in_shape
@@ -600,8 +698,10 @@ class Compiler:
         if pool is not None and len(row_passes) > 1:
             pool = None                                   # on-the-fly pooling needs the whole cube
         kgroups = kp // ATOM
-        out = (self.surface(pool.name, pool.out_shape[0], pool.out_shape[1], pool.out_shape[2]) if pool
-               else self.surface(op.out_name, k, ho, wo))
+        ref = op.ew.out_name if op.ew is not None else op.out_name
+        if out is None:
+            out = (self.surface(pool.name, pool.out_shape[0], pool.out_shape[1], pool.out_shape[2]) if pool
+                   else self.surface(ref, k, ho, wo))
         conv_out = Surface.of(op.out_name, 0, k, ho, wo)     # layout of the SDP output
         ops = []
         for (y0, y1) in row_passes:
@@ -629,9 +729,11 @@ class Compiler:
                     done = ["SDP", "PDP"]
                 else:
                     self._sdp_out(R, out, k0, k1, y0, y1, wo, to_pdp=False)
+                    if op.ew is not None:
+                        self._sdp_x2_eltwise(R, op.ew, ew_operand, k0, y0)
                     done = ["SDP"]
                 ops.append(HwOp(name, units, R.list(), enable, done))
-        hl = HwLayer(name + (f"+{pool.name}" if pool else ""), pool.name if pool else op.out_name,
+        hl = HwLayer(name + (f"+{pool.name}" if pool else ""), pool.name if pool else ref,
                      "CONV+SDP+PDP" if pool else "CONV+SDP", out, ops)
         hl.macs = k * c * r * s * ho * wo
         hl.bytes_moved = wpad.size + opnd.size + out.size + (src.size if src is not None else
@@ -741,6 +843,27 @@ class Compiler:
             R.w(u + "D_DATA_CUBE_WIDTH_0", WIDTH=wo - 1)
             R.w(u + "D_DATA_CUBE_HEIGHT_0", HEIGHT=y1 - y0 - 1)
             R.w(u + "D_DATA_CUBE_CHANNEL_0", CHANNEL=kk - 1)
+
+    def _sdp_x2_eltwise(self, R: Regs, ew: EltwiseOp, b: Surface, k0: int, y0: int):
+        """The Eltwise done in the convolution's SDP (per-filter): X2 (BN stage) ALU SUM / MUL with
+        the other input as per-point int8 operand (NRDMA, PER_ELEMENT, one byte; the part of it
+        under this pass's kernels and rows), ReLU, then the Eltwise's output converter."""
+        D, P = "NVDLA_SDP_RDMA.", "NVDLA_SDP."
+        x = ew.x1()
+        off = (k0 // ATOM) * (ATOM if b.packed else b.surf_stride) + y0 * b.line_stride
+        R.w(D + "D_NRDMA_CFG_0", NRDMA_DISABLE=0, NRDMA_DATA_USE=1 if ew.op == "sum" else 0, NRDMA_DATA_SIZE=0,
+            NRDMA_DATA_MODE=1, NRDMA_RAM_TYPE=1)
+        R.w(D + "D_BN_BASE_ADDR_LOW_0", BN_BASE_ADDR_LOW=b.addr + off)
+        R.w(D + "D_BN_BASE_ADDR_HIGH_0", BN_BASE_ADDR_HIGH=0)
+        R.w(D + "D_BN_LINE_STRIDE_0", BN_LINE_STRIDE=b.line_stride)
+        R.w(D + "D_BN_SURFACE_STRIDE_0", BN_SURFACE_STRIDE=b.surf_stride)
+        R.w(P + "D_DP_BN_CFG_0", BN_BYPASS=0, BN_ALU_BYPASS=x.alu_bypass, BN_ALU_ALGO=x.alu_algo,
+            BN_MUL_BYPASS=x.mul_bypass, BN_MUL_PRELU=0, BN_RELU_BYPASS=x.relu_bypass)
+        R.w(P + "D_DP_BN_ALU_CFG_0", BN_ALU_SRC=1, BN_ALU_SHIFT_VALUE=0)
+        R.w(P + "D_DP_BN_MUL_CFG_0", BN_MUL_SRC=1, BN_MUL_SHIFT_VALUE=0)
+        R.w(P + "D_CVT_OFFSET_0", CVT_OFFSET=ew.cvt_offset)
+        R.w(P + "D_CVT_SCALE_0", CVT_SCALE=ew.cvt_scale)
+        R.w(P + "D_CVT_SHIFT_0", CVT_SHIFT=ew.cvt_shift)
 
     def _sdp_out(self, R: Regs, out: Surface, k0, k1, y0, y1, wo, to_pdp: bool):
         P = "NVDLA_SDP."

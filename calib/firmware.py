@@ -473,6 +473,11 @@ class Runner:
             base = self.base[a.mem_id] + a.offset + b["addressIndexOffset"]
             return read_cube(dev.mem, base, b["channel"], b["height"], b["width"], b["line_stride"],
                              b["surf_stride"]).reshape(-1)
+        outs = self.L.output_tensors()
+        if len(outs) == 1:           # the OUTPUT tensor (a concat buffer is wider than its last write)
+            t = outs[0]
+            return read_cube(dev.mem, self.base[t.mem_id] + t.offset, t.c, t.h, t.w, t.strides[1],
+                             t.strides[2]).reshape(-1)
         dst = last.surface["dst_data"]
         return read_cube(dev.mem, self.addr(dst, "output"), dst["channel"], dst["height"], dst["width"],
                          dst["line_stride"], dst["surf_stride"]).reshape(-1)

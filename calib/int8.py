@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from calib.quantize import ConvOp, HostOp, LrnOp, Plan, PoolOp
+from calib.quantize import ConcatOp, ConvOp, DeviationOp, EltwiseOp, HostOp, LrnOp, Plan, PoolOp
 from model import cacc, cdma, cdp, cmac, pdp, sdp
 
 CHUNK = 128   # images per engine call (bounds the im2col buffer)
@@ -54,6 +54,21 @@ def _sdp_batch(op: ConvOp, d: np.ndarray) -> np.ndarray:
     return y.reshape(k, ho, n, wo).transpose(2, 0, 1, 3)
 
 
+def _fused_eltwise_batch(conv: ConvOp, op: EltwiseOp, x: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """A convolution whose SDP op also does an Eltwise (per-filter): X1 (bias, per-channel
+    multiplier, truncate), X2 with the other input as per-point int8 operand (+ ReLU), then the
+    Eltwise's output converter."""
+    d = _conv_batch(conv, x)
+    n, k, ho, wo = d.shape
+    dk = d.transpose(1, 2, 0, 3).reshape(k, ho, n * wo)
+    t = sdp.x_stage(dk, conv.x1, alu_operand=conv.alu_operand, mul_operand=conv.mul_operand)
+    db = b.transpose(1, 2, 0, 3).reshape(k, ho, n * wo).astype(np.int64)
+    x2 = op.x1()
+    t = sdp.x_stage(t, x2, alu_operand=db if op.op == "sum" else 0, mul_operand=db if op.op == "prod" else 0)
+    y = sdp.output_convert(t, op.cvt_offset, op.cvt_scale, op.cvt_shift)
+    return y.reshape(k, ho, n, wo).transpose(2, 0, 1, 3)
+
+
 def _pool_batch(op: PoolOp, x: np.ndarray) -> np.ndarray:
     n, c, h, w = x.shape
     _, ho, wo = op.out_shape
@@ -88,27 +103,79 @@ def input_to_int8(plan: Plan, pixels: np.ndarray, pixel_scale: float | None = No
     return cdma.input_convert(q, 0, 1, 0)
 
 
+def _eltwise_batch(op: EltwiseOp, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The SDP op of an Eltwise: input a (MRDMA), X1 per-point int8 operand b (BRDMA), output cvt."""
+    n, c, h, w = a.shape
+    da = a.transpose(1, 2, 0, 3).reshape(c, h, n * w).astype(np.int64)
+    db = b.transpose(1, 2, 0, 3).reshape(c, h, n * w).astype(np.int64)
+    x1 = op.x1()
+    t = sdp.x_stage(da, x1, alu_operand=db if op.op == "sum" else 0, mul_operand=db if op.op == "prod" else 0)
+    y = sdp.output_convert(t, op.cvt_offset, op.cvt_scale, op.cvt_shift)
+    return y.reshape(c, h, n, w).transpose(2, 0, 1, 3)
+
+
+def _host_batch(op: HostOp, x: np.ndarray) -> np.ndarray:
+    """A host (CPU) layer between hardware layers: dequantize (x * Si), the float layer, requantize
+    at So (round half away from zero, saturate to int8). Our host arithmetic: the compiler's EMU
+    task records only the two scales and the layer's parameters."""
+    from calib.net import Layer, run_layer
+    f = x.astype(np.float64) * op.si
+    y = run_layer(Layer(op.name, op.type, [], [], dict(op.params)), [f.astype(np.float32)])
+    r = np.asarray(y, np.float64) / op.so
+    return np.clip(np.sign(r) * np.floor(np.abs(r) + 0.5), -128, 127).astype(np.int8)
+
+
+def _run_ops(plan: Plan, x: np.ndarray, keep: bool, outs: dict) -> np.ndarray:
+    blobs = {plan.input_blob: x}
+    convs = {op.name: op for op in plan.ops if isinstance(op, ConvOp)}
+    for op in plan.ops:
+        if isinstance(op, ConvOp) and op.ew is not None:
+            continue                                             # runs with its Eltwise
+        if isinstance(op, EltwiseOp) and op.fused:
+            conv = convs[op.fused]
+            y = _fused_eltwise_batch(conv, op, blobs[conv.src], blobs[op.srcs[1]])
+            name, dst = op.out_name, op.dst
+        elif isinstance(op, ConvOp):
+            y = _sdp_batch(op, _conv_batch(op, blobs[op.src]))
+            name, dst = op.out_name, op.dst
+        elif isinstance(op, PoolOp):
+            y, name, dst = _pool_batch(op, blobs[op.src]), op.name, op.dst
+        elif isinstance(op, LrnOp):
+            y, name, dst = _lrn_batch(op, blobs[op.src]), op.name, op.dst
+        elif isinstance(op, EltwiseOp):
+            y = _eltwise_batch(op, blobs[op.srcs[0]], blobs[op.srcs[1]])
+            name, dst = op.out_name, op.dst
+        elif isinstance(op, ConcatOp):
+            y = np.concatenate([blobs[b] for b in op.srcs], axis=1)
+            name, dst = op.name, op.dst
+        elif isinstance(op, HostOp):
+            if op.final and op.type == "Softmax":
+                continue                                         # top-1 = argmax of its input
+            y, name, dst = _host_batch(op, blobs[op.src]), op.name, op.dst
+        elif isinstance(op, DeviationOp):
+            raise ValueError(f"layer '{op.name}' is refused by the int8 path: {op.reason}")
+        else:                                                    # pragma: no cover
+            raise TypeError(type(op).__name__)
+        blobs[dst] = y
+        if keep:
+            outs.setdefault(name, []).append(y)
+    return blobs[plan.output_blob]
+
+
+def run_int8(plan: Plan, q: np.ndarray, keep: bool = False):
+    """Like forward_int8 from int8 input cubes q (N, C, H, W) (already in the input's scale)."""
+    outs = {}
+    y = _run_ops(plan, np.asarray(q, np.int8), keep, outs)
+    return (y, {k: np.concatenate(v) for k, v in outs.items()}) if keep else y
+
+
 def forward_int8(plan: Plan, pixels: np.ndarray, keep: bool = False, pixel_scale: float | None = None):
-    """int8 outputs of the last hardware op (N, K, 1, 1) (and every op's output if keep)."""
+    """int8 outputs of the last hardware op (N, K, H, W) (and every op's output if keep)."""
     outs = {}
     res = []
     for i in range(0, len(pixels), CHUNK):
         x = input_to_int8(plan, pixels[i:i + CHUNK], pixel_scale)
-        for op in plan.ops:
-            if isinstance(op, ConvOp):
-                x = _sdp_batch(op, _conv_batch(op, x))
-                name = op.out_name
-            elif isinstance(op, PoolOp):
-                x = _pool_batch(op, x)
-                name = op.name
-            elif isinstance(op, LrnOp):
-                x = _lrn_batch(op, x)
-                name = op.name
-            elif isinstance(op, HostOp):
-                continue
-            if keep:
-                outs.setdefault(name, []).append(x)
-        res.append(x)
+        res.append(_run_ops(plan, x, keep, outs))
     y = np.concatenate(res)
     if keep:
         return y, {k: np.concatenate(v) for k, v in outs.items()}

@@ -19,12 +19,13 @@ from calib.caffe_schema import NetParameter
 from calib.errors import CalibError, read_text
 
 SUPPORTED = ("Input", "Data", "Convolution", "Pooling", "InnerProduct", "ReLU", "Softmax",
-             "LRN", "BatchNorm", "Scale", "Eltwise", "Dropout")
-# Why some layer types cannot run: nvdla_compiler accepts Sigmoid and TanH for nv_small but turns
-# them into a pass-through SDP op (../shared/nvdla-loadables/README.md, probes sigmoid/tanh).
+             "LRN", "BatchNorm", "Scale", "Eltwise", "Dropout", "Concat", "Power", "Sigmoid", "TanH",
+             "Deconvolution")
+# Imported (float reference) but refused by the int8 path (calib.quantize.build_plan), with the
+# reason: Sigmoid/TanH (nvdla_compiler accepts them for nv_small but turns them into a
+# pass-through SDP op, ../shared/nvdla-loadables/README.md), Deconvolution (nvdla_compiler: convs
+# + a Rubik op, an engine nv_small lacks).
 _WHY_NOT = {
-    "Sigmoid": "nv_small's SDP has no LUT to compute it; nvdla_compiler silently passes the data through",
-    "TanH": "nv_small's SDP has no LUT to compute it; nvdla_compiler silently passes the data through",
     "PReLU": "per-channel PReLU slopes are not imported",
 }
 # Layers of a training net that a deploy evaluation skips (their blobs are not needed).
@@ -123,10 +124,11 @@ def _normalise(lp, path) -> Layer:
         shapes = [tuple(int(d) for d in s.dim) for s in lp.input_param.shape]
         L.p["shape"] = shapes[0] if shapes else None
         L.p["scale"] = lp.transform_param.scale if lp.HasField("transform_param") else 1.0
-    elif t == "Convolution":
+    elif t in ("Convolution", "Deconvolution"):
         cp = lp.convolution_param
-        if cp.group != 1:
-            bad("group", f"{cp.group} (only group 1)")
+        L.p["group"] = int(cp.group)
+        if cp.group < 1 or (cp.num_output % cp.group):
+            bad("group", f"{cp.group} (must divide num_output {cp.num_output})")
         if cp.axis != 1:
             bad("axis", cp.axis)
         try:
@@ -179,6 +181,16 @@ def _normalise(lp, path) -> Layer:
         L.p.update(local_size=lr.local_size, alpha=lr.alpha, beta=lr.beta, k=lr.k)
     elif t == "BatchNorm":
         L.p["eps"] = lp.batch_norm_param.eps
+    elif t == "Concat":
+        cc = lp.concat_param
+        axis = cc.axis if cc.HasField("axis") else (cc.concat_dim if cc.HasField("concat_dim") else 1)
+        if axis != 1:
+            bad("axis", f"{axis} (only channel concatenation)")
+        if len(lp.bottom) < 2:
+            bad("bottom", "Concat needs two or more inputs")
+    elif t == "Power":
+        pp = lp.power_param
+        L.p.update(power=float(pp.power), scale=float(pp.scale), shift=float(pp.shift))
     elif t == "Scale":
         sp = lp.scale_param
         if sp.axis != 1 or sp.num_axes != 1:
@@ -238,7 +250,7 @@ class Net:
                     input_shape = shape[1:]
                 else:
                     raise CalibError(prototxt, "the net has no Input layer and no input/input_shape")
-            if L.type in ("Convolution", "InnerProduct", "BatchNorm", "Scale"):
+            if L.type in ("Convolution", "Deconvolution", "InnerProduct", "BatchNorm", "Scale"):
                 wl = weights.get(L.name)
                 if wl is None or not len(wl.blobs):
                     raise CalibError(caffemodel, f"no weights for layer '{L.name}'")
@@ -259,12 +271,28 @@ class Net:
             s = shapes[L.bottoms[0]]
             if L.type == "Convolution":
                 (kh, kw), (sh, sw), (ph, pw), (dh, dw) = (L.p[k] for k in ("kernel", "stride", "pad", "dilation"))
-                want = (L.p["num_output"], s[0], kh, kw)
+                g = L.p["group"]
+                if s[0] % g:
+                    raise CalibError(prototxt, f"layer '{L.name}': group {g} does not divide its {s[0]} input channels")
+                want = (L.p["num_output"], s[0] // g, kh, kw)
                 if L.blobs[0].shape != want:
                     raise CalibError(caffemodel, f"layer '{L.name}': weight shape {L.blobs[0].shape}, expected {want}")
                 ho = (s[1] + 2 * ph - (dh * (kh - 1) + 1)) // sh + 1
                 wo = (s[2] + 2 * pw - (dw * (kw - 1) + 1)) // sw + 1
                 out = (L.p["num_output"], ho, wo)
+            elif L.type == "Deconvolution":
+                (kh, kw), (sh, sw), (ph, pw), (dh, dw) = (L.p[k] for k in ("kernel", "stride", "pad", "dilation"))
+                g = L.p["group"]
+                want = (s[0], L.p["num_output"] // g, kh, kw)
+                if L.blobs[0].shape != want:
+                    raise CalibError(caffemodel, f"layer '{L.name}': weight shape {L.blobs[0].shape}, expected {want}")
+                out = (L.p["num_output"], sh * (s[1] - 1) + dh * (kh - 1) + 1 - 2 * ph,
+                       sw * (s[2] - 1) + dw * (kw - 1) + 1 - 2 * pw)
+            elif L.type == "Concat":
+                for b in L.bottoms[1:]:
+                    if shapes[b][1:] != s[1:]:
+                        raise CalibError(prototxt, f"layer '{L.name}': bottoms differ in height/width")
+                out = (sum(shapes[b][0] for b in L.bottoms),) + tuple(s[1:])
             elif L.type == "InnerProduct":
                 k = int(np.prod(s))
                 want = (k, L.p["num_output"]) if L.p["transpose"] else (L.p["num_output"], k)
@@ -280,7 +308,7 @@ class Net:
                 out = s
             else:
                 out = s
-            if L.type in ("Convolution", "InnerProduct") and L.p["bias_term"]:
+            if L.type in ("Convolution", "Deconvolution", "InnerProduct") and L.p["bias_term"]:
                 if len(L.blobs) < 2 or L.blobs[1].size != L.p["num_output"]:
                     raise CalibError(caffemodel, f"layer '{L.name}': bias blob missing or of wrong size")
             if L.type in ("BatchNorm",) and (len(L.blobs) < 3 or L.blobs[0].size != s[0]):
@@ -358,6 +386,24 @@ def conv_float(x, w, b, stride, pad, dilation):
     return y
 
 
+def deconv_float(x, w, b, p):
+    """Caffe's Deconvolution (group 1): the transpose of a convolution; w is (C_in, K, kh, kw)."""
+    if p.get("group", 1) != 1:
+        raise CalibError("Deconvolution", "grouped deconvolution is not modelled")
+    n, c, h, wd = x.shape
+    _, k, kh, kw = w.shape
+    (sh, sw), (ph, pw), (dh, dw) = p["stride"], p["pad"], p["dilation"]
+    full = np.zeros((n, k, sh * (h - 1) + dh * (kh - 1) + 1, sw * (wd - 1) + dw * (kw - 1) + 1), np.float32)
+    for r in range(kh):
+        for s_ in range(kw):
+            contrib = np.einsum("nchw,ck->nkhw", x, w[:, :, r, s_])
+            full[:, :, r * dh: r * dh + sh * (h - 1) + 1: sh, s_ * dw: s_ * dw + sw * (wd - 1) + 1: sw] += contrib
+    y = full[:, :, ph: full.shape[2] - ph, pw: full.shape[3] - pw]
+    if b is not None:
+        y = y + b.reshape(1, -1, 1, 1)
+    return y
+
+
 def pool_float(x, p):
     n, c, h, w = x.shape
     if p["global"]:
@@ -397,8 +443,24 @@ def run_layer(L: Layer, ins: list[np.ndarray]) -> np.ndarray:
     x = ins[0]
     t = L.type
     if t == "Convolution":
-        return conv_float(x, L.blobs[0], L.blobs[1] if L.p["bias_term"] else None,
-                          L.p["stride"], L.p["pad"], L.p["dilation"])
+        g = L.p.get("group", 1)
+        b = L.blobs[1] if L.p["bias_term"] else None
+        if g == 1:
+            return conv_float(x, L.blobs[0], b, L.p["stride"], L.p["pad"], L.p["dilation"])
+        cg, kg = x.shape[1] // g, L.blobs[0].shape[0] // g
+        return np.concatenate([conv_float(x[:, i * cg:(i + 1) * cg], L.blobs[0][i * kg:(i + 1) * kg],
+                                          None if b is None else b[i * kg:(i + 1) * kg],
+                                          L.p["stride"], L.p["pad"], L.p["dilation"]) for i in range(g)], axis=1)
+    if t == "Concat":
+        return np.concatenate(ins, axis=1)
+    if t == "Power":
+        return ((L.p["shift"] + L.p["scale"] * x) ** L.p["power"]).astype(np.float32)
+    if t == "Sigmoid":
+        return (1.0 / (1.0 + np.exp(-x))).astype(np.float32)
+    if t == "TanH":
+        return np.tanh(x).astype(np.float32)
+    if t == "Deconvolution":
+        return deconv_float(x, L.blobs[0], L.blobs[1] if L.p["bias_term"] else None, L.p)
     if t == "InnerProduct":
         w = L.blobs[0].T if L.p["transpose"] else L.blobs[0]
         y = x.reshape(x.shape[0], -1) @ w.T

@@ -180,6 +180,13 @@ class ConvOp:
     bias_float: np.ndarray | None = None
     bias32: np.ndarray | None = None
     folded: list = field(default_factory=list)
+    src: str = ""                  # the blob it reads (Caffe top name)
+    dst: str = ""                  # the blob it writes
+    group: int = 1                 # Caffe group: w is block-diagonal (K, C, R, S), as the compiler squashes it
+    concat: str | None = None      # the Concat layer whose buffer it writes into ...
+    concat_c0: int = 0             # ... at this channel offset
+    table_so: float | None = None  # the layer's own table scale where an Eltwise/Concat replaced it
+    ew: object = None              # an EltwiseOp done in this op's SDP (X2), per-filter
 
     def registers(self) -> dict[str, int]:
         """The converter/quantization registers of this op (trace names -> raw 32-bit values);
@@ -231,7 +238,9 @@ class ConvOp:
             got = m / 2.0 ** x.mul_shift
             L.append("  " + describe_mul(m, x.mul_shift)
                      + f" = Si*Sw[k]/So, max rel. error {np.max(np.abs(got / want - 1)):.3g}")
-        L.append(f"  SDP X1 RELU {'on' if not x.relu_bypass else 'bypass'};  X2 bypass")
+        L.append(f"  SDP X1 RELU {'on' if not x.relu_bypass else 'bypass'};  X2 "
+                 + (f"does Eltwise {self.ew.name} (below), the output converter is its" if self.ew is not None
+                    else "bypass"))
         want = self.si * float(self.sw[0]) / self.so if x.mul_bypass else 1.0
         L.append("  " + describe_sdp_cvt(self.cvt_offset, self.cvt_scale, self.cvt_shift)
                  + f" (wanted {want:.8g}{' = Si*Sw/So' if x.mul_bypass else ''})")
@@ -376,9 +385,87 @@ def derive_lrn(name, p, si, so, out_shape) -> LrnOp:
 class HostOp:
     name: str
     type: str
+    src: str = ""
+    dst: str = ""
+    si: float = 0.0                # scale of its int8 input
+    so: float = 0.0                # scale of its int8 output (a non-final host op)
+    params: dict = field(default_factory=dict)
+    final: bool = True             # the net's last layer (top-1 = argmax of its input)
+    in_shape: tuple = ()
 
     def describe(self, mode=None):
-        return [f"{self.name} ({self.type}): on the host (float, after dequantization)"]
+        return [f"{self.name} ({self.type}): on the host (float, after dequantization)"
+                + ("" if self.final else f", input scale {self.si:.6g}, output requantized at {self.so:.6g}")]
+
+
+@dataclass
+class EltwiseOp:
+    """Caffe Eltwise SUM/PROD as nvdla_compiler lowers it: one SDP op reading the first input
+    from memory (MRDMA) and the second as an X1 per-point int8 operand (BRDMA, PER_ELEMENT, one
+    byte), X1 ALU SUM (type ADD) or MUL (type MUL) with shift 0, ReLU fused when one follows,
+    output converter offset 0. Both inputs must be at one scale S (the compiler's
+    updateScalingFactors gives the first input's tensor the second's scale), so SUM's output
+    converter is S/So. PROD's product is at S^2: ours S^2/So (the compiler writes S/So, as for SUM)."""
+    name: str
+    op: str                        # 'sum' or 'prod'
+    srcs: tuple                    # (blob read as the SDP input, blob read as the X1 operand)
+    dst: str
+    relu: str | None
+    out_name: str                  # table entry of the output (relu's when fused)
+    si: float                      # the common input scale S
+    so: float
+    cvt_scale: int
+    cvt_shift: int
+    compiler_cvt: tuple            # (scale, shift) by the compiler's rule (S/So for SUM and PROD)
+    out_shape: tuple
+    cvt_offset: int = 0
+    fused: str | None = None       # per-filter: the convolution whose SDP does it (X2, see build_plan)
+
+    def x1(self) -> _sdp.XConfig:
+        if self.op == "sum":
+            return _sdp.XConfig(bypass=False, alu_bypass=False, alu_algo=_sdp.ALU_SUM, alu_src=1, alu_shift=0,
+                                mul_bypass=True, mul_shift=0, relu_bypass=self.relu is None)
+        return _sdp.XConfig(bypass=False, alu_bypass=True, mul_bypass=False, mul_src=1, mul_shift=0,
+                            relu_bypass=self.relu is None)
+
+    def describe(self, mode=None):
+        what = "S_in/S_out" if self.op == "sum" else "S_in^2/S_out"
+        where = (f"in the SDP op of {self.fused}, X2" if self.fused else f"SDP, input {self.srcs[0]} from memory, X1")
+        return [f"{self.name} (Eltwise {self.op.upper()}{' + ' + self.relu if self.relu else ''}: {where}"
+                f" {'ALU SUM' if self.op == 'sum' else 'MUL'} per-point int8 operand {self.srcs[1]}):"
+                f" S_in={self.si:.6g} S_out={self.so:.6g}",
+                "  " + describe_sdp_cvt(self.cvt_offset, self.cvt_scale, self.cvt_shift) + f" (wanted {what})"]
+
+
+@dataclass
+class ConcatOp:
+    """Caffe Concat (channels): no operation; its inputs' convolutions write into one buffer at
+    their channel offsets (nvdla_compiler's concat surfaces)."""
+    name: str
+    srcs: tuple
+    dst: str
+    offsets: tuple                 # channel offset of each input
+    out_shape: tuple
+    scale: float
+
+    def describe(self, mode=None):
+        return [f"{self.name} (Concat, no operation): inputs {', '.join(self.srcs)} written at channel offsets"
+                f" {', '.join(map(str, self.offsets))} of one buffer, scale {self.scale:.6g}"]
+
+
+@dataclass
+class DeviationOp:
+    """A layer our int8 path refuses (with the reason) where nvdla_compiler emits something
+    wrong or what nv_small lacks; only in plans built with deviations=True (for
+    calib.compare_loadable), never run."""
+    name: str
+    type: str
+    reason: str
+    scale: float = 0.0
+    params: dict = field(default_factory=dict)
+
+    def describe(self, mode=None):
+        return [f"{self.name} ({self.type}): refused by the int8 path: {self.reason}"]
 
 
 @dataclass
@@ -393,6 +480,8 @@ class Plan:
     input_mode: str = "pixel"
     pixel_scale: float = 1.0
     notes: list = field(default_factory=list)     # one line per pooling entry contradicting its input
+    input_blob: str = ""                          # the net's input blob
+    output_blob: str = ""                         # the blob whose int8 values are the result
 
     def describe(self) -> list[str]:
         out = [f"int8 plan for {self.net.name or 'net'} ({self.mode}, {self.input_mode} input)"]
@@ -416,54 +505,118 @@ def _scale(scales, name, path="calibration table", roundtrip=True):
     return table_scale_as_compiled(s) if roundtrip else s
 
 
+# why each refused layer type is refused (our compiler's reason; the compiler's deviation)
+REFUSED = {
+    "Sigmoid": "nv_small's SDP has no LUT to compute it (nvdla_compiler accepts it and silently passes the data through: a pass-through SDP op)",
+    "TanH": "nv_small's SDP has no LUT to compute it (nvdla_compiler accepts it and silently passes the data through: a pass-through SDP op)",
+    "Deconvolution": "nvdla_compiler lowers it to convolutions and a Rubik (contract) op; nv_small has no Rubik engine",
+}
+
+
 def build_plan(net, scales: dict, mode: str = "per-kernel", input_mode: str = "pixel",
                pixel_scale: float | None = None, table_path: str = "calibration table",
-               pool_scale: str = "table", scale_roundtrip: bool = True) -> Plan:
+               pool_scale: str = "table", scale_roundtrip: bool = True, deviations: bool = False,
+               group_quant: str = "layer") -> Plan:
     """Group the net into nv_small operations and derive every setting, as nvdla_compiler does
     by default. pool_scale="input" carries a pooling layer's input scale through it instead of
     taking its table entry; scale_roundtrip=False uses the table's scales as written (both
-    differ from the compiler; see the module doc)."""
+    differ from the compiler; see the module doc).
+
+    The net may branch: every op names the blob it reads (``src``/``srcs``) and writes
+    (``dst``). deviations=True puts a DeviationOp where the int8 path refuses a layer the
+    compiler accepts wrongly (Sigmoid, TanH, Deconvolution, PDP kernels over 8) instead of
+    raising (for calib.compare_loadable). group_quant="first-group" quantizes a grouped
+    convolution as nvdla_compiler does (its scale from the first K/group kernels only, see
+    compare_loadable); the default takes the whole layer."""
     if mode not in ("per-kernel", "per-filter"):
         raise ValueError(f"unknown quantization mode {mode!r}")
     if pool_scale not in ("table", "input"):
         raise ValueError(f"unknown pool_scale {pool_scale!r}")
+    if group_quant not in ("layer", "first-group"):
+        raise ValueError(f"unknown group_quant {group_quant!r}")
     layers = net.layers
     in_name = layers[0].name
     notes = []
+    # Eltwise: the compiler gives the first input's tensor the second input's scale
+    # (engine_ast::Graph::updateScalingFactors, case 1: both producers have one output edge);
+    # Concat: ours writes every input at the concat's scale (the compiler: at each input's own).
+    override: dict[str, str] = {}
+    writer: dict[str, str] = {layers[0].tops[0]: in_name}
+    consumers: dict[str, int] = {}
+    for L in layers[1:]:
+        for b in L.bottoms:
+            consumers[b] = consumers.get(b, 0) + 1
+        if L.type == "Eltwise" and L.p["op"] in ("sum", "prod") and len(L.bottoms) == 2:
+            override[writer[L.bottoms[0]]] = writer[L.bottoms[1]]
+        elif L.type == "Concat":
+            for b in L.bottoms:
+                if writer[b] != L.name:
+                    override.setdefault(writer[b], L.name)
+        for t in L.tops:
+            writer[t] = L.name
 
     def scale_of(name):                           # the table entry as this plan uses it
+        seen = set()
+        while name in override and name not in seen:
+            seen.add(name)
+            name = override[name]
         return _scale(scales, name, table_path, scale_roundtrip)
 
-    cur_scale = scale_of(in_name)
-    cur_shape = net.input_shape
+    def own_scale(name):
+        return _scale(scales, name, table_path, scale_roundtrip)
+
+    in_blob = layers[0].tops[0]
+    bscale = {in_blob: own_scale(in_name)}
+    bshape = {in_blob: tuple(net.input_shape)}
+    bop: dict[str, object] = {}                   # blob -> the op that writes it
     ops = []
     input_cvt = None
     if input_mode == "pixel":
         pf = pixel_scale if pixel_scale is not None else float(layers[0].p.get("scale", 1.0))
-        sc, sh = scale_and_shift(pf / cur_scale)
-        input_cvt = InputCvt(0, sc, sh, "pixel", pf / cur_scale)
+        sc, sh = scale_and_shift(pf / bscale[in_blob])
+        input_cvt = InputCvt(0, sc, sh, "pixel", pf / bscale[in_blob])
     elif input_mode != "int8":
         raise ValueError(f"unknown input mode {input_mode!r}")
-    first_conv = True
+
+    def refuse(L, why):
+        raise CalibError(net.source, f"layer '{L.name}' ({L.type}): {why}")
+
+    def fusable(j, prev):
+        """layers[j] works in place on the output of layers[prev] and nothing else reads it first."""
+        return j < len(layers) and layers[j].bottoms and layers[j].bottoms[0] in layers[prev].tops
+
     i = 1
     while i < len(layers):
         L = layers[i]
+        src = L.bottoms[0] if L.bottoms else None
+        if src is not None and src not in bscale:
+            refuse(L, f"its input '{src}' comes from a layer the int8 path does not run")
         if L.type in ("Convolution", "InnerProduct"):
             relu = None
             j = i + 1
             folded = []        # BatchNorm / Scale layers folded into the weights (as the compiler's
             while (j < len(layers) and layers[j].type in ("BatchNorm", "Scale")   # math optimisation)
-                   and layers[j].bottoms[0] in (layers[j - 1].tops)):
+                   and fusable(j, j - 1)):
                 folded.append(layers[j])
                 j += 1
-            if j < len(layers) and layers[j].type == "ReLU" and layers[j].bottoms[0] in layers[j - 1].tops:
+            if j < len(layers) and layers[j].type == "ReLU" and fusable(j, j - 1):
                 relu = layers[j].name
                 j += 1
             out_name = relu or (folded[-1].name if folded else L.name)
+            dst = layers[j - 1].tops[0]
             so = scale_of(out_name)
+            cur_scale, cur_shape = bscale[src], bshape[src]
             c, h, w = cur_shape
+            group = 1
             if L.type == "Convolution":
                 wf = L.blobs[0]
+                group = L.p.get("group", 1)
+                if group > 1:        # block-diagonal, as the compiler's squashWeightGroups
+                    kg, cg = wf.shape[0] // group, wf.shape[1]
+                    full = np.zeros((wf.shape[0], c) + wf.shape[2:], np.float32)
+                    for g in range(group):
+                        full[g * kg:(g + 1) * kg, g * cg:(g + 1) * cg] = wf[g * kg:(g + 1) * kg]
+                    wf = full
                 stride, pad, dil = L.p["stride"], L.p["pad"], L.p["dilation"]
                 kind = "conv"
             else:
@@ -473,11 +626,22 @@ def build_plan(net, scales: dict, mode: str = "per-kernel", input_mode: str = "p
             k = wf.shape[0]
             bias = L.blobs[1].astype(np.float32) if L.p["bias_term"] else np.zeros(k, np.float32)
             wf, bias = fold_affine(wf, bias, folded)
-            wq, sw = quantize_weights(wf, mode)
+            if group > 1 and group_quant == "first-group":
+                if mode != "per-kernel":
+                    refuse(L, "the compiler's grouped-convolution quantization is reproduced per-kernel only")
+                _, sw0 = quantize_weights(wf[:k // group], mode)
+                sw = np.full(k, sw0[0], np.float32)
+                inv = np.float32(1) / sw[0]
+                wq = np.clip(np.floor(wf * inv + np.float32(0.5)), -128, 127).astype(np.int8)
+            else:
+                wq, sw = quantize_weights(wf, mode)
             b16, bshift, b32 = quantize_bias(bias, cur_scale, sw)
             op = ConvOp(L.name, relu, out_name, kind, cur_scale, so, wq, sw, tuple(stride), tuple(pad),
                         tuple(dil), net.shapes[out_name], cur_shape, folded=[f.name for f in folded],
-                        in_cvt=input_cvt if first_conv else None, bias_float=bias, bias32=b32)
+                        in_cvt=input_cvt if src == in_blob else None, bias_float=bias, bias32=b32,
+                        src=src, dst=dst, group=group)
+            if so != own_scale(out_name):
+                op.table_so = own_scale(out_name)
             try:
                 if mode == "per-kernel":      # float32(float32(Si/So) * Sw), as the compiler
                     sc, sh = scale_and_shift(float((np.float32(cur_scale) / np.float32(so)) * sw[0]))
@@ -499,15 +663,81 @@ def build_plan(net, scales: dict, mode: str = "per-kernel", input_mode: str = "p
                 raise CalibError(table_path, f"layer '{L.name}': {e}") from None
             op.alu_operand = b16.reshape(k, 1, 1)
             ops.append(op)
-            first_conv = False
-            cur_scale, cur_shape = so, net.shapes[out_name]
+            bscale[dst], bshape[dst], bop[dst] = so, net.shapes[out_name], op
             i = j
             continue
-        if first_conv and L.type != "Softmax":
-            raise CalibError(net.source, f"layer '{L.name}' ({L.type}): the int8 path needs a convolution or"
-                             " inner product as the first layer")
+        if src == in_blob and L.type not in ("Softmax", "Concat"):
+            refuse(L, "the int8 path needs a convolution or inner product as the first layer")
+        if L.type == "Eltwise":
+            if L.p["op"] == "max":
+                refuse(L, "Eltwise MAX: nvdla_compiler rejects it (addElementWise parameter check)")
+            if len(L.bottoms) != 2:
+                refuse(L, f"{len(L.bottoms)} inputs: nv_small's SDP adds or multiplies two (X1 per-point operand)")
+            if L.p["coeff"] and any(float(cf) != 1.0 for cf in L.p["coeff"]):
+                refuse(L, f"coefficients {L.p['coeff']}: the compiler's SDP op has none")
+            b0, b1 = L.bottoms
+            for b in (b0, b1):
+                if b not in bscale:
+                    refuse(L, f"its input '{b}' comes from a layer the int8 path does not run")
+            if bscale[b0] != bscale[b1]:
+                p0 = bop.get(b0)
+                refuse(L, f"its inputs' scales differ ({bscale[b0]:.8g}, {bscale[b1]:.8g}) and the first input"
+                          f" '{b0}' comes from {type(p0).__name__ if p0 else 'the input'}, which cannot rescale")
+            relu = None
+            j = i + 1
+            if j < len(layers) and layers[j].type == "ReLU" and fusable(j, i):
+                relu = layers[j].name
+                j += 1
+            out_name = relu or L.name
+            dst = layers[j - 1].tops[0]
+            S, so = bscale[b0], scale_of(out_name)
+            try:
+                rule = scale_and_shift(float(np.float32(S) / np.float32(so)))   # float32 / float32
+                ours = rule if L.p["op"] == "sum" else scale_and_shift(float(np.float32(S) * np.float32(S)
+                                                                             / np.float32(so)))
+            except ValueError as e:
+                raise CalibError(table_path, f"layer '{L.name}': {e}") from None
+            op = EltwiseOp(L.name, L.p["op"], (b0, b1), dst, relu, out_name, S, so, ours[0], ours[1], rule,
+                           net.shapes[L.name])
+            # per-filter: the convolution just before (its rescale is in X1, its output converter
+            # the identity) does the Eltwise in its own SDP op: X2 with the other input as the
+            # per-point operand, then the Eltwise's output converter (nvdla_compiler's SDP fusion;
+            # the convolution's output is then never rounded to int8 on its own)
+            prev = ops[-1] if ops else None
+            if (mode == "per-filter" and isinstance(prev, ConvOp) and prev.dst in (b0, b1) and prev.relu is None
+                    and consumers.get(prev.dst, 0) == 1 and prev.concat is None):
+                other = b0 if prev.dst == b1 else b1
+                op.srcs, op.fused = (prev.dst, other), prev.name
+                prev.ew = op
+            ops.append(op)
+            bscale[dst], bshape[dst], bop[dst] = so, net.shapes[L.name], op
+            i = j
+            continue
+        if L.type == "Concat":
+            offs, c0 = [], 0
+            for b in L.bottoms:
+                if b not in bscale:
+                    refuse(L, f"its input '{b}' comes from a layer the int8 path does not run")
+                p0 = bop.get(b)
+                if not isinstance(p0, ConvOp) or p0.concat is not None:
+                    refuse(L, f"its input '{b}' is not a convolution's own output: only convolutions write into"
+                              " a concat buffer (SDP at a channel offset)")
+                if consumers.get(b, 0) > 1:
+                    refuse(L, f"its input '{b}' is also read by another layer (its values live only in the concat buffer)")
+                if c0 % 8:
+                    refuse(L, f"input '{b}' would start at channel {c0}, not a multiple of 8 (one atom): SDP writes"
+                              " whole atoms")
+                p0.concat, p0.concat_c0 = L.name, c0
+                offs.append(c0)
+                c0 += bshape[b][0]
+            so = scale_of(L.name)
+            ops.append(ConcatOp(L.name, tuple(L.bottoms), L.tops[0], tuple(offs), net.shapes[L.name], so))
+            bscale[L.tops[0]], bshape[L.tops[0]] = so, net.shapes[L.name]
+            i += 1
+            continue
         if L.type == "Pooling":
-            c, h, w = cur_shape
+            cur_scale = bscale[src]
+            c, h, w = bshape[src]
             p = L.p
             if p["global"]:
                 kh, kw, sh_, sw_, ph, pw = h, w, 1, 1, 0, 0
@@ -516,49 +746,86 @@ def build_plan(net, scales: dict, mode: str = "per-kernel", input_mode: str = "p
             _, ho, wo = net.shapes[L.name]
             pb = max(0, (ho - 1) * sh_ + kh - h - ph)
             pr = max(0, (wo - 1) * sw_ + kw - w - pw)
-            for what, v, lim in (("kernel", max(kh, kw), 8), ("stride", max(sh_, sw_), 16),
-                                 ("padding", max(ph, pw, pb, pr), 7)):
-                if v > lim:
-                    raise CalibError(net.source, f"layer '{L.name}': pooling {what} {v} exceeds PDP's limit {lim}")
+            bad = [(what, v, lim) for what, v, lim in (("kernel", max(kh, kw), 8), ("stride", max(sh_, sw_), 16),
+                                                       ("padding", max(ph, pw, pb, pr), 7)) if v > lim]
+            if bad:
+                what, v, lim = bad[0]
+                why = f"pooling {what} {v} exceeds PDP's limit {lim}"
+                if not deviations:
+                    raise CalibError(net.source, f"layer '{L.name}': {why}")
+                ops.append(DeviationOp(L.name, "Pooling", why + " (nvdla_compiler emits it unchecked)",
+                                       own_scale(L.name), dict(kernel=(kh, kw), stride=(sh_, sw_))))
+                bscale[L.tops[0]], bshape[L.tops[0]] = own_scale(L.name), net.shapes[L.name]
+                i += 1
+                continue
             exact = True
             if p["method"] == "avg":
                 exact = (pb <= ph) and (pr <= pw)
-            ops.append(PoolOp(L.name, p["method"], (kh, kw), (sh_, sw_), (ph, pw, pb, pr), (0,) * 7,
-                              (PDP_RECIP[kw], PDP_RECIP[kh]), net.shapes[L.name], cur_shape, cur_scale, exact))
+            op = PoolOp(L.name, p["method"], (kh, kw), (sh_, sw_), (ph, pw, pb, pr), (0,) * 7,
+                        (PDP_RECIP[kw], PDP_RECIP[kh]), net.shapes[L.name], (c, h, w), cur_scale, exact)
+            op.src, op.dst = src, L.tops[0]
+            ops.append(op)
             entry = scale_of(L.name)
+            out_scale = cur_scale
             if entry != cur_scale:
                 used = entry if pool_scale == "table" else cur_scale
                 notes.append(f"note: {L.name}: table scale {entry:.8g} differs from its input's {cur_scale:.8g};"
                              f" PDP cannot rescale, the next layer takes {used:.8g}"
                              + (" (the pooling entry, as nvdla_compiler)" if pool_scale == "table"
                                 else " (the input's, not the compiler's choice)"))
-                ops[-1].table_scale = entry
+                op.table_scale = entry
                 if pool_scale == "table":
-                    cur_scale = entry
-            cur_shape = net.shapes[L.name]
+                    out_scale = entry
+            bscale[op.dst], bshape[op.dst], bop[op.dst] = out_scale, net.shapes[L.name], op
             i += 1
             continue
         if L.type == "LRN":
             so = scale_of(L.name)
             try:
-                ops.append(derive_lrn(L.name, L.p, cur_scale, so, net.shapes[L.name]))
+                op = derive_lrn(L.name, L.p, bscale[src], so, net.shapes[L.name])
             except ValueError as e:
                 raise CalibError(net.source, f"layer '{L.name}': {e}") from None
-            cur_scale = so
+            op.src, op.dst = src, L.tops[0]
+            ops.append(op)
+            bscale[op.dst], bshape[op.dst], bop[op.dst] = so, net.shapes[L.name], op
             i += 1
             continue
-        if L.type == "Softmax" and i == len(layers) - 1:
-            ops.append(HostOp(L.name, "Softmax"))
+        if L.type in ("Softmax", "Power"):
+            final = i == len(layers) - 1
+            so = scale_of(L.name)
+            op = HostOp(L.name, L.type, src, L.tops[0], bscale[src], so,
+                        dict(L.p) if L.type == "Power" else {}, final, bshape[src])
+            ops.append(op)
+            bscale[op.dst], bshape[op.dst], bop[op.dst] = so, net.shapes[L.name], op
             i += 1
             continue
         if L.type == "Dropout":
+            bscale[L.tops[0]], bshape[L.tops[0]] = bscale[src], bshape[src]
+            if src in bop:
+                bop[L.tops[0]] = bop[src]
+            i += 1
+            continue
+        if L.type in REFUSED:
+            if not deviations:
+                refuse(L, f"not run by the int8 path: {REFUSED[L.type]}")
+            ops.append(DeviationOp(L.name, L.type, REFUSED[L.type], own_scale(L.name), dict(L.p)))
+            bscale[L.tops[0]], bshape[L.tops[0]] = own_scale(L.name), net.shapes[L.name]
             i += 1
             continue
         raise CalibError(net.source, f"layer '{L.name}' ({L.type}): not supported by the int8 path yet")
-    last = [op for op in ops if not isinstance(op, HostOp)][-1]
-    out_name = last.out_name if isinstance(last, ConvOp) else last.name
+    hw = [op for op in ops if not isinstance(op, (HostOp, ConcatOp, DeviationOp))]
+    if not hw:
+        raise CalibError(net.source, "no layer runs on nv_small")
+    last_top = layers[-1].tops[0]
+    final_host = isinstance(ops[-1], HostOp) and ops[-1].final and ops[-1].type == "Softmax"
+    out_blob = ops[-1].src if final_host else last_top
+    last = bop.get(out_blob, hw[-1])
+    out_name = (last.out_name if isinstance(last, (ConvOp, EltwiseOp)) else last.name)
+    if isinstance(ops[-1], ConcatOp):
+        out_name = ops[-1].name
     pf = pixel_scale if pixel_scale is not None else float(layers[0].p.get("scale", 1.0))
-    return Plan(net, mode, ops, dict(scales), input_cvt, cur_scale, out_name, input_mode, pf, notes)
+    return Plan(net, mode, ops, dict(scales), input_cvt, bscale.get(out_blob, 0.0), out_name, input_mode, pf, notes,
+                in_blob, out_blob)
 
 
 def fold_affine(w, b, folded):

@@ -124,7 +124,7 @@ def test_malformed_prototxt(tmp_path, small):
 
 
 @pytest.mark.parametrize("edit,words", [
-    (('type: "Convolution"', 'type: "Deconvolution"'), ["'conv'", "unsupported layer type 'Deconvolution'"]),
+    (('type: "Convolution"', 'type: "PReLU"'), ["'conv'", "unsupported layer type 'PReLU'"]),
     (("stride: 1 pad: 0", "stride: 1 pad: 0 group: 2"), ["'conv'", "group"]),
     (("pool: MAX", "pool: STOCHASTIC"), ["'pool'", "pool", "STOCHASTIC"]),
     (('bottom: "conv" top: "conv" }', 'bottom: "conv" top: "conv" relu_param { negative_slope: 0.1 } }'),
