@@ -163,22 +163,28 @@ def _surface(r: FW.Runner, name: str, cube: dict, what: str) -> Surface:
 
 
 def _names(case, steps) -> list[str] | None:
-    """Caffe layer names of the steps when the case's net and table build a plan of as many hardware
-    operations (LeNet), else None."""
+    """Caffe layer names of the steps (``(kind, op, sd)``), from calib.compare_loadable's mapping
+    of the case's plan onto the loadable's operations; None when the case's net or table does not
+    map (generic op names then). A layer split over several operations (the compiler's height
+    split) names its parts <layer>, <layer>_part2, ..."""
     if case is None:
         return None
     try:
-        from calib import tables
-        from calib.net import Net
-        from calib.quantize import ConvOp, HostOp, build_plan
-        net = Net.load(case.prototxt, case.caffemodel)
-        plan = build_plan(net, tables.read_table(case.table, net), case.mode, input_mode="int8",
-                          table_path=str(case.table))
+        from calib.compare_loadable import compare_case
+        from calib.quantize import ConvOp
+        layer_of = compare_case(case).layer_of
     except (CalibError, ValueError, KeyError, OSError):    # a net the int8 path does not take
         return None
-    hw = [op for op in plan.ops if not isinstance(op, HostOp)]
-    names = [op.out_name if isinstance(op, ConvOp) else op.name for op in hw]
-    return names if len(names) == len(steps) and len(set(names)) == len(names) else None
+    names, seen = [], {}
+    for _, op, _ in steps:
+        p = layer_of.get(op.index)
+        if p is None:
+            return None
+        n = getattr(p, "out_name", None) if isinstance(p, ConvOp) else p.name
+        n = n or p.name
+        seen[n] = seen.get(n, 0) + 1
+        names.append(n if seen[n] == 1 else f"{n}_part{seen[n]}")
+    return names
 
 
 def build(L: LD.Loadable, case=None) -> LoadableProgram:
@@ -209,7 +215,8 @@ def build(L: LD.Loadable, case=None) -> LoadableProgram:
     softmax_host = bool(seq) and seq[-1][1] == "emu" and seq[-1][2][2]["common"]["op_type"] == 1
     if softmax_host:
         seq = seq[:-1]
-    names = _names(case, [s for s in seq if s[1] in KIND_ENGINES]) if all(s[1] in KIND_ENGINES for s in seq) else None
+    names = (_names(case, [s[1:] for s in seq]) if len(L.dla) == 1 and all(s[1] in KIND_ENGINES for s in seq)
+             else None)
     layers, reads, needs, uses_conv, last_conv = [], {}, {}, False, None
     for r, kind, op, sd in seq:
         if kind == "emu":
