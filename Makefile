@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 
 # `make SIM=verilator|icarus TEST=trace TRACE=<dir>` runs one trace on the RTL (tb/); without
 # TRACE the default goal stays the golden-model run.
-all: $(if $(or $(TRACE),$(filter lenet,$(TEST))),sim,run)
+all: $(if $(or $(TRACE),$(filter lenet loadable,$(TEST))),sim,run)
 
 help:
 	@echo "make run            run every NVIDIA trace on the golden model (PASS/FAIL per trace)"
@@ -35,6 +35,8 @@ help:
 	@echo "make diff DUMP=<dir>   golden-vs-RTL dump diff: first (c,h,w), counts, pattern diagnosis"
 	@echo "make SIM=verilator TEST=lenet [IMAGES=n NET=dir TABLE=t MODE=per-kernel|per-filter INPUT=int8|image SEED=n]"
 	@echo "     compiled LeNet layer by layer on the RTL vs the golden model (python -m calib.compile --help)"
+	@echo "make SIM=verilator TEST=loadable LOADABLE=<file.nvdla> [IMAGES=n SEED=n RTL_FILELIST=f TOPLEVEL=t WAVES=1]"
+	@echo "     an nvdla_compiler loadable layer by layer on the RTL vs the golden model (python -m tb.loadable --help)"
 
 $(STAMP): requirements.txt requirements-nodeps.txt
 	rm -f $(VENV)/.installed-*
@@ -109,6 +111,11 @@ ifeq ($(TEST),lenet)
 	  $(if $(TABLE),--table $(TABLE)) $(if $(MODE),--mode $(MODE)) $(if $(INPUT),--input $(INPUT)) \
 	  $(if $(SEED),--seed $(SEED)) $(if $(RTL_FILELIST),--rtl-filelist $(RTL_FILELIST)) \
 	  $(if $(TOPLEVEL),--toplevel $(TOPLEVEL)) $(if $(filter 1,$(WAVES)),--waves)
+else ifeq ($(TEST),loadable)
+	$(VPY) -m tb.loadable $(or $(LOADABLE),$(error give LOADABLE=<file.nvdla or case dir>)) --sim $(SIM) \
+	  $(if $(IMAGES),--images $(IMAGES)) $(if $(SEED),--seed $(SEED)) \
+	  $(if $(RTL_FILELIST),--rtl-filelist $(RTL_FILELIST)) $(if $(TOPLEVEL),--toplevel $(TOPLEVEL)) \
+	  $(if $(filter 1,$(WAVES)),--waves) $(ARGS)
 else
 	$(VPY) -m tb.run --sim $(SIM) --test $(TEST) $(if $(SEED),--seed $(SEED)) \
 	  $(if $(RTL_FILELIST),--rtl-filelist $(RTL_FILELIST)) $(if $(TOPLEVEL),--toplevel $(TOPLEVEL)) \

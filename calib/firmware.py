@@ -67,10 +67,13 @@ class Writes:
 class Runner:
     """One loadable's DLA task programmed onto a model.nvdla.NvSmall, the firmware's way."""
 
-    def __init__(self, L: LD.Loadable):
-        if len(L.dla) != 1:
+    def __init__(self, L: LD.Loadable, dla: int | None = None, lenient: bool = False):
+        """``dla``: the index of the DLA task to program (default: the only one). ``lenient``:
+        an operation this firmware does not program becomes an ("unsupported", op, reason)
+        step (tb.loadable reports it) instead of an error."""
+        if dla is None and len(L.dla) != 1:
             raise L.err(f"{len(L.dla)} DLA tasks: one is supported")
-        self.L, self.d = L, L.dla[0]
+        self.L, self.d, self.lenient = L, L.dla[dla or 0], lenient
         self.base = {}
         a = MEM_BASE
         for m in L.memory:
@@ -100,25 +103,31 @@ class Runner:
         steps, done = [], set()
         for o in ops:
             for c in o.common["consumers"]:
-                if c["index"] != -1 and c["index"] <= o.index:
+                # lenient: a loadable of several DLA tasks names the next task's op of an engine
+                # (an index of that task) as a consumer; operations run in index order anyway
+                if c["index"] != -1 and c["index"] <= o.index and not self.lenient:
                     raise self.L.err(f"operation {o.index}: consumer {c['index']} comes before it"
                                      " (not a forward dependency graph)")
             if o.index in done:
                 continue
+            why = None
             if o.op_type == 1:
                 sd = fused.get(o.index)
                 if sd is None:
-                    raise self.L.err(f"operation {o.index} (CONV): no SDP op fused to it (nv_small's"
-                                     " convolution writes through SDP)")
-                steps.append(("conv", o, sd))
-                done |= {o.index, sd.index}
+                    why = "no SDP op fused to it (nv_small's convolution writes through SDP)"
+                else:
+                    steps.append(("conv", o, sd))
+                    done |= {o.index, sd.index}
             elif o.op_type == 2:
                 steps.append(("sdp", o, None))
             elif o.op_type == 3:
                 steps.append(("pdp", o, None))
             else:
-                raise self.L.err(f"operation {o.index} ({o.name}): not programmed here (conv, SDP and"
-                                 " PDP only)")
+                why = "not programmed here (conv, SDP and PDP only)"
+            if why and not self.lenient:
+                raise self.L.err(f"operation {o.index} ({o.name}): {why}")
+            if why:
+                steps.append(("unsupported", o, why))
             done.add(o.index)
         return steps
 
@@ -420,6 +429,23 @@ class Runner:
                 raise self.L.err(f"{what}: {f}{groups[u]} interrupt never came on the golden model")
         rf.write_reg(st_reg, st)                 # write-1-to-clear
 
+    def step(self, kind: str, op: LD.Op, sd: LD.Op | None):
+        """One step of ``order`` as the firmware programs it: ([(units, Writes)], the D_OP_ENABLE
+        order, [(unit, GLB done-status field prefix)] it waits for, the op whose dst is its output)."""
+        if kind == "conv":
+            cw = self.conv_writes(op)
+            sw, rdma = self.sdp_writes(sd)
+            sdp_units = (["SDP_RDMA"] if rdma else []) + ["SDP"]
+            return ([(list(CONV_UNITS), cw), (sdp_units, sw)], sdp_units + list(CONV_UNITS),
+                    [("SDP", "SDP_DONE_STATUS"), ("CACC", "CACC_DONE_STATUS"),
+                     ("CDMA", "CDMA_DAT_DONE_STATUS"), ("CDMA", "CDMA_WT_DONE_STATUS")], sd)
+        if kind == "sdp":
+            sw, rdma = self.sdp_writes(op)
+            units = (["SDP_RDMA"] if rdma else []) + ["SDP"]
+            return [(units, sw)], units, [("SDP", "SDP_DONE_STATUS")], op
+        pw, _ = self.pdp_writes(op)
+        return [(["PDP_RDMA", "PDP"], pw)], ["PDP_RDMA", "PDP"], [("PDP", "PDP_DONE_STATUS")], op
+
     def run(self, dev, q: np.ndarray, keep: dict | None = None) -> np.ndarray:
         """One input (int8 (C, H, W)) through every operation; returns the int8 logits the EMU
         softmax reads (or the last SDP/PDP output). With ``keep`` (a dict), each step's output
@@ -430,24 +456,10 @@ class Runner:
         self.bind_input(dev, q)
         last = None
         for kind, op, sd in self.order:
-            what = f"operation {op.index} ({op.name})"
-            if kind == "conv":
-                cw = self.conv_writes(op)
-                sw, rdma = self.sdp_writes(sd)
-                sdp_units = (["SDP_RDMA"] if rdma else []) + ["SDP"]
-                self._play(dev, [(list(CONV_UNITS), cw), (sdp_units, sw)], sdp_units + list(CONV_UNITS),
-                           [("SDP", "SDP_DONE_STATUS"), ("CACC", "CACC_DONE_STATUS"),
-                            ("CDMA", "CDMA_DAT_DONE_STATUS"), ("CDMA", "CDMA_WT_DONE_STATUS")], what)
-                last = sd
-            elif kind == "sdp":
-                sw, rdma = self.sdp_writes(op)
-                units = (["SDP_RDMA"] if rdma else []) + ["SDP"]
-                self._play(dev, [(units, sw)], units, [("SDP", "SDP_DONE_STATUS")], what)
-                last = op
-            else:
-                pw, _ = self.pdp_writes(op)
-                self._play(dev, [(["PDP_RDMA", "PDP"], pw)], ["PDP_RDMA", "PDP"], [("PDP", "PDP_DONE_STATUS")], what)
-                last = op
+            if kind == "unsupported":
+                raise self.L.err(f"operation {op.index} ({op.name}): {sd}")
+            units_writes, enable, done, last = self.step(kind, op, sd)
+            self._play(dev, units_writes, enable, done, f"operation {op.index} ({op.name})")
             if keep is not None:
                 dst = last.surface["dst_data"]
                 if dst["type"] != 2:

