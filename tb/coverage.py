@@ -8,8 +8,10 @@ runs' coverage.dat and writes build/coverage/. Default traces: every sdp/pdp/cdp
 nv_small and every trace of nv_small-synth with fixed memory timing; the sdp/pdp/cdp traces and
 the synthetic convolutions again with N random-timing seeds (default 1); synthetic
 convolutions of tb/conv_cases.py (random shapes, strides, dilations, padding, image formats,
-PDP on the fly, 1..8192 channels and kernels; the golden model's CRC as truth; written under
-build/coverage/cases/) with fixed timing. Each run's points are kept in
+PDP on the fly, 1..8192 channels and kernels) and tb/unit_cases.py's PDP/CDP/SDP cases (split
+width, wide cubes, both register groups), the golden model's CRC as their truth, written under
+build/coverage/cases/, with fixed timing. The seeded runs also turn on our DMA's
+pseudo-random R back-pressure (+nvs_dma_rready_seed). Each run's points are kept in
 build/coverage/runs/<tag>.dat; --only TAG reruns some runs and merges them with the kept others.
 
     summary.txt     line and toggle coverage per module of hw/ (points hit / points, %), lowest
@@ -149,12 +151,14 @@ def default_traces() -> tuple[list[Path], list[Path]]:
     return small, conv
 
 
-def synth_conv(root: Path) -> list[Path]:
+def synth_cases(root: Path) -> list[Path]:
+    """The synthetic convolutions of SYNTH_CONV and tb/unit_cases.py's PDP/CDP/SDP cases."""
     from .conv_cases import make_cases
+    from .unit_cases import make_all
     out = []
     for tag, n, seed, pixel, pdp, wide in SYNTH_CONV:
         out += make_cases(root / tag, n, seed, pixel, pdp, wide)
-    return out
+    return out + make_all(root / "unit")
 
 
 def main(argv=None) -> int:
@@ -169,7 +173,7 @@ def main(argv=None) -> int:
         small, conv, syn = collect(a.dirs), [], []
     else:
         small, conv = default_traces()
-        syn = synth_conv(OUT / "cases")
+        syn = synth_cases(OUT / "cases")
     traces = small + conv + syn
     if not traces:
         print(f"error: no trace directory found in {a.dirs or data.traces_root() / 'nv_small'}",
@@ -203,10 +207,17 @@ def main(argv=None) -> int:
             res = OUT / f"results-cov-{tag}.json"
             rdir = runner.BUILD / "verilator-cov" / f"run-cov-{tag}-{os.getpid()}"  # run_tests' own
             (rdir / "coverage.dat").unlink(missing_ok=True)
+            # seeded runs: our DMA's pseudo-random R back-pressure on too (runner's plusarg)
+            prior = os.environ.get("TB_DMA_RREADY_SEED")
+            if "TB_SEEDS" in env and prior is None:
+                os.environ["TB_DMA_RREADY_SEED"] = "1"
             try:
                 runner.run_tests("verilator", tc, {**env, "TB_RESULTS": str(res)}, f"cov-{tag}")
             except (RuntimeError, SystemExit):
                 failed += 1                       # a failed trace: its coverage still counts
+            finally:
+                if prior is None:
+                    os.environ.pop("TB_DMA_RREADY_SEED", None)
             dat = rdir / "coverage.dat"
             if not dat.is_file():
                 print(f"error: {tc} wrote no coverage.dat (see {rdir})", file=sys.stderr)
