@@ -18,13 +18,17 @@ which mutants of the other modules are drawn.
 Each mutant builds on Icarus (cheap to build) and plays its module's SUITE (MODULE_SUITE below:
 the one place that says which traces kill which module's mutants) one trace at a time, fastest
 first, until one fails. A trace is an NVIDIA trace name (nv_small/), "conv:<name>" (a
-synthetic convolution of tb/conv_cases.py, the golden model's CRC as truth, written once under
+synthetic convolution of tb/conv_cases.py), "unit:<name>" (a synthetic PDP/CDP/SDP case of
+tb/unit_cases.py; both kinds with the golden model's CRC as truth, written under
 build/mutants/cases/) or "regs" (the register read-back test). J mutants at a time, each run
 killed after --timeout seconds (a hang counts as killed by the watchdog: the command never
 hangs). Outcome per mutant: killed (a trace failed, the testbench noticed), survived (every
 trace of its suite passed), equivalent (a survivor that tb/MUTANTS.md argues cannot change
 behaviour), or invalid (does not build: not counted).
 
+Outcomes are cached in build/mutants/cache.json for the same hw/ (digest of every .v): a
+killed mutant is not rerun while the trace that killed it is still in its suite, a survivor is
+rerun when its suite changed (--fresh ignores the cache).
 Score = killed / (killed + survived), equivalents excluded. Writes build/mutants/report.txt:
 the score, every survivor (file:line, before -> after) and every mutant's outcome.
 Exit status 0 (the score is a measurement, not a pass/fail), 2 on a setup problem.
@@ -38,6 +42,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -64,11 +69,19 @@ SUITES: dict[str, tuple[str, ...]] = {
             "cdp_8x8x64_lrn3_int8_2", "cdp_8x8x32_lrn7_int8_0", "cdp_8x8x64_lrn9_int8"),
     "conv": ("conv:feat", "conv:img", "conv:feat2", "conv:feat3", "conv:pdp", "conv:img2"),
 }
+# tb/unit_cases.py's synthetic PDP/CDP/SDP cases (split width, wide cubes, both register groups)
+SUITES["sdp"] += ("unit:unit_chain_sdp",)
+SUITES["pdp"] = SUITES["pdp"][:2] + ("unit:unit_pdp_split3_ave", "unit:unit_pdp_split2_max") \
+    + SUITES["pdp"][2:] + ("unit:unit_chain_pdp", "unit:unit_pdp_w300_min")
+SUITES["cdp"] = SUITES["cdp"][:2] + ("unit:unit_cdp_w65_lrn7",) + SUITES["cdp"][2:] \
+    + ("unit:unit_chain_cdp",)
 SUITES["cvt"] = SUITES["sdp"][:3] + SUITES["cdp"][:3]                          # nvs_sat, nvs_shr_rnd_sat
-SUITES["rd"] = SUITES["pdp"][:3] + SUITES["cdp"][:2] + SUITES["conv"][:2]      # cube_rd, pc_fifo
-SUITES["wr"] = SUITES["pdp"][:3] + SUITES["cdp"][:2]                           # nvs_cube_wr
+SUITES["rd"] = SUITES["pdp"][:4] + SUITES["cdp"][:3] + SUITES["conv"][:2] \
+    + ("unit:unit_cdp_w150_lrn3",)                                              # cube_rd, pc_fifo
+SUITES["wr"] = SUITES["pdp"][:4] + SUITES["cdp"][:3] + ("unit:unit_cdp_w150_lrn3",)  # cube_wr
 SUITES["all"] = ("regs", SUITES["sdp"][0], SUITES["pdp"][0], SUITES["cdp"][0], "conv:feat",
-                 SUITES["sdp"][1], SUITES["pdp"][1], "conv:img", SUITES["sdp"][2])
+                 SUITES["sdp"][1], SUITES["pdp"][1], "conv:img", SUITES["sdp"][2],
+                 "unit:unit_chain_sdp", "unit:unit_chain_pdp", "unit:unit_chain_cdp")
 MODULE_SUITE: dict[str, str] = {
     "nvs_sdp": "sdp", "nvs_sdp_cvt": "sdp", "nvs_sdp_opnd": "sdp", "nvs_sdp_walk": "sdp",
     "nvs_sdp_x": "sdp", "nvs_shl_sat": "sdp",
@@ -250,12 +263,17 @@ def resolve(name: str, cases: Path) -> Path | str:
         return name
     if name.startswith("conv:"):
         return cases / f"conv_mut_{name[5:]}"
+    if name.startswith("unit:"):
+        return cases / "unit" / name[5:]
     return data.traces_root() / "nv_small" / name
 
 
 def write_conv_cases(cases: Path) -> None:
+    """The synthetic cases of the suites (conv:, unit:) under ``cases``."""
     import numpy as np
     from .conv_cases import random_case, write_trace
+    from .unit_cases import make_all
+    make_all(cases / "unit")
     for tag, (seed, pixel, pdp) in CONV_CASES.items():
         d = cases / f"conv_mut_{tag}"
         write_trace(random_case(np.random.default_rng(seed), d.name, pixel=pixel, pdp=pdp), cases)
@@ -300,7 +318,12 @@ def baseline(traces: list, timeout: int) -> str | None:
     return None
 
 
+_BY: dict[int, str] = {}
+_LOCK = threading.Lock()
+
+
 def run_mutant(i: int, m: Mutant, traces: list, timeout: int) -> tuple[str, str]:
+    """(outcome, why) of one mutant; run_mutant.by[i] = the trace that decided it."""
     root = OUT / f"{i:03d}"
     fl = _write(m, root)
     outcome, why = "survived", ""
@@ -309,12 +332,62 @@ def run_mutant(i: int, m: Mutant, traces: list, timeout: int) -> tuple[str, str]
         if o == "pass":
             continue
         outcome, why = ("invalid", w) if o == "invalid" else ("killed", w)
+        _BY[i] = str(t)
         break
     if outcome != "survived":
         shutil.rmtree(root, ignore_errors=True)
     else:
         shutil.rmtree(root / "build", ignore_errors=True)    # keep the mutated hw/ to look at
     return outcome, why
+
+
+def hw_digest() -> str:
+    """Digest of hw/ and hw/gen/ Verilog: cached outcomes are valid only for the same RTL."""
+    h = hashlib.sha256()
+    for p in sorted(runner.HW.glob("*.v")) + sorted((runner.HW / "gen").glob("*.v")):
+        h.update(p.name.encode() + p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class Cache:
+    """build/mutants/cache.json: outcomes by mutant (and the baseline's passed traces) for one
+    hw/ digest. A killed mutant stays killed while the trace that killed it is in its suite;
+    a survivor or invalid mutant is reused only for the same suite."""
+
+    def __init__(self, path: Path, digest: str, fresh: bool = False):
+        import json
+        self.path, self.digest = path, digest
+        d = {}
+        if path.is_file() and not fresh:
+            try:
+                d = json.loads(path.read_text())
+            except ValueError:
+                d = {}
+        if d.get("hw") != digest:
+            d = {"hw": digest, "mutants": {}, "baseline": []}
+        self.d = d
+
+    def get(self, m: Mutant, suite: list[str]):
+        r = self.d["mutants"].get(repr(m.key()))
+        if not r:
+            return None
+        if r["outcome"] == "killed" and r.get("by") in suite:
+            return r["outcome"], r["why"]
+        if r["suite"] == suite:
+            return r["outcome"], r["why"]
+        return None
+
+    def put(self, m: Mutant, suite: list[str], outcome: str, why: str, by: str | None):
+        with _LOCK:
+            self.d["mutants"][repr(m.key())] = {"outcome": outcome, "why": why, "suite": suite,
+                                                "by": by}
+            self.save()
+
+    def save(self):
+        import json
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.d, indent=0))
+        tmp.replace(self.path)
 
 
 def main(argv=None) -> int:
@@ -327,6 +400,8 @@ def main(argv=None) -> int:
     ap.add_argument("--module", action="append", default=None, choices=MODULES,
                     help="only this module's mutants (repeatable)")
     ap.add_argument("--list", action="store_true", help="list the chosen mutants and exit")
+    ap.add_argument("--fresh", action="store_true",
+                    help="ignore build/mutants/cache.json (outcomes of an earlier run on the same hw/)")
     ap.add_argument("--no-baseline", action="store_true",
                     help="skip the check that the unmutated hw/ passes every suite trace")
     ap.add_argument("dirs", nargs="*", help="trace directories (default: each module's SUITE)")
@@ -352,13 +427,17 @@ def main(argv=None) -> int:
     if missing:
         print(f"error: trace {missing[0]} not found (set NVDLA_TRACES or NVDLA_SHARED)", file=sys.stderr)
         return 2
+    cache = Cache(OUT / "cache.json", hw_digest(), a.fresh)
     if not a.no_baseline:
-        union = list(dict.fromkeys(t for ts in suites.values() for t in ts))
+        union = [t for t in dict.fromkeys(t for ts in suites.values() for t in ts)
+                 if str(t) not in cache.d["baseline"]]
         print(f"tb.mutate: baseline: unmutated hw/ on {len(union)} traces", file=sys.stderr)
-        bad = baseline(union, a.timeout)
+        bad = baseline(union, a.timeout) if union else None
         if bad:
             print(f"error: {bad}", file=sys.stderr)
             return 2
+        cache.d["baseline"] += [str(t) for t in union]
+        cache.save()
     equiv = equivalents()
     print(f"tb.mutate: {len(chosen)} of {len(every)} mutants, each against its module's suite, "
           f"{a.jobs} at a time", file=sys.stderr)
@@ -366,7 +445,14 @@ def main(argv=None) -> int:
 
     def one(im):
         i, m = im
+        suite = [str(t) for t in suites[m]]
+        got = cache.get(m, suite)
+        if got:
+            print(f"tb.mutate: [{i + 1}/{len(chosen)}] {got[0]} (cached): {m.describe()}",
+                  file=sys.stderr)
+            return got
         o, w = run_mutant(i, m, suites[m], a.timeout)
+        cache.put(m, suite, o, w, _BY.get(i))
         print(f"tb.mutate: [{i + 1}/{len(chosen)}] {o}: {m.describe()}", file=sys.stderr)
         return o, w
     with ThreadPoolExecutor(a.jobs) as ex:
