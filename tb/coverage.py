@@ -153,11 +153,16 @@ def default_traces() -> tuple[list[Path], list[Path]]:
 
 def synth_cases(root: Path) -> list[Path]:
     """The synthetic convolutions of SYNTH_CONV and tb/unit_cases.py's PDP/CDP/SDP cases."""
-    from .conv_cases import make_cases
+    import numpy as np
+    from .conv_cases import make_cases, random_case, write_chain
     from .unit_cases import make_all
     out = []
     for tag, n, seed, pixel, pdp, wide in SYNTH_CONV:
         out += make_cases(root / tag, n, seed, pixel, pdp, wide)
+    # three convolutions in alternating register groups (the second on the fly into PDP)
+    rng = np.random.default_rng(105)
+    out.append(write_chain([random_case(rng, f"l{i}", pdp=(i == 1)) for i in range(3)],
+                           root, "conv_chain"))
     return out + make_all(root / "unit")
 
 

@@ -168,7 +168,9 @@ def sites(hw: Path = runner.HW, modules=MODULES) -> list[Mutant]:
             continue
         rel = f"hw/{p.name}"
         for n, line in enumerate(p.read_text().splitlines(), 1):
-            code = _code(line)
+            orig = _code(line)
+            # inline /* ... */ comments (pragmas) blanked for the search, kept in the mutant
+            code = re.sub(r"/\*.*?\*/", lambda c: " " * len(c.group()), orig)
             s = code.strip()
             start = 0                     # operators are looked for from here on
             d = _WIRE_INIT.match(code)
@@ -183,31 +185,33 @@ def sites(hw: Path = runner.HW, modules=MODULES) -> list[Mutant]:
                 while i >= 0:
                     if not (a == " <= " and _is_assignment(code[:i])):
                         out.append(Mutant(rel, n, "operator", line,
-                                          code[:i] + b + code[i + len(a):] + rest))
+                                          orig[:i] + b + orig[i + len(a):] + rest))
                     i = code.find(a, i + 1)
             for m in _CONST.finditer(code):
                 w, k = m.group(1), int(m.group(2))
                 for k2 in sorted({k + 1, k - 1} - {-1}):
                     out.append(Mutant(rel, n, "constant", line,
-                                      code[:m.start()] + f"{w}'d{k2}" + code[m.end():] + rest))
+                                      orig[:m.start()] + f"{w}'d{k2}" + orig[m.end():] + rest))
             for m in _BIT.finditer(code, start):
-                out.append(Mutant(rel, n, "constant", line, code[:m.start()]
-                                  + f"1'b{1 - int(m.group(1))}" + code[m.end():] + rest))
+                out.append(Mutant(rel, n, "constant", line, orig[:m.start()]
+                                  + f"1'b{1 - int(m.group(1))}" + orig[m.end():] + rest))
             c = _condition(code)
             if c:
-                out.append(Mutant(rel, n, "condition", line, code[:c[0]] + f"!({code[c[0]:c[1]]})"
-                                  + code[c[1]:] + rest))
+                out.append(Mutant(rel, n, "condition", line, orig[:c[0]] + f"!({orig[c[0]:c[1]]})"
+                                  + orig[c[1]:] + rest))
             m = _ASSIGN.match(code)
             if m:
-                out.append(Mutant(rel, n, "stuck", line, f"{m.group(1)}0;{rest}"))
+                out.append(Mutant(rel, n, "stuck", line, f"{orig[:m.end(1)]}0{orig[m.end(2):]}{rest}"))
             elif d and code.rstrip().endswith(";") and code[start:].strip() not in ("0;", "1'b0;"):
-                out.append(Mutant(rel, n, "stuck", line, f"{code[:start]}0;{rest}"))
+                j = code.rstrip().rfind(";")
+                out.append(Mutant(rel, n, "stuck", line, f"{orig[:start]}0{orig[j:]}{rest}"))
     return out
 
 
 def choose(every: list[Mutant], n: int, seed: int) -> list[Mutant]:
     """n mutants drawn by a hash of (seed, mutant key): the draw of one module's mutants does
-    not depend on the lines of another module. Sorted by file and line."""
+    not depend on the lines of another module. In hash order: the first k of a draw of n are
+    the draw of k (with the outcome cache, a run stopped early is resumed by a smaller one)."""
     def h(m: Mutant) -> bytes:
         return hashlib.sha256(repr((seed,) + m.key()).encode()).digest()
     seen, uniq = set(), []
@@ -215,7 +219,7 @@ def choose(every: list[Mutant], n: int, seed: int) -> list[Mutant]:
         if m.key() not in seen:
             seen.add(m.key())
             uniq.append(m)
-    return sorted(sorted(uniq, key=h)[:n], key=lambda m: (m.file, m.line, m.after))
+    return sorted(uniq, key=h)[:n]
 
 
 def equivalents(note: Path = NOTE) -> dict[tuple[str, str, str], str]:
@@ -342,10 +346,13 @@ def run_mutant(i: int, m: Mutant, traces: list, timeout: int) -> tuple[str, str]
 
 
 def hw_digest() -> str:
-    """Digest of hw/ and hw/gen/ Verilog: cached outcomes are valid only for the same RTL."""
+    """Digest of hw/ and hw/gen/ Verilog without comments and blank space: cached outcomes are
+    valid only for the same RTL code (an edited comment or pragma keeps them)."""
     h = hashlib.sha256()
     for p in sorted(runner.HW.glob("*.v")) + sorted((runner.HW / "gen").glob("*.v")):
-        h.update(p.name.encode() + p.read_bytes())
+        code = re.sub(r"/\*.*?\*/", " ", p.read_text(), flags=re.S)
+        code = " ".join(_code(ln) for ln in code.splitlines())
+        h.update(p.name.encode() + " ".join(code.split()).encode())
     return h.hexdigest()[:16]
 
 
@@ -409,7 +416,7 @@ def main(argv=None) -> int:
     every = sites(modules=tuple(a.module) if a.module else MODULES)
     chosen = choose(every, a.mutants, a.seed)
     if a.list:
-        for m in chosen:
+        for m in sorted(chosen, key=lambda m: (m.file, m.line, m.after)):
             print(f"{m.describe()}   [suite {MODULE_SUITE[m.module]}]")
         return 0
     why = runner.sim_available("icarus")
@@ -459,6 +466,8 @@ def main(argv=None) -> int:
         res = list(ex.map(one, enumerate(chosen)))
     res = [("equivalent", equiv[m.key()]) if o == "survived" and m.key() in equiv else (o, w)
            for m, (o, w) in zip(chosen, res)]
+    order = sorted(range(len(chosen)), key=lambda i: (chosen[i].file, chosen[i].line, chosen[i].after))
+    chosen, res = [chosen[i] for i in order], [res[i] for i in order]
     lines = []
     for m, (o, w) in zip(chosen, res):
         lines.append(f"{o:10s} {m.describe()}" + (f"   # {w}" if w else ""))

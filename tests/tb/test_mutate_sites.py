@@ -163,3 +163,17 @@ def test_wire_values_bits_and_inline_ifs(tmp_path):
         (3, "constant", "always @(posedge clk) if (a[1]) q <= (a == 4'd3);"),
         (3, "constant", "always @(posedge clk) if (a[1]) q <= (a == 4'd1);"),
     }, got
+
+
+def test_inline_pragmas_kept(tmp_path):
+    """A line with an inline /* ... */ pragma is mutated like any other; the pragma stays."""
+    (tmp_path / "p.v").write_text(
+        "module p(input [3:0] a, output [3:0] y);\n"
+        "  /* verilator coverage_off */ assign y = a + 4'd1; /* verilator coverage_on */\n"
+        "endmodule\n")
+    got = {(m.kind, m.after.strip()) for m in mutate.sites(tmp_path, ("p",))}
+    on, off = "/* verilator coverage_on */", "/* verilator coverage_off */"
+    assert got == {("operator", f"{off} assign y = a - 4'd1; {on}"),
+                   ("constant", f"{off} assign y = a + 4'd2; {on}"),
+                   ("constant", f"{off} assign y = a + 4'd0; {on}"),
+                   ("stuck", f"{off} assign y = 0; {on}")}, got
