@@ -67,7 +67,9 @@ SUITES: dict[str, tuple[str, ...]] = {
             "pdp_8x8x64_2x2_min_int8_0", "pdp_12x9x19_8x3_ave_int8_0", "pdp_1x1x1_3x3_ave_int8_0"),
     "cdp": ("cdp_8x8x32_lrn3_int8_0", "cdp_1x1x31_lrn3_int8_0", "cdp_8x8x32_lrn5_int8_0",
             "cdp_8x8x64_lrn3_int8_2", "cdp_8x8x32_lrn7_int8_0", "cdp_8x8x64_lrn9_int8"),
-    "conv": ("conv:feat", "conv:img", "conv:feat2", "conv:feat3", "conv:pdp", "conv:img2"),
+    "conv": ("conv:feat", "conv:img", "conv:feat2", "conv:feat3", "conv:pdp", "conv:img2",
+             "conv:img3", "conv:img4", "conv:img5", "conv:wide1", "unit:unit_conv_wt4k",
+             "conv:wide2"),
 }
 # tb/unit_cases.py's synthetic PDP/CDP/SDP cases (split width, wide cubes, both register groups)
 SUITES["sdp"] += ("unit:unit_chain_sdp",)
@@ -95,9 +97,16 @@ MODULE_SUITE: dict[str, str] = {
 }
 MODULES = tuple(MODULE_SUITE)
 # synthetic convolutions of the conv suite (NVIDIA's dc_* traces take 90 s and more each on
-# Icarus): tag -> (seed of tb/conv_cases.random_case's rng, pixel input, PDP on the fly)
-CONV_CASES = {"feat": (21, False, False), "img": (22, True, False), "feat2": (23, False, False),
-              "feat3": (24, False, False), "pdp": (25, False, True), "img2": (26, True, False)}
+# Icarus): tag -> (seed of tb/conv_cases.random_case's rng, pixel input, PDP on the fly, wide).
+# The image cases cover every component order of the pixel formats (img 18, img2 17, img3 15,
+# img4 R8, img5 12); wide1 is a 1x1 packed cube, wide2 streams 106 KB of weights through an
+# 11-bank weight ring.
+CONV_CASES = {"feat": (21, False, False, False), "img": (22, True, False, False),
+              "feat2": (23, False, False, False), "feat3": (24, False, False, False),
+              "pdp": (25, False, True, False), "img2": (26, True, False, False),
+              "img3": (33, True, False, False), "img4": (40, True, False, False),
+              "img5": (34, True, False, False), "wide1": (60, False, False, True),
+              "wide2": (51, False, False, True)}
 
 # (pattern, replacement): operators with spaces around them, as our RTL is written
 _OPS = [(" + ", " - "), (" - ", " + "), (" == ", " != "), (" != ", " == "), (" < ", " >= "),
@@ -278,9 +287,10 @@ def write_conv_cases(cases: Path) -> None:
     from .conv_cases import random_case, write_trace
     from .unit_cases import make_all
     make_all(cases / "unit")
-    for tag, (seed, pixel, pdp) in CONV_CASES.items():
+    for tag, (seed, pixel, pdp, wide) in CONV_CASES.items():
         d = cases / f"conv_mut_{tag}"
-        write_trace(random_case(np.random.default_rng(seed), d.name, pixel=pixel, pdp=pdp), cases)
+        write_trace(random_case(np.random.default_rng(seed), d.name, pixel=pixel, pdp=pdp,
+                                wide=wide), cases)
 
 
 def _run_one(fl: Path, trace, root: Path, timeout: int) -> tuple[str, str]:

@@ -2,9 +2,10 @@
 (<name>/<name>.cfg + memory files) for the trace runner, for paths NVIDIA's nv_small traces do
 not take: PDP split width (2 and 3 segments with overlap), PDP outputs wider than 256 columns,
 CDP cubes wider than one 64-column chunk of its line buffer (rows crossing 4 KiB boundaries on
-read and write), and units run twice in one trace from both ping-pong register groups
-(group 1 armed while group 0 still runs), the interrupts of both groups, and an SDP
-per-channel operand read from memory.
+read and write), units run twice in one trace from both ping-pong register groups
+(group 1 armed while group 0 still runs), the interrupts of both groups, an SDP
+per-channel operand read from memory, and a convolution whose weights start just below a
+4 KiB boundary.
 
 Each case takes one of NVIDIA's traces' register program as the base (converter, LUT, pad
 values, RAM types) and replaces the cube geometry and addresses; the input bytes are random
@@ -156,6 +157,16 @@ def sdp_case(name, rng, trace="sdp_3x3x33_bn_int8_mem_0", base=IN_BASE, out=OUT_
                     ("SDP", "SDP_RDMA"))
 
 
+def conv_wt_offset_case(name, seed: int, off: int) -> ConvCase:
+    """A random convolution of tb/conv_cases.py with its weights moved ``off`` bytes up (a
+    32-byte multiple): weight bursts then cross 4 KiB boundaries."""
+    from .conv_cases import WT_BASE, random_case
+    c = random_case(np.random.default_rng(seed), name, pixel=False)
+    c.writes = [(n, v + off if n == "NVDLA_CDMA.D_WEIGHT_ADDR_LOW_0" else v) for n, v in c.writes]
+    c.mem = {(b + off if b == WT_BASE else b): m for b, m in c.mem.items()}
+    return c
+
+
 def write_chain(cases: list[ConvCase], root: Path, name: str) -> Path:
     """Cases (at disjoint addresses) in one trace, every unit using its register groups in turn
     (0, 1, 0, ...); case i is programmed and armed while case i-1 may still run (it waits for
@@ -228,6 +239,8 @@ def make_all(root: Path, seed: int = 7) -> list[Path]:
         write_trace(cdp_case("unit_cdp_w129_lrn5", rng, 129, 1, 16, trace="cdp_8x8x32_lrn5_int8_0"),
                     root),
     ]
+    # weights 0xfe0 bytes above a 4 KiB boundary: the first weight burst is cut at the boundary
+    out.append(write_trace(conv_wt_offset_case("unit_conv_wt4k", 24, 0xFE0), root))
     # both register groups of each unit, the second armed while the first runs
     M = 0x01000000
     out.append(write_chain([
