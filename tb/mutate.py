@@ -11,7 +11,9 @@ Sites are found by pattern on every line of the arithmetic (nvs_sdp*, nvs_pdp_co
 nvs_cdp_core, nvs_cdp_lut, nvs_sat, nvs_shl_sat, nvs_shr_rnd_sat, nvs_cmac, nvs_cacc), DMA
 (nvs_dma*, nvs_cube_rd/wr, nvs_pc_fifo, nvs_cdma, nvs_cbuf) and control (nvs_csb, nvs_sdp,
 nvs_pdp, nvs_cdp, nvs_conv, nvs_csc, nvs_csc_wl) modules, so they follow edits of the RTL; a
-mutant is named by its file and line text, not its line number. --seed S draws N of them by a
+mutant is named by its file and line text, not its line number. Left out: lint sinks
+(wire unused_* = ...), which drive nothing, and lines between "// mutate: off" and
+"// mutate: on" comments (nvs_dma's testbench-only R back-pressure randomizer). --seed S draws N of them by a
 hash of (S, file, line text, mutation): adding or editing a line of one module does not change
 which mutants of the other modules are drawn.
 
@@ -127,6 +129,7 @@ def _is_assignment(before: str) -> bool:
 _ASSIGN = re.compile(r"^(\s*assign\s+[\w\[\]:]+\s*=\s*)(.+);\s*$")
 # a wire declared with its value (wire [W-1:0] x = <expr>), the part before the expression
 _WIRE_INIT = re.compile(r"^\s*wire\s+(signed\s+)?(\[[^\]]*\]\s*)?\w+\s*=\s*")
+_UNUSED = re.compile(r"^\s*wire\s+(\[[^\]]*\]\s*)?unused\w*\s*=")
 _BIT = re.compile(r"(?<![\w'])1'b([01])\b")     # a one-bit constant: flipped
 
 
@@ -176,7 +179,19 @@ def sites(hw: Path = runner.HW, modules=MODULES) -> list[Mutant]:
         if not p.is_file():
             continue
         rel = f"hw/{p.name}"
+        off = sink = False
         for n, line in enumerate(p.read_text().splitlines(), 1):
+            # "// mutate: off" ... "// mutate: on" (both lines included): code that is not part
+            # of the design's function (the testbench-only R back-pressure of nvs_dma)
+            if "mutate: off" in line:
+                off = True
+            if off:
+                off = "mutate: on" not in line
+                continue
+            # lint sinks (wire unused_x = ...;, possibly over several lines) drive nothing
+            if sink or _UNUSED.match(line):
+                sink = not _code(line).rstrip().endswith(";")
+                continue
             orig = _code(line)
             # inline /* ... */ comments (pragmas) blanked for the search, kept in the mutant
             code = re.sub(r"/\*.*?\*/", lambda c: " " * len(c.group()), orig)

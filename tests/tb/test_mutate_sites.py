@@ -177,3 +177,19 @@ def test_inline_pragmas_kept(tmp_path):
                    ("constant", f"{off} assign y = a + 4'd2; {on}"),
                    ("constant", f"{off} assign y = a + 4'd0; {on}"),
                    ("stuck", f"{off} assign y = 0; {on}")}, got
+
+
+def test_lint_sinks_and_marked_regions_left_out(tmp_path):
+    """wire unused_* lint sinks (one or several lines) and lines between '// mutate: off' and
+    '// mutate: on' get no mutants; the lines around them do."""
+    (tmp_path / "s.v").write_text(
+        "module s(input [3:0] a, output [3:0] y, output [3:0] z);\n"
+        "  wire unused_x = &{1'b0, a[3],\n"
+        "                    a[2] & a[1]};\n"
+        "  assign y = a & 4'd1;    // mutate: off (testbench only)\n"
+        "  wire q = a[0] | a[1];\n"
+        "  wire r = a[2] | a[3];   // mutate: on\n"
+        "  assign z = a | 4'd2;\n"
+        "endmodule\n")
+    lines = {m.line for m in mutate.sites(tmp_path, ("s",))}
+    assert lines == {7}, lines
