@@ -74,7 +74,10 @@ SUITES: dict[str, tuple[str, ...]] = {
              "conv:wide2"),
 }
 # tb/unit_cases.py's synthetic PDP/CDP/SDP cases (split width, wide cubes, both register groups)
-SUITES["sdp"] += ("unit:unit_chain_sdp",)
+SUITES["sdp"] = SUITES["sdp"][:2] + ("unit:unit_sdp_ops_u2s0m0", "unit:unit_sdp_ops_u2s1m1") \
+    + SUITES["sdp"][2:] + ("unit:unit_chain_sdp", "unit:unit_sdp_ops_u1s0m1",
+                           "unit:unit_sdp_ops_u0s1m0", "unit:unit_sdp_ops_u2s0m1",
+                           "unit:unit_sdp_ops_u1s1m0")
 SUITES["pdp"] = SUITES["pdp"][:2] + ("unit:unit_pdp_split3_ave", "unit:unit_pdp_split2_max") \
     + SUITES["pdp"][2:] + ("unit:unit_chain_pdp", "unit:unit_pdp_w300_min")
 SUITES["cdp"] = SUITES["cdp"][:2] + ("unit:unit_cdp_w65_lrn7",) + SUITES["cdp"][2:] \

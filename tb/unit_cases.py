@@ -3,9 +3,9 @@
 not take: PDP split width (2 and 3 segments with overlap), PDP outputs wider than 256 columns,
 CDP cubes wider than one 64-column chunk of its line buffer (rows crossing 4 KiB boundaries on
 read and write), units run twice in one trace from both ping-pong register groups
-(group 1 armed while group 0 still runs), the interrupts of both groups, an SDP
-per-channel operand read from memory, and a convolution whose weights start just below a
-4 KiB boundary.
+(group 1 armed while group 0 still runs), the interrupts of both groups, SDP operands
+read from memory in every DATA_USE / DATA_SIZE / DATA_MODE, and a convolution whose weights
+start just below a 4 KiB boundary.
 
 Each case takes one of NVIDIA's traces' register program as the base (converter, LUT, pad
 values, RAM types) and replaces the cube geometry and addresses; the input bytes are random
@@ -157,6 +157,47 @@ def sdp_case(name, rng, trace="sdp_3x3x33_bn_int8_mem_0", base=IN_BASE, out=OUT_
                     ("SDP", "SDP_RDMA"))
 
 
+def sdp_ops_case(name, rng, use: int, size: int, mode: int, trace="sdp_3x3x33_bs_bn_int8_1",
+                 base=IN_BASE, out=OUT_BASE) -> ConvCase:
+    """SDP with BS and BN both active, their ALU and MUL operands read from memory by BRDMA and
+    NRDMA with DATA_USE ``use`` (0 MUL, 1 ALU, 2 BOTH), DATA_SIZE ``size`` (0 one byte, 1 two
+    bytes) and DATA_MODE ``mode`` (0 per kernel, 1 per element); random input and operands."""
+    writes = _base_writes(trace)
+    regs = dict(writes)
+    R, S = "NVDLA_SDP_RDMA.", "NVDLA_SDP."
+    w = regs[R + "D_DATA_CUBE_WIDTH_0"] + 1
+    h = regs[R + "D_DATA_CUBE_HEIGHT_0"] + 1
+    c = regs[R + "D_DATA_CUBE_CHANNEL_0"] + 1
+    k = (2 if use == 2 else 1) * (2 if size else 1)          # beats per operand atom
+    over = {R + "D_SRC_BASE_ADDR_LOW_0": base, R + "D_SRC_LINE_STRIDE_0": w * 8,
+            R + "D_SRC_SURFACE_STRIDE_0": w * 8 * h,
+            S + "D_DST_BASE_ADDR_LOW_0": out, S + "D_DST_LINE_STRIDE_0": w * 8,
+            S + "D_DST_SURFACE_STRIDE_0": w * 8 * h}
+    mem = {base: _cube(rng, c, w, h)}
+    for i, (dma, pre, st) in enumerate((("BRDMA", "BS", "BS"), ("NRDMA", "BN", "BN"))):
+        cfg = f"{R}D_{dma}_CFG_0"
+        a = base + 0x100000 * (i + 1)
+        over[cfg] = _put(cfg, regs.get(cfg, 0), **{f"{dma}_DISABLE": 0, f"{dma}_DATA_USE": use,
+                                                   f"{dma}_DATA_SIZE": size, f"{dma}_DATA_MODE": mode})
+        over[f"{R}D_{pre}_BASE_ADDR_LOW_0"] = a
+        over[f"{R}D_{pre}_BASE_ADDR_HIGH_0"] = 0
+        over[f"{R}D_{pre}_LINE_STRIDE_0"] = w * 8 * k
+        over[f"{R}D_{pre}_SURFACE_STRIDE_0"] = w * 8 * k * h
+        # small operands (-4..4), so that the output is mostly not saturated
+        v = rng.integers(-4, 5, 0x2000 if size else 0x4000).astype(np.int16)
+        mem[a] = v.astype("<i2").view(np.uint8) if size else v.astype(np.int8).view(np.uint8)
+        dp = f"{S}D_DP_{st}_CFG_0"
+        over[dp] = _put(dp, regs.get(dp, 0), **{f"{st}_BYPASS": 0, f"{st}_ALU_BYPASS": 0,
+                                                f"{st}_MUL_BYPASS": 0})
+        for part, mem_use in (("ALU", (1, 2)), ("MUL", (0, 2))):   # from memory when delivered
+            r = f"{S}D_DP_{st}_{part}_CFG_0"
+            over[r] = _put(r, regs.get(r, 0), **{f"{st}_{part}_SRC": int(use in mem_use)})
+            if use not in mem_use:                # the register operand: small
+                over[f"{S}D_DP_{st}_{part}_SRC_VALUE_0"] = 3 if part == "ALU" else 1
+    return ConvCase(name, _override(writes, over), mem, (out, -(-c // 8) * w * h * 8), "SDP",
+                    ("SDP", "SDP_RDMA"))
+
+
 def conv_wt_offset_case(name, seed: int, off: int) -> ConvCase:
     """A random convolution of tb/conv_cases.py with its weights moved ``off`` bytes up (a
     32-byte multiple): weight bursts then cross 4 KiB boundaries."""
@@ -239,6 +280,10 @@ def make_all(root: Path, seed: int = 7) -> list[Path]:
         write_trace(cdp_case("unit_cdp_w129_lrn5", rng, 129, 1, 16, trace="cdp_8x8x32_lrn5_int8_0"),
                     root),
     ]
+    # SDP operands from memory in every DATA_USE / DATA_SIZE / DATA_MODE (BS and BN)
+    for use, size, mode in ((2, 0, 0), (2, 1, 1), (1, 0, 1), (0, 1, 0), (2, 0, 1), (1, 1, 0)):
+        out.append(write_trace(sdp_ops_case(f"unit_sdp_ops_u{use}s{size}m{mode}", rng, use, size,
+                                            mode), root))
     # weights 0xfe0 bytes above a 4 KiB boundary: the first weight burst is cut at the boundary
     out.append(write_trace(conv_wt_offset_case("unit_conv_wt4k", 24, 0xFE0), root))
     # both register groups of each unit, the second armed while the first runs
