@@ -434,6 +434,9 @@ def main(argv=None) -> int:
     ap.add_argument("--timeout", type=int, default=300, help="seconds per trace run (default 300)")
     ap.add_argument("--module", action="append", default=None, choices=MODULES,
                     help="only this module's mutants (repeatable)")
+    ap.add_argument("--budget", type=int, default=0,
+                    help="seconds after which no further mutant is started (0: none); the rest "
+                         "are reported as not run (cached ones still count)")
     ap.add_argument("--list", action="store_true", help="list the chosen mutants and exit")
     ap.add_argument("--fresh", action="store_true",
                     help="ignore build/mutants/cache.json (outcomes of an earlier run on the same hw/)")
@@ -482,6 +485,8 @@ def main(argv=None) -> int:
         i, m = im
         suite = [str(t) for t in suites[m]]
         got = cache.get(m, suite)
+        if not got and a.budget and time.perf_counter() - t0 > a.budget:
+            return "not run", "over --budget"
         if got:
             print(f"tb.mutate: [{i + 1}/{len(chosen)}] {got[0]} (cached): {m.describe()}",
                   file=sys.stderr)
@@ -505,7 +510,8 @@ def main(argv=None) -> int:
     valid = killed + len(surv)
     score = 100.0 * killed / valid if valid else 0.0
     head = (f"mutation score: {killed}/{valid} killed ({score:.1f}%), {len(surv)} survived, "
-            f"{neq} equivalent (tb/MUTANTS.md), {len(res) - valid - neq} invalid; "
+            f"{neq} equivalent (tb/MUTANTS.md), "
+            f"{sum(o == 'invalid' for o, _ in res)} invalid, {sum(o == 'not run' for o, _ in res)} not run; "
             f"{len(chosen)} of {len(every)} mutants (seed {a.seed}), "
             f"{time.perf_counter() - t0:.0f} s")
     text = [head, "", "survivors (each needs a test, or an argument in tb/MUTANTS.md that it is equivalent):"]
