@@ -193,3 +193,29 @@ def test_lint_sinks_and_marked_regions_left_out(tmp_path):
         "endmodule\n")
     lines = {m.line for m in mutate.sites(tmp_path, ("s",))}
     assert lines == {7}, lines
+
+
+def test_cache_reuses_kills_while_the_killer_stays(tmp_path):
+    """A killed mutant is reused while the trace that killed it is in its suite; a survivor
+    only for the very same suite; another hw/ digest starts afresh."""
+    m = next(x for x in mutate.sites() if x.kind == "stuck")
+    c = mutate.Cache(tmp_path / "c.json", "d1")
+    c.put(m, ["a", "b"], "killed", "FAIL b", "b")
+    assert mutate.Cache(tmp_path / "c.json", "d1").get(m, ["x", "b", "y"]) == ("killed", "FAIL b")
+    assert mutate.Cache(tmp_path / "c.json", "d1").get(m, ["a"]) is None
+    c.put(m, ["a", "b"], "survived", "", None)
+    assert c.get(m, ["a", "b"]) == ("survived", "")
+    assert c.get(m, ["a", "b", "c"]) is None
+    assert mutate.Cache(tmp_path / "c.json", "d2").get(m, ["a", "b"]) is None
+    assert mutate.Cache(tmp_path / "c.json", "d1", fresh=True).get(m, ["a", "b"]) is None
+
+
+def test_hw_digest_ignores_comments(tmp_path, monkeypatch):
+    (tmp_path / "gen").mkdir()
+    (tmp_path / "a.v").write_text("module a; assign x = y; // one\nendmodule\n")
+    monkeypatch.setattr(mutate.runner, "HW", tmp_path)
+    d = mutate.hw_digest()
+    (tmp_path / "a.v").write_text("module a; /* pragma */ assign x = y; // two\nendmodule\n")
+    assert mutate.hw_digest() == d
+    (tmp_path / "a.v").write_text("module a; assign x = ~y;\nendmodule\n")
+    assert mutate.hw_digest() != d
