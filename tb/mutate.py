@@ -74,7 +74,9 @@ SUITES: dict[str, tuple[str, ...]] = {
              "conv:wide2"),
 }
 # tb/unit_cases.py's synthetic PDP/CDP/SDP cases (split width, wide cubes, both register groups)
-SUITES["sdp"] = SUITES["sdp"][:2] + ("unit:unit_sdp_ops_u2s0m0", "unit:unit_sdp_ops_u2s1m1") \
+SUITES["sdp"] = SUITES["sdp"][:2] + ("unit:unit_sdp_ops_u2s0m0", "unit:unit_sdp_ops_u2s1m1",
+                                     "unit:unit_sdp_strided_1x1x40", "unit:unit_sdp_strided_1x2x24",
+                                     "unit:unit_sdp_strided_2x1x17") \
     + SUITES["sdp"][2:] + ("unit:unit_chain_sdp", "unit:unit_sdp_ops_u1s0m1",
                            "unit:unit_sdp_ops_u0s1m0", "unit:unit_sdp_ops_u2s0m1",
                            "unit:unit_sdp_ops_u1s1m0")

@@ -198,6 +198,27 @@ def sdp_ops_case(name, rng, use: int, size: int, mode: int, trace="sdp_3x3x33_bs
                     ("SDP", "SDP_RDMA"))
 
 
+def sdp_geom_case(name, rng, w, h, c, line_gap=0, surf_gap=0,
+                  trace="sdp_8x8x32_bypass_int8_1", base=IN_BASE, out=OUT_BASE) -> ConvCase:
+    """An SDP trace's program on a w x h x c cube with strided input and output (line stride
+    w*8 + line_gap, surface stride line*h + surf_gap); the input range is random bytes through
+    the gaps too, the checked output range covers them (a 1x1 cube is moved packed, ignoring
+    the strides: model/sdp.py, as NVIDIA's RDMA)."""
+    R, S = "NVDLA_SDP_RDMA.", "NVDLA_SDP."
+    ls = w * 8 + line_gap
+    ss = ls * h + surf_gap
+    ns = -(-c // 8)
+    over = {R + "D_DATA_CUBE_WIDTH_0": w - 1, R + "D_DATA_CUBE_HEIGHT_0": h - 1,
+            R + "D_DATA_CUBE_CHANNEL_0": c - 1, S + "D_DATA_CUBE_WIDTH_0": w - 1,
+            S + "D_DATA_CUBE_HEIGHT_0": h - 1, S + "D_DATA_CUBE_CHANNEL_0": c - 1,
+            R + "D_SRC_BASE_ADDR_LOW_0": base, R + "D_SRC_LINE_STRIDE_0": ls,
+            R + "D_SRC_SURFACE_STRIDE_0": ss, S + "D_DST_BASE_ADDR_LOW_0": out,
+            S + "D_DST_LINE_STRIDE_0": ls, S + "D_DST_SURFACE_STRIDE_0": ss}
+    return ConvCase(name, _override(_base_writes(trace), over),
+                    {base: rng.integers(0, 256, ns * ss, dtype=np.uint8)}, (out, ns * ss), "SDP",
+                    ("SDP", "SDP_RDMA"))
+
+
 def conv_wt_offset_case(name, seed: int, off: int) -> ConvCase:
     """A random convolution of tb/conv_cases.py with its weights moved ``off`` bytes up (a
     32-byte multiple): weight bursts then cross 4 KiB boundaries."""
@@ -284,6 +305,9 @@ def make_all(root: Path, seed: int = 7) -> list[Path]:
     for use, size, mode in ((2, 0, 0), (2, 1, 1), (1, 0, 1), (0, 1, 0), (2, 0, 1), (1, 1, 0)):
         out.append(write_trace(sdp_ops_case(f"unit_sdp_ops_u{use}s{size}m{mode}", rng, use, size,
                                             mode), root))
+    # 1x1 cubes are moved packed (strides ignored), 1x2 and 2x1 ones are not
+    for n, (w, h, c) in (("1x1x40", (1, 1, 40)), ("1x2x24", (1, 2, 24)), ("2x1x17", (2, 1, 17))):
+        out.append(write_trace(sdp_geom_case(f"unit_sdp_strided_{n}", rng, w, h, c, 16, 32), root))
     # weights 0xfe0 bytes above a 4 KiB boundary: the first weight burst is cut at the boundary
     out.append(write_trace(conv_wt_offset_case("unit_conv_wt4k", 24, 0xFE0), root))
     # both register groups of each unit, the second armed while the first runs
