@@ -375,6 +375,15 @@ def run_mutant(i: int, m: Mutant, traces: list, timeout: int) -> tuple[str, str]
     return outcome, why
 
 
+def _trace_id(t) -> str:
+    """A trace's path and a digest of its .cfg (a rewritten synthetic case is a new trace)."""
+    if t == "regs":
+        return "regs"
+    cfg = Path(t) / f"{Path(t).name}.cfg"
+    h = hashlib.sha256(cfg.read_bytes()).hexdigest()[:12] if cfg.is_file() else "-"
+    return f"{t}#{h}"
+
+
 def hw_digest() -> str:
     """Digest of hw/ and hw/gen/ Verilog without comments and blank space: cached outcomes are
     valid only for the same RTL code (an edited comment or pragma keeps them)."""
@@ -470,13 +479,13 @@ def main(argv=None) -> int:
     cache = Cache(OUT / "cache.json", hw_digest(), a.fresh)
     if not a.no_baseline:
         union = [t for t in dict.fromkeys(t for ts in suites.values() for t in ts)
-                 if str(t) not in cache.d["baseline"]]
+                 if _trace_id(t) not in cache.d["baseline"]]
         print(f"tb.mutate: baseline: unmutated hw/ on {len(union)} traces", file=sys.stderr)
         bad = baseline(union, a.timeout) if union else None
         if bad:
             print(f"error: {bad}", file=sys.stderr)
             return 2
-        cache.d["baseline"] += [str(t) for t in union]
+        cache.d["baseline"] += [_trace_id(t) for t in union]
         cache.save()
     equiv = equivalents()
     print(f"tb.mutate: {len(chosen)} of {len(every)} mutants, each against its module's suite, "
