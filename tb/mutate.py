@@ -327,8 +327,11 @@ def _run_one(fl: Path, trace, root: Path, timeout: int) -> tuple[str, str]:
     fails = [ln for ln in r.stdout.splitlines() if ln.startswith("FAIL")]
     if r.returncode == 0:
         return "pass", ""
+    last = (r.stderr.strip().splitlines() or [""])[-1]
+    if r.returncode == 2 and "return code: -9" in last:     # killed by TB_WALL_LIMIT: a hang
+        return "hang", f"{Path(str(trace)).name}: simulator killed after the wall limit (hang)"
     if r.returncode == 2:
-        return "invalid", (r.stderr.strip().splitlines() or [""])[-1][:160]
+        return "invalid", last[:160]
     return "fail", (fails[0] if fails else f"{Path(str(trace)).name}: run failed")[:160]
 
 

@@ -134,6 +134,10 @@ def test_hang_counts_as_killed(tmp_path, monkeypatch):
             return R(1, "FAIL bad: check_crc")
         if cmd[-1].endswith("nobuild"):
             return R(2)
+        if cmd[-1].endswith("wallkill"):
+            r = R(2)
+            r.stderr = "error: icarus run produced no results (Command failed with return code: -9)"
+            return r
         return R(0, "PASS ok")
     monkeypatch.setattr(mutate.subprocess, "run", fake)
     monkeypatch.setattr(mutate, "OUT", tmp_path)
@@ -142,6 +146,7 @@ def test_hang_counts_as_killed(tmp_path, monkeypatch):
     assert calls == ["t/ok", "t/hang"]
     assert mutate.run_mutant(1, m, ["t/ok", "t/bad"], 5) == ("killed", "FAIL bad: check_crc")
     assert mutate.run_mutant(2, m, ["t/nobuild"], 5)[0] == "invalid"
+    assert mutate.run_mutant(4, m, ["t/wallkill"], 5)[0] == "killed"     # the wall limit: a hang
     assert mutate.run_mutant(3, m, ["t/ok", "t/ok2"], 5) == ("survived", "")
 
 
