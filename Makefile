@@ -75,7 +75,8 @@ coverage: venv
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lcov >/dev/null 2>&1 || true; }
 	$(VPY) -m tb.coverage $(ARGS)
 
-# mutation score of our RTL: a sample of mutants of hw/ against 5 traces on Icarus (tb/mutate.py)
+# mutation score of our RTL: a sample of mutants of hw/, each against its module's suite of traces
+# on Icarus (tb/mutate.py SUITES), time-limited; equivalents argued in tb/MUTANTS.md
 mutate: venv iverilog
 	$(VPY) -m tb.mutate $(ARGS)
 

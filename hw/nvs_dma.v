@@ -152,7 +152,7 @@ module nvs_dma (
     assign cdma_wt_rd_rsp_valid = rs_valid[6];
     assign cdma_wt_rd_rsp_data = rs_data[447:384];
     // ---- optional R back-pressure (simulation only, see the header) ----
-`ifdef SYNTHESIS
+`ifdef SYNTHESIS    // mutate: off (tb/mutate.py): testbench-only R back-pressure, any pattern is legal
     wire        rr_en = 1'b0;
     wire [31:0] rr_seed = 32'd1;
 `else
@@ -179,7 +179,7 @@ module nvs_dma (
             if (rr_hold != 6'd0) rr_hold <= rr_hold - 6'd1;
             else if (rr_s[9:2] == 8'd0) rr_hold <= rr_s[15:10];     // 1 in 256: a long stall
         end
-    end
+    end                 // mutate: on
     assign r_ready = !rr_en || (rr_s[1:0] != 2'b00 && rr_hold == 6'd0);
     genvar gi;
     generate

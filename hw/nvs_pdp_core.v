@@ -248,7 +248,7 @@ module nvs_pdp_core #(
                         phase <= PH_CHK;
                     end else oxv <= oxv + 14'd1;
                 end
-                default: phase <= PH_IDLE;
+                /* verilator coverage_off */ default: phase <= PH_IDLE; /* verilator coverage_on */ // unreachable: all four PH_ listed
             endcase
         end
     end

@@ -1,11 +1,18 @@
 """Verilator line and toggle coverage of hw/ from an RTL run of the testbench.
 
-    python -m tb.coverage [--seeds N] [TRACE_DIR ...]          # make coverage
+    python -m tb.coverage [--seeds N] [--only TAG ...] [TRACE_DIR ...]     # make coverage
 
 Builds tb_top + hw/ with ``--coverage-line --coverage-toggle`` (build/verilator-cov/, its own
-build), plays the traces (default: every sdp/pdp/cdp trace of nv_small, fixed memory timing and
-N random-timing seeds, default 1) and the register read-back and unmapped-address tests, merges
-the runs' coverage.dat and writes build/coverage/:
+build), plays the traces and the register read-back and unmapped-address tests, merges the
+runs' coverage.dat and writes build/coverage/. Default traces: every sdp/pdp/cdp/dc/img trace of
+nv_small and every trace of nv_small-synth with fixed memory timing; the sdp/pdp/cdp traces and
+the synthetic convolutions again with N random-timing seeds (default 1); synthetic
+convolutions of tb/conv_cases.py (random shapes, strides, dilations, padding, image formats,
+PDP on the fly, 1..8192 channels and kernels) and tb/unit_cases.py's PDP/CDP/SDP cases (split
+width, wide cubes, both register groups), the golden model's CRC as their truth, written under
+build/coverage/cases/, with fixed timing. The seeded runs also turn on our DMA's
+pseudo-random R back-pressure (+nvs_dma_rready_seed). Each run's points are kept in
+build/coverage/runs/<tag>.dat; --only TAG reruns some runs and merges them with the kept others.
 
     summary.txt     line and toggle coverage per module of hw/ (points hit / points, %), lowest
                     first, then the lines never run and the signals never toggled, by module
@@ -126,56 +133,114 @@ def holes(pts, root: Path = runner.HW) -> list[str]:
     return out
 
 
+# synthetic convolutions of the default run: (tag, count, case seed, pixel, pdp, wide) as the
+# conv RTL tests (tests/tb/test_conv_rtl.py) draw them, other seeds
+SYNTH_CONV = (("feat", 12, 101, False, False, False), ("img", 8, 102, True, False, False),
+              ("pdp", 4, 103, None, True, False), ("wide", 4, 104, False, False, True))
+TAGS = ("fixed", "conv", "synth", "seeds", "regs", "unmapped")
+
+
+def default_traces() -> tuple[list[Path], list[Path]]:
+    """(sdp/pdp/cdp traces, conv traces) of nv_small and nv_small-synth."""
+    root, synth = data.traces_root() / "nv_small", data.traces_root() / "nv_small-synth"
+    small = [d for d in collect([root]) if d.name.startswith(("sdp_", "pdp_", "cdp_"))] \
+        if root.is_dir() else []
+    conv = [d for d in collect([root]) if d.name.startswith(("dc_", "img_"))] \
+        if root.is_dir() else []
+    conv += collect([synth]) if synth.is_dir() else []
+    return small, conv
+
+
+def synth_cases(root: Path) -> list[Path]:
+    """The synthetic convolutions of SYNTH_CONV and tb/unit_cases.py's PDP/CDP/SDP cases."""
+    import numpy as np
+    from .conv_cases import make_cases, random_case, write_chain
+    from .unit_cases import make_all
+    out = []
+    for tag, n, seed, pixel, pdp, wide in SYNTH_CONV:
+        out += make_cases(root / tag, n, seed, pixel, pdp, wide)
+    # three convolutions in alternating register groups (the second on the fly into PDP)
+    rng = np.random.default_rng(105)
+    out.append(write_chain([random_case(rng, f"l{i}", pdp=(i == 1)) for i in range(3)],
+                           root, "conv_chain"))
+    return out + make_all(root / "unit")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tb.coverage", description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=1, help="random-timing seeds per trace (default 1)")
-    ap.add_argument("dirs", nargs="*", help="trace directories or folders (default: nv_small's sdp/pdp/cdp)")
+    ap.add_argument("--only", action="append", choices=TAGS, default=None,
+                    help="rerun only these runs; the others' kept points (runs/<tag>.dat) are merged")
+    ap.add_argument("dirs", nargs="*", help="trace directories or folders (default: see above)")
     a = ap.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
     if a.dirs:
-        traces = collect(a.dirs)
+        small, conv, syn = collect(a.dirs), [], []
     else:
-        root = data.traces_root() / "nv_small"
-        traces = [d for d in collect([root]) if d.name.startswith(("sdp_", "pdp_", "cdp_"))] \
-            if root.is_dir() else []
+        small, conv = default_traces()
+        syn = synth_cases(OUT / "cases")
+    traces = small + conv + syn
     if not traces:
         print(f"error: no trace directory found in {a.dirs or data.traces_root() / 'nv_small'}",
               file=sys.stderr)
         return 2
     os.environ["TB_COVERAGE"] = "1"
-    OUT.mkdir(parents=True, exist_ok=True)
-    dats, failed = [], 0
-    tp = os.pathsep.join(str(t.resolve()) for t in traces)
-    jobs = [("TraceTest", {"TB_TRACES": tp}, "cov-fixed")]
-    if a.seeds:
-        jobs.append(("TraceTest", {"TB_TRACES": tp,
+    runs = OUT / "runs"
+    runs.mkdir(exist_ok=True)
+    failed = 0
+
+    def tp(ts):
+        return os.pathsep.join(str(t.resolve()) for t in ts)
+    jobs = [("TraceTest", {"TB_TRACES": tp(small)}, "fixed") if small else None,
+            ("TraceTest", {"TB_TRACES": tp(conv)}, "conv") if conv else None,
+            ("TraceTest", {"TB_TRACES": tp(syn)}, "synth") if syn else None]
+    if a.seeds and small + syn:
+        jobs.append(("TraceTest", {"TB_TRACES": tp(small + syn),
                                    "TB_SEEDS": ",".join(str(s) for s in range(1, a.seeds + 1))},
-                     "cov-seeds"))
-    jobs += [("RegTest", {}, "cov-regs"), ("UnmappedTest", {}, "cov-unmapped")]
+                     "seeds"))
+    jobs += [("RegTest", {}, "regs"), ("UnmappedTest", {}, "unmapped")]
+    jobs = [j for j in jobs if j is not None]
     try:
         for tc, env, tag in jobs:
-            res = OUT / f"results-{tag}.json"
-            rdir = runner.BUILD / "verilator-cov" / f"run-{tag}-{os.getpid()}"  # run_tests' own
+            kept = runs / f"{tag}.dat"
+            if a.only and tag not in a.only:
+                if not kept.is_file():
+                    print(f"error: --only: no kept points of run {tag!r} ({kept}); run it too",
+                          file=sys.stderr)
+                    return 2
+                continue
+            res = OUT / f"results-cov-{tag}.json"
+            rdir = runner.BUILD / "verilator-cov" / f"run-cov-{tag}-{os.getpid()}"  # run_tests' own
             (rdir / "coverage.dat").unlink(missing_ok=True)
+            # seeded runs: our DMA's pseudo-random R back-pressure on too (runner's plusarg)
+            prior = os.environ.get("TB_DMA_RREADY_SEED")
+            if "TB_SEEDS" in env and prior is None:
+                os.environ["TB_DMA_RREADY_SEED"] = "1"
             try:
-                runner.run_tests("verilator", tc, {**env, "TB_RESULTS": str(res)}, tag)
+                runner.run_tests("verilator", tc, {**env, "TB_RESULTS": str(res)}, f"cov-{tag}")
             except (RuntimeError, SystemExit):
                 failed += 1                       # a failed trace: its coverage still counts
+            finally:
+                if prior is None:
+                    os.environ.pop("TB_DMA_RREADY_SEED", None)
             dat = rdir / "coverage.dat"
             if not dat.is_file():
                 print(f"error: {tc} wrote no coverage.dat (see {rdir})", file=sys.stderr)
                 return 2
-            dats.append(dat)
+            shutil.copyfile(dat, kept)
+            shutil.rmtree(rdir, ignore_errors=True)
             print(f"tb.coverage: {tc} ({tag}) done", file=sys.stderr)
     except runner.TbSetupError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    dats = [runs / f"{tag}.dat" for _, _, tag in jobs]
     merged = OUT / "coverage.dat"
     merge_dats(dats, merged)
     pts = parse_dat(merged)
     write_info(pts, OUT / "coverage.info")
     rows = summarize(pts)
-    text = [f"Verilator coverage of hw/ ({len(traces)} traces, fixed timing + {a.seeds} seed(s); "
-            f"register and unmapped tests)", f"{'module':28s} {'kind':6s} {'hit':>7s} {'points':>7s}     %"]
+    text = [f"Verilator coverage of hw/ ({len(small) + len(conv)} traces, {len(syn)} synthetic "
+            f"convolutions, fixed timing + {a.seeds} seed(s); register and unmapped tests)", f"{'module':28s} {'kind':6s} {'hit':>7s} {'points':>7s}     %"]
     for m, k, h, t in rows:
         text.append(f"{m:28s} {k:6s} {h:7d} {t:7d} {100.0 * h / t:6.1f}")
     for k in ("line", "toggle"):
