@@ -143,6 +143,25 @@ _WORKER = False          # this process is an xdist worker (set in pytest_config
 def pytest_configure(config):
     global _WORKER
     _WORKER = _is_worker(config)
+    # functional coverage (tb/funcov.py): every simulator run of this session writes its counts
+    # under build/funcov/runs (started afresh; the xdist workers and simulators inherit it)
+    if not _WORKER and not os.environ.get("TB_FUNCOV_DIR"):
+        runs = REPO / "build" / "funcov" / "runs"
+        if not os.environ.get("RESUME") and runs.is_dir():
+            for f in runs.glob("run-*.yml"):
+                f.unlink()
+        os.environ["TB_FUNCOV_DIR"] = str(runs)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The merged functional coverage of this session's simulator runs (make funcov lists it)."""
+    if _WORKER or not any(Path(os.environ.get("TB_FUNCOV_DIR", "/nonexistent")).glob("run-*.yml")):
+        return
+    try:
+        from tb.funcov import summarize
+        terminalreporter.write_line(summarize(Path(os.environ["TB_FUNCOV_DIR"])))
+    except Exception as e:        # a report problem must not change the test outcome
+        terminalreporter.write_line(f"functional coverage: no report ({type(e).__name__}: {e})")
 
 
 def pytest_sessionstart(session):
