@@ -7,11 +7,13 @@ that operation into the coverage model below.  CDP's LUT cases (LE/LO hit, under
 overflow, and which table the priority rules pick) depend on the data: they are classified
 from the op's input cube with the golden model's own LUT index functions.
 
-Each simulator process writes its counts to ``$TB_FUNCOV_DIR/<pid>.yml`` (cocotb-coverage's
+Each simulator process writes its counts to ``$TB_FUNCOV_DIR/run-<pid>.yml`` (cocotb-coverage's
 YAML export) after every trace and at the end of the run; nothing is written when
-TB_FUNCOV_DIR is unset.  ``python -m tb.funcov`` (make funcov) merges the files of the last
-pytest run (cocotb_coverage.merge_coverage), prints every bin covered or not, and writes
-build/funcov/{merged.yml,summary.txt,holes.txt}.  Holes nv_small does not support, with the
+TB_FUNCOV_DIR is unset.  A pytest session (tests/conftest.py) sets it to a folder of its own,
+build/funcov/runs/<UTC time>-<pid>/, inherited by the xdist workers and the simulators, and
+prints the merged total at its end.  ``python -m tb.funcov`` (make funcov) merges the files of
+the newest session (cocotb_coverage.merge_coverage), prints every bin covered or not, and
+writes build/funcov/{merged.yml,summary.txt,holes.txt}.  Holes nv_small does not support, with the
 reason, are listed in tb/funcov_waivers.toml; any other hole is a failure of ``--check``.
 """
 from __future__ import annotations
@@ -345,6 +347,29 @@ def default_dir() -> Path:
     return Path(os.environ.get("TB_BUILD_DIR", REPO / "build")) / "funcov"
 
 
+def session_dir(resume: bool = False, keep: int = 4) -> Path:
+    """A new folder build/funcov/runs/<UTC time>-<pid> for one pytest session's files (the
+    newest existing one with ``resume``); only the newest ``keep`` sessions are kept."""
+    import shutil
+    import time
+    root = default_dir() / "runs"
+    old = sorted((p for p in root.glob("*-*") if p.is_dir()), key=lambda p: p.name)
+    if resume and old:
+        return old[-1]
+    for p in old[:max(0, len(old) - keep + 1)]:
+        shutil.rmtree(p, ignore_errors=True)
+    d = root / f"{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}-{os.getpid()}"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def newest_session(root: Path) -> Path:
+    """The newest session folder under ``root`` that holds coverage files (else root)."""
+    ses = sorted((p for p in root.glob("*-*") if p.is_dir() and any(p.glob("run-*.yml"))),
+                 key=lambda p: p.name)
+    return ses[-1] if ses else root
+
+
 def load_waivers(path: Path | None = None) -> dict[str, str]:
     """{'<point>/<bin>': reason} of the holes nv_small (or the testbench) cannot cover."""
     import tomllib
@@ -388,7 +413,7 @@ def summarize(src: Path, dest: Path | None = None) -> str:
     its first line (for pytest's terminal summary)."""
     import io
     from contextlib import redirect_stdout
-    dest = dest or src.parent
+    dest = dest or default_dir()
     buf = io.StringIO()
     with redirect_stdout(buf):
         report(src, dest)
@@ -439,13 +464,14 @@ def main(argv=None) -> int:
         "Merge the functional coverage of the last pytest run's simulator processes and list "
         "covered bins and holes (build/funcov/summary.txt, holes.txt, merged.yml)."))
     ap.add_argument("--dir", type=Path, default=None,
-                    help="where the per-run YAML files are (default build/funcov/runs)")
+                    help="where the per-run YAML files are (default: the newest pytest "
+                         "session under build/funcov/runs)")
     ap.add_argument("--out", type=Path, default=None, help="output folder (default build/funcov)")
     ap.add_argument("--check", action="store_true",
                     help="exit 1 when a hole is neither covered nor waived in tb/funcov_waivers.toml")
     a = ap.parse_args(argv)
     dest = a.out or default_dir()
-    return report(a.dir or dest / "runs", dest, a.check)
+    return report(a.dir or newest_session(default_dir() / "runs"), dest, a.check)
 
 
 if __name__ == "__main__":

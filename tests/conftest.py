@@ -144,13 +144,11 @@ def pytest_configure(config):
     global _WORKER
     _WORKER = _is_worker(config)
     # functional coverage (tb/funcov.py): every simulator run of this session writes its counts
-    # under build/funcov/runs (started afresh; the xdist workers and simulators inherit it)
+    # into a folder of its own (the xdist workers and simulators inherit it; RESUME=1 goes on
+    # in the newest one): build/funcov/runs/<session>/
     if not _WORKER and not os.environ.get("TB_FUNCOV_DIR"):
-        runs = REPO / "build" / "funcov" / "runs"
-        if not os.environ.get("RESUME") and runs.is_dir():
-            for f in runs.glob("run-*.yml"):
-                f.unlink()
-        os.environ["TB_FUNCOV_DIR"] = str(runs)
+        from tb.funcov import session_dir
+        os.environ["TB_FUNCOV_DIR"] = str(session_dir(bool(os.environ.get("RESUME"))))
 
 
 def pytest_terminal_summary(terminalreporter, config):
