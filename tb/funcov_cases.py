@@ -3,7 +3,7 @@ SDP with BS/BN operands from memory in every DMA mode (per channel / per element
 MUL / ALU / BOTH) and every ALU algorithm, ReLU bypassed; PDP from memory with every kernel
 size 1-8 and stride 1-8 (width and height), AVG/MAX/MIN, padding, split width; CDP with its
 square sum and multiplier bypassed; convolutions with strides 5-8, kernels 6-9, dilations 2-3,
-padding 3-5 and every pixel format.  Each case is a trace directory whose expected CRC is the
+padding 3-5 and every pixel format; CDP LUT windows hitting every LUT case with both priorities.  Each case is a trace directory whose expected CRC is the
 golden model's (tb/conv_cases.write_trace), played on the RTL by tests/tb/test_funcov_cases_rtl.py.
 
     python -m tb.funcov_cases OUT_DIR [--seed 1]
@@ -219,22 +219,46 @@ def conv_cases(rng) -> list[ConvCase]:
 
 
 # ------------------------------------------------------------------------------------ CDP
+def _lut_edits(le_start: int, le_sel: int, lo_start: int, lo_sel: int, prio: int) -> dict:
+    """S_LUT_* values of linear LE (65 entries) / LO (257) tables starting at le/lo_start with
+    2^sel wide entries, every priority bit = prio."""
+    C = "NVDLA_CDP."
+    le_end, lo_end = le_start + (64 << le_sel), lo_start + (256 << lo_sel)
+    return {C + "S_LUT_CFG_0": _enc(C + "S_LUT_CFG_0", LUT_LE_FUNCTION=1, LUT_UFLOW_PRIORITY=prio,
+                                    LUT_OFLOW_PRIORITY=prio, LUT_HYBRID_PRIORITY=prio),
+            C + "S_LUT_INFO_0": _enc(C + "S_LUT_INFO_0", LUT_LE_INDEX_SELECT=le_sel,
+                                     LUT_LO_INDEX_SELECT=lo_sel),
+            C + "S_LUT_LE_START_LOW_0": le_start, C + "S_LUT_LE_END_LOW_0": le_end,
+            C + "S_LUT_LO_START_LOW_0": lo_start, C + "S_LUT_LO_END_LOW_0": lo_end}
+
+
+# (case suffix, register edits) on NVIDIA's cdp_8x8x32_lrn3_int8_0: the square sum / the
+# multiplier bypassed, and linear LUT windows that both cover the trace's square sums (115..139),
+# so the hybrid priority picks, once LE and once LO (NVIDIA's cdp traces cover the other cases)
+CDP_VARIANTS = (
+    [(f"bypass{v}", {"NVDLA_CDP.D_FUNC_BYPASS_0": v}) for v in (1, 2, 3)]
+    + [(f"lut_prio{p}", _lut_edits(105, 0, 115, 0, p)) for p in (0, 1)]
+)
+
+
 def cdp_variants(root: Path, traces_dir: Path) -> list[Path]:
-    """NVIDIA's cdp_8x8x32_lrn3_int8_0 with the square sum, the multiplier or both bypassed
-    (D_FUNC_BYPASS = 1, 2, 3); expected CRC from the golden model."""
+    """NVIDIA's cdp_8x8x32_lrn3_int8_0 with the registers of CDP_VARIANTS changed; expected CRC
+    from the golden model."""
     from model.trace import TraceRunner
     name = "cdp_8x8x32_lrn3_int8_0"
     src = traces_dir / name
     text = (src / f"{name}.cfg").read_text().splitlines()
     out = []
-    for v in (1, 2, 3):
-        d = Path(root) / f"fc_cdp_bypass{v}"
+    for suffix, edits in CDP_VARIANTS:
+        d = Path(root) / f"fc_cdp_{suffix}"
         d.mkdir(parents=True, exist_ok=True)
-        lines = [f"// {name} with NVDLA_CDP.D_FUNC_BYPASS_0 = {v} (tb/funcov_cases.py)"]
+        lines = [f"// {name} with " + ", ".join(f"{k} = 0x{v:x}" for k, v in edits.items())
+                 + " (tb/funcov_cases.py)"]
         for ln in text:
             s = ln.strip()
-            if s.startswith("reg_write(NVDLA_CDP.D_FUNC_BYPASS_0"):
-                s = f"reg_write(NVDLA_CDP.D_FUNC_BYPASS_0, 0x{v:x});"
+            reg = s[len("reg_write("):s.index(",")] if s.startswith("reg_write(") else None
+            if reg in edits:
+                s = f"reg_write({reg}, 0x{edits[reg]:x});"
             elif s.startswith("mem_load("):
                 a = s[len("mem_load("):s.rindex(")")].split(",")
                 f = a[2].strip().strip('"')
