@@ -139,7 +139,7 @@ class Scoreboard(uvm_subscriber):
         self.model_error = None
         self.model_checks = 0          # regions compared with the golden model
         self._ops_seen = 0
-        funcov.flush()                 # the previous trace's functional coverage
+        funcov.flush(force=False)      # functional coverage so far (every FLUSH_EVERY s)
         try:
             from model.nvdla import NvSmall
             self.model = NvSmall()

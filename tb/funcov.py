@@ -8,7 +8,8 @@ overflow, and which table the priority rules pick) depend on the data: they are 
 from the op's input cube with the golden model's own LUT index functions.
 
 Each simulator process writes its counts to ``$TB_FUNCOV_DIR/run-<pid>.yml`` (cocotb-coverage's
-YAML export) after every trace and at the end of the run; nothing is written when
+YAML export) at the end of the run (the scoreboard's report phase) and, while it runs, at the
+start of a trace when the last write is FLUSH_EVERY seconds old; nothing is written when
 TB_FUNCOV_DIR is unset.  A pytest session (tests/conftest.py) sets it to a folder of its own,
 build/funcov/runs/<UTC time>-<pid>/, inherited by the xdist workers and the simulators, and
 prints the merged total at its end.  ``python -m tb.funcov`` (make funcov) merges the files of
@@ -282,7 +283,8 @@ def _sample_conv(s):
 
 
 # --------------------------------------------------------------------------- sampling
-_state = {"dirty": False, "ops": 0}
+_state = {"dirty": False, "ops": 0, "flushed": 0.0}
+FLUSH_EVERY = 20.0     # seconds between writes while a simulator runs (a YAML export ~50 ms)
 
 
 def enabled() -> bool:
@@ -323,11 +325,16 @@ def sample_new_ops(model, seen: int) -> int:
     return len(ops)
 
 
-def flush() -> Path | None:
-    """Write this process's counts ($TB_FUNCOV_DIR/<pid>.yml) when there is something new."""
+def flush(force: bool = True) -> Path | None:
+    """Write this process's counts ($TB_FUNCOV_DIR/run-<pid>.yml) when there is something new;
+    ``force=False``: only if the last write is FLUSH_EVERY seconds old."""
+    import time
     d = os.environ.get("TB_FUNCOV_DIR")
     if not d or not _state["dirty"]:
         return None
+    if not force and time.monotonic() - _state["flushed"] < FLUSH_EVERY:
+        return None
+    _state["flushed"] = time.monotonic()
     p = Path(d)
     p.mkdir(parents=True, exist_ok=True)
     out = p / f"run-{os.getpid()}.yml"
