@@ -56,6 +56,7 @@ def test_csb_unmapped_and_read_only_writes(sim):
 
 
 @pytest.mark.rtl
+@pytest.mark.slow
 @pytest.mark.parametrize("sim", ["verilator"])
 def test_second_op_enable_while_busy(sim):
     _skip(sim)
@@ -65,6 +66,7 @@ def test_second_op_enable_while_busy(sim):
 
 
 @pytest.mark.rtl
+@pytest.mark.slow
 @pytest.mark.parametrize("sim", ["verilator"])
 def test_dma_to_unmapped_memory_is_reported(sim):
     _skip(sim)
@@ -106,3 +108,19 @@ def test_out_of_range_register_fields(tmp_path):
     assert kinds["other"] == 0, [ln for ln in lines if ln.startswith("other")]
     # mismatches (first differing byte named) and AXI findings are the RTL's handling of
     # out-of-range values, listed in the output; replay: python -m tb.fuzz DIR --seed SEED
+
+
+def test_dma_owner_names_the_nearest_base_register_of_the_direction():
+    """tb/oob.py: the unit blamed for an access outside the memory is the one whose base
+    register of that direction (read: RDMA/CDMA, write: the WDMAs) is the highest below it."""
+    from types import SimpleNamespace
+    from tb.oob import dma_owner
+    ops = [SimpleNamespace(values={"NVDLA_SDP_RDMA.D_SRC_BASE_ADDR_LOW_0": 0x40000000,
+                                   "NVDLA_SDP_RDMA.D_BS_BASE_ADDR_LOW_0": 0x40100000,
+                                   "NVDLA_SDP.D_DST_BASE_ADDR_LOW_0": 0x50000000}),
+           SimpleNamespace(values={"NVDLA_PDP.D_DST_BASE_ADDR_LOW_0": 0x50200000})]
+    assert dma_owner(ops, 0x40000040, False) == "SDP_RDMA (its D_SRC_BASE_ADDR_LOW_0 = 0x40000000)"
+    assert dma_owner(ops, 0x40100008, False).startswith("SDP_RDMA (its D_BS_BASE_ADDR_LOW_0")
+    assert dma_owner(ops, 0x50100000, True) == "SDP (its D_DST_BASE_ADDR_LOW_0 = 0x50000000)"
+    assert dma_owner(ops, 0x50300000, True).startswith("PDP (its D_DST")
+    assert dma_owner(ops, 0x10000000, False) == "unit unknown"
