@@ -10,7 +10,7 @@ TEST ?= trace
 TRACES ?= $(or $(NVDLA_TRACES),../shared/nvdla-traces)
 PYTEST_ARGS ?=
 
-.PHONY: all venv test test-quick test-model coverage mutate run bench clean help lenet-int8 lenet-bench lenet-train sim iverilog diff chromium report liblz4
+.PHONY: all venv test test-quick test-model coverage funcov mutate run bench clean help lenet-int8 lenet-bench lenet-train sim iverilog diff chromium report liblz4
 
 # `make SIM=verilator|icarus TEST=trace TRACE=<dir>` runs one trace on the RTL (tb/); without
 # TRACE the default goal stays the golden-model run.
@@ -22,6 +22,7 @@ help:
 	@echo "make test-quick     the edit-loop tier (tests not marked slow); SHARD=i/n, RESUME=1, JOBS=n"
 	@echo "make bench          benchmarks (wall time of the trace set, ...)"
 	@echo "make coverage       Verilator line/toggle coverage of hw/ per module (build/coverage/)"
+	@echo "make funcov         functional coverage of the last make test/test-quick: bins, holes (build/funcov/)"
 	@echo "make mutate         mutation score of hw/ (ARGS='--mutants N --seed S'; build/mutants/report.txt)"
 	@echo "make lenet-int8     calibrate LeNet, print table, per-layer scales, float + int8 (golden model) top-1"
 	@echo "make lenet-bench    images/s of int8 LeNet through the golden model beside the float reference"
@@ -74,6 +75,11 @@ coverage: venv
 	@command -v genhtml >/dev/null || { [ "$$(id -u)" != 0 ] || \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lcov >/dev/null 2>&1 || true; }
 	$(VPY) -m tb.coverage $(ARGS)
+
+# functional coverage (tb/funcov.py) of the register programs the last pytest run simulated:
+# covered bins and holes by name -> build/funcov/summary.txt, holes.txt (ARGS=--check: open holes fail)
+funcov: venv
+	$(VPY) -m tb.funcov $(ARGS)
 
 # mutation score of our RTL: a sample of mutants of hw/, each against its module's suite of traces
 # on Icarus (tb/mutate.py SUITES), time-limited; equivalents argued in tb/MUTANTS.md

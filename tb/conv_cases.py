@@ -64,10 +64,13 @@ def _mask(units) -> int:
 
 
 def random_case(rng: np.random.Generator, name: str, pixel: bool | None = None,
-                pdp: bool = False, wide: bool = False) -> ConvCase:
+                pdp: bool = False, wide: bool = False, geom: dict | None = None) -> ConvCase:
     """One random direct convolution (feature or image input) that fits nv_small's CBUF; with
     ``pdp`` its SDP output goes on the fly to a PDP max/min pooling; ``wide``: feature input of
-    1..8192 channels and 1..8192 kernels on a tiny plane (1x1 packed cubes included)."""
+    1..8192 channels and 1..8192 kernels on a tiny plane (1x1 packed cubes included).
+    ``geom`` fixes some of the random draws: sx, sy (strides), r, sw (kernel height, width),
+    dx, dy (dilations), pl, pr, pt, pb (padding), fmt (pixel format code) - tb/funcov_cases.py
+    asks for the settings the functional coverage found missing."""
     pixel = False if wide else pixel
     pixel = bool(rng.random() < 0.3) if pixel is None else pixel
     for _ in range(1000):
@@ -101,6 +104,19 @@ def random_case(rng: np.random.Generator, name: str, pixel: bool | None = None,
             pl, pr = int(rng.integers(0, 4)), int(rng.integers(0, 4))
             pt, pb = int(rng.integers(0, 4)), int(rng.integers(0, 4))
             wo = out_size(w, sw, sx, dx, pl, pr)
+        if geom:
+            g = geom
+            sx, sy, r, sw = g.get("sx", sx), g.get("sy", sy), g.get("r", r), g.get("sw", sw)
+            pl, pr, pt, pb = g.get("pl", pl), g.get("pr", pr), g.get("pt", pt), g.get("pb", pb)
+            if pixel:
+                if "fmt" in g:
+                    fmt = PIXEL_FORMATS[g["fmt"]]
+                    n = c_in = len(fmt.order)
+                c_csc = sw * n
+                wo = (pl + w + pr - sw) // sx + 1
+            else:
+                dx, dy = g.get("dx", dx), g.get("dy", dy)
+                wo = out_size(w, sw, sx, dx, pl, pr)
         ho = out_size(h, r, sy, dy, pt, pb)
         k = int(rng.choice([int(rng.integers(1, 20)), int(rng.integers(1, 70))]))
         if wide and rng.random() < 0.5:

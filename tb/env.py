@@ -17,6 +17,7 @@ from pyuvm import ConfigDB, uvm_component, uvm_env, uvm_subscriber
 
 from model.regs import REGMAP
 
+from . import funcov
 from .csb import CsbAgent, CsbBfm, CsbObs
 from .dbb import DbbMemory
 
@@ -131,11 +132,14 @@ class Scoreboard(uvm_subscriber):
         self.model = None
         self.model_error: str | None = None
         self.model_checks = 0
+        self._ops_seen = 0             # operations of the model already sampled (tb/funcov.py)
 
     def start(self, image) -> None:
         """New trace: a fresh golden model with the trace's memory image (a model.memory.Memory)."""
         self.model_error = None
         self.model_checks = 0          # regions compared with the golden model
+        self._ops_seen = 0
+        funcov.flush(force=False)      # functional coverage so far (every FLUSH_EVERY s)
         try:
             from model.nvdla import NvSmall
             self.model = NvSmall()
@@ -151,6 +155,12 @@ class Scoreboard(uvm_subscriber):
         except Exception as e:   # EngineMissing or a model bug: note it, keep the RTL run going
             if self.model_error is None:
                 self.model_error = f"golden model: {type(e).__name__}: {e}"
+        # functional coverage: every operation an OP_ENABLE launched, with its groups' registers
+        if funcov.enabled() and len(self.model.ops) > self._ops_seen:
+            self._ops_seen = funcov.sample_new_ops(self.model, self._ops_seen)
+
+    def report_phase(self):
+        funcov.flush()
 
     def ew_reason(self, base: int, size: int) -> str | None:
         """The golden model's "expected CRC difference" reason for the region, if any."""

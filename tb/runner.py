@@ -200,9 +200,10 @@ def _build_locked(sim, bdir, stamp, digest, sources, args, defines, incs, waves=
 
 
 def run_tests(sim: str, testcase: str, env: dict[str, str], tag: str,
-              rtl_filelist=None, toplevel=None, wave_file: Path | None = None) -> Path:
-    """Run cocotb test ``testcase`` of tb/test_nvdla.py; returns the run directory.
-    ``wave_file``: record an FST there (uses the waves build)."""
+              rtl_filelist=None, toplevel=None, wave_file: Path | None = None,
+              test_module: str = TEST_MODULE) -> Path:
+    """Run cocotb test ``testcase`` of ``test_module`` (tb/test_nvdla.py; tb/fuzz.py's bad-input
+    tests); returns the run directory. ``wave_file``: record an FST there (uses the waves build)."""
     bdir = build_sim(sim, rtl_filelist, toplevel, waves=wave_file is not None)
     runner = _runner(sim)
     runner.build_dir = bdir
@@ -228,7 +229,7 @@ def run_tests(sim: str, testcase: str, env: dict[str, str], tag: str,
         else:
             plusargs.append(f"+dumpfile_path={wave_file}")
     try:
-        runner.test(test_module=TEST_MODULE, hdl_toplevel=TOP, testcase=testcase,
+        runner.test(test_module=test_module, hdl_toplevel=TOP, testcase=testcase,
                     hdl_toplevel_lang="verilog", plusargs=plusargs,
                     build_dir=str(bdir), test_dir=str(rdir), extra_env=extra,
                     results_xml=str(rdir / "results.xml"), timescale=("1ns", "1ps"), **wargs)

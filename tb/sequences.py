@@ -268,9 +268,10 @@ class TraceSequence(CsbSequence):
         wl = int(env.dut.mem_wlast_err.value)
         if wl and res["passed"]:        # an AXI protocol error of the DUT fails the trace
             res["passed"], res["message"] = False, f"{wl} write beats with WLAST not matching AWLEN"
-        if oob_w:   # not judged (only checked regions are), but worth knowing
-            self.notes.append(f"{oob_w} write beats outside the mapped memory dropped (first at "
-                              f"0x{int(env.dut.mem_wr_oob_addr.value):x})")
+        from .oob import oob_report           # not judged (only checked regions are), but named
+        oob = oob_report(env)
+        if oob:
+            self.notes.append(oob)
         res["wall"] = time.perf_counter() - t0
         res["notes"] = self.notes
         res["line"] = (f"PASS {self.tname}" + (f" ({'; '.join(self.notes)})" if self.notes else "")

@@ -26,6 +26,7 @@ from pyuvm import ConfigDB, uvm_test
 
 from model.regs import REGMAP
 
+from . import funcov
 from .env import CLK_NS, NvdlaEnv
 from .sequences import RegSequence, TraceSequence
 
@@ -83,6 +84,7 @@ class TraceTest(_Base):
         npass = sum(r["passed"] for r in results.values())
         cocotb.log.info(f"{npass} passed, {len(results) - npass} failed")
         _write_results(results)
+        funcov.flush()                    # before a failing assert ends the run
         self.drop_objection()
         assert npass == len(results), "some traces failed (see the FAIL lines)"
 

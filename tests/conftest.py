@@ -143,6 +143,23 @@ _WORKER = False          # this process is an xdist worker (set in pytest_config
 def pytest_configure(config):
     global _WORKER
     _WORKER = _is_worker(config)
+    # functional coverage (tb/funcov.py): every simulator run of this session writes its counts
+    # into a folder of its own (the xdist workers and simulators inherit it; RESUME=1 goes on
+    # in the newest one): build/funcov/runs/<session>/
+    if not _WORKER and not os.environ.get("TB_FUNCOV_DIR"):
+        from tb.funcov import session_dir
+        os.environ["TB_FUNCOV_DIR"] = str(session_dir(bool(os.environ.get("RESUME"))))
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The merged functional coverage of this session's simulator runs (make funcov lists it)."""
+    if _WORKER or not any(Path(os.environ.get("TB_FUNCOV_DIR", "/nonexistent")).glob("run-*.yml")):
+        return
+    try:
+        from tb.funcov import summarize
+        terminalreporter.write_line(summarize(Path(os.environ["TB_FUNCOV_DIR"])))
+    except Exception as e:        # a report problem must not change the test outcome
+        terminalreporter.write_line(f"functional coverage: no report ({type(e).__name__}: {e})")
 
 
 def pytest_sessionstart(session):

@@ -4,7 +4,8 @@ read-back and unmapped-address tests.  Parametrized over (simulator, trace, seed
 fixed memory timing, an integer seeds the randomized latency/back-pressure/reordering mode.
 
 Tiers: one trace per unit per simulator with fixed timing is quick; every other trace and the
-20 memory-timing seeds of every trace (Verilator) are ``slow`` (full tier).  The (trace, seed)
+20 memory-timing seeds of every trace (Verilator; the 5M-cycle conv trace 3, see LONG_N_SEEDS)
+are ``slow`` (full tier).  The (trace, seed)
 tests of one group (``xdist_group``: fixed timing, or a batch of SEED_BATCH seeds) that this
 session selected run in ONE simulator run (the first test of the group starts it, the others
 read its results), so -k selections stay cheap and xdist keeps a group on one worker.  A
@@ -39,9 +40,14 @@ ICARUS_SUBSET = ("sdp_3x3x33_bs_bn_int8_1", "sdp_8x8x32_bypass_int8_1", "pdp_8x8
 # simulator run; Icarus: one seed on the first subset trace
 N_SEEDS = int(os.environ.get("TB_N_SEEDS", "20"))
 SEED_BATCH = 5
-# conv traces (up to 5M cycles each): seeds 1..CONV_N_SEEDS only; the longest one seed 1 only
-CONV_N_SEEDS = 3
-ONE_SEED = ("dc_32x26x76_6x3x76x270_int8_0",)
+# conv traces (dc_*, img_*): N_SEEDS seeds too, CONV_SEED_BATCH seeds of every conv trace per
+# simulator run, in their own xdist groups (so that the two workers share them); the 5M-cycle
+# trace: LONG_N_SEEDS seeds, one seed per simulator run.  Measured (Verilator, shared 2-core
+# machine): a seed of the 19 other conv traces ~80 s, of the 5M-cycle trace ~70 s; 20 seeds of
+# it would add ~20 min of CPU to `make test`, so the full tier plays 3 (TB_LONG_N_SEEDS=20 all)
+CONV_SEED_BATCH = 4
+LONG = ("dc_32x26x76_6x3x76x270_int8_0",)
+LONG_N_SEEDS = int(os.environ.get("TB_LONG_N_SEEDS", "3"))
 
 
 def _dirs(prefixes=("sdp_", "pdp_", "cdp_", "dc_", "img_")) -> dict[str, Path]:
@@ -66,13 +72,19 @@ def _conv(name: str) -> bool:
     return name.startswith(("dc_", "img_"))
 
 
-def _group(sim: str, seed) -> str:
+def _group(sim: str, seed, name: str | None = None) -> str:
     """One simulator run per group (and one xdist worker / shard for all its tests)."""
-    return f"rtl-{sim}-fixed" if seed is None else f"rtl-{sim}-seeds{(seed - 1) // SEED_BATCH}"
+    if seed is None:
+        return f"rtl-{sim}-fixed"
+    if name in LONG:
+        return f"rtl-{sim}-long-seed{seed}"
+    if name is not None and _conv(name):
+        return f"rtl-{sim}-conv-seeds{(seed - 1) // CONV_SEED_BATCH}"
+    return f"rtl-{sim}-seeds{(seed - 1) // SEED_BATCH}"
 
 
 def _p(sim, name, seed, quick=False):
-    marks = [pytest.mark.xdist_group(_group(sim, seed))] + ([] if quick else [pytest.mark.slow])
+    marks = [pytest.mark.xdist_group(_group(sim, seed, name))] + ([] if quick else [pytest.mark.slow])
     sid = "" if seed is None else f"-seed{seed}"
     return pytest.param(sim, name, seed, id=f"{sim}-{name}{sid}", marks=marks)
 
@@ -84,7 +96,7 @@ def _params():
         out.append(_p("verilator", n, None, quick=n in QUICK))
     for s in range(1, N_SEEDS + 1):
         for n in names:
-            if _conv(n) and (s > CONV_N_SEEDS or (n in ONE_SEED and s != 1)):
+            if n in LONG and s > LONG_N_SEEDS:
                 continue
             out.append(_p("verilator", n, s))
     for n in dict.fromkeys(QUICK + ICARUS_SUBSET):
@@ -105,10 +117,10 @@ def _sim_skip(sim: str):
         pytest.skip(why)
 
 
-def _run_group(request, sim: str, seed) -> dict:
+def _run_group(request, sim: str, seed, name: str) -> dict:
     """Run every selected (trace, seed) of this test's group in one simulator run, once per
     session; {(trace, seed): result}."""
-    group = _group(sim, seed)
+    group = _group(sim, seed, name)
     if group not in _RESULTS:
         from tb.runner import run_traces
         wanted = []
@@ -117,7 +129,8 @@ def _run_group(request, sim: str, seed) -> dict:
             if cs is None or item.originalname != "test_trace_rtl":
                 continue
             p = cs.params
-            if p.get("sim") == sim and p.get("trace") and _group(sim, p.get("seed")) == group:
+            if (p.get("sim") == sim and p.get("trace")
+                    and _group(sim, p.get("seed"), p.get("trace")) == group):
                 wanted.append((p["trace"], p["seed"]))
         dirs = [DIRS[n] for n in dict.fromkeys(t for t, _ in wanted)]
         if seed is None:
@@ -147,7 +160,7 @@ def test_trace_rtl(request, sim, trace, seed):
     if trace is None:
         pytest.skip(f"NVIDIA traces not found under {TRACES}")
     _sim_skip(sim)
-    res = _run_group(request, sim, seed).get((trace, seed))
+    res = _run_group(request, sim, seed, trace).get((trace, seed))
     what = f"{trace} ({sim}, " + ("fixed memory timing)" if seed is None else f"memory timing seed {seed})")
     replay = f"; replay: {replay_command(sim, trace, seed)}"
     assert res is not None, f"{what}: no result from the {sim} run (see build/{sim}/run-*/){replay}"
