@@ -77,6 +77,9 @@ def parser():
     ap = argparse.ArgumentParser(prog="python -m tb.lenet", description=__doc__.split("\n\n")[0])
     ap.add_argument("--sim", default="verilator", choices=("verilator", "icarus"))
     ap.add_argument("--images", type=int, default=3, help="number of test images (default 3)")
+    ap.add_argument("--first", type=int, default=0,
+                    help="index of the first test image (default 0): --first K --images N runs images "
+                         "K..K+N-1 (a long evaluation in resumable parts, tb/lenet_eval.py)")
     ap.add_argument("--net", type=Path, default=None, help="directory with one .prototxt and one .caffemodel")
     ap.add_argument("--table", default=None, help="calibration table (NVDLA JSON or TensorRT cache)")
     ap.add_argument("--mode", choices=("per-kernel", "per-filter"), default="per-kernel")
@@ -118,12 +121,23 @@ def main(argv=None) -> int:
     args = parser().parse_args(argv)
     t0 = time.perf_counter()
     args.prototxt, args.caffemodel = _net_files(args)
-    args.limit = args.images
+    args.limit = args.first + args.images
+    phase: dict[str, float] = {}          # wall seconds per phase (PHASES line)
+
+    def lap(name, since):
+        now = time.perf_counter()
+        phase[name] = phase.get(name, 0.0) + now - since
+        return now
     net = Net.load(args.prototxt, args.caffemodel)
     scales = load_scales(args, net)
+    t = lap("calibration", t0)
     prog = compile_net(net, scales, args.mode, args.input, args.pixel_format, args.pixel_scale,
                        table_path=args.table or "calibration", fuse_pool=args.fuse_pool)
     x, y, what = eval_images(args, net)
+    x, y = x[args.first:], y[args.first:]
+    if args.first:
+        what += f", from index {args.first}"
+    t = lap("compile", t)
     have = rtl_engines(args.rtl_filelist)
     tag = f"{re.sub(r'[^A-Za-z0-9]+', '_', prog.net_name)}-{args.mode}-{args.input}"
     out = args.out or (REPO / "build" / "lenet" / tag)
@@ -140,20 +154,22 @@ def main(argv=None) -> int:
     for i in range(len(x)):
         g = prog.golden_regions(x[i], keep_bytes=True)
         golden.append(g)
-        img = out / f"img{i}"
+        t = lap("golden model", t)
+        img = out / f"img{args.first + i}"
         (img / "golden").mkdir(parents=True, exist_ok=True)
         (img / "rtl").mkdir(parents=True, exist_ok=True)
         (img / "layout.json").write_text(json.dumps(layout, indent=1))
         for h in prog.layers:
             (img / "golden" / f"{h.name}.bin").write_bytes(g[h.name][3].tobytes())
-        prog.write_trace(img / "whole", f"{tag}_img{i}", x[i], golden=g)
+        prog.write_trace(img / "whole", f"{tag}_img{args.first + i}", x[i], golden=g)
         for k, h in enumerate(prog.layers):
             if layer_engines(h.engines) <= have:
-                d = prog.write_layer_trace(img / "layers", f"img{i}_{k}_{re.sub(r'[^A-Za-z0-9]+', '_', h.name)}", k, g)
+                d = prog.write_layer_trace(img / "layers", f"img{args.first + i}_{k}_{re.sub(r'[^A-Za-z0-9]+', '_', h.name)}", k, g)
                 traces.append(d)
                 plan.append((i, k, d))
             else:
                 plan.append((i, k, None))
+        t = lap("trace writing", t)
     res = {}
     if traces:
         from tb.runner import TbSetupError, run_traces
@@ -164,6 +180,7 @@ def main(argv=None) -> int:
         except TbSetupError as e:
             print(f"error: {e}", file=sys.stderr)
             return 2
+    t = lap("simulator session", t)
     # report
     n_run = n_pass = n_skip = 0
     cycles = [0] * len(x)
@@ -179,7 +196,7 @@ def main(argv=None) -> int:
                 n_skip += 1
                 lack = sorted(layer_engines(h.engines) - have)
                 missing[h.name] = lack
-                print(f"SKIP img{i} {h.name:14s} {h.engines:13s} {shape:9s} RTL has no "
+                print(f"SKIP img{args.first + i} {h.name:14s} {h.engines:13s} {shape:9s} RTL has no "
                       f"{'/'.join(lack)} engine (golden output used for the next layer)")
                 continue
             n_run += 1
@@ -188,14 +205,14 @@ def main(argv=None) -> int:
             dump = next(iter((out / "dumps" / d.name).glob(f"*_{h.out.addr:x}_{h.out.size:x}/rtl.bin")), None)
             rb = np.frombuffer(dump.read_bytes(), np.uint8) if dump is not None else None
             if rb is not None:
-                (out / f"img{i}" / "rtl" / f"{h.name}.bin").write_bytes(rb.tobytes())
+                (out / f"img{args.first + i}" / "rtl" / f"{h.name}.bin").write_bytes(rb.tobytes())
             cyc = r.get("cycles", 0) if r else 0
             cycles[i] += cyc
             if r and "waves" in r:
-                print(f"waves img{i} {h.name}: {r['waves'] or 'no FST written (see the simulator log)'}")
+                print(f"waves img{args.first + i} {h.name}: {r['waves'] or 'no FST written (see the simulator log)'}")
             if r is not None and r["passed"]:
                 n_pass += 1
-                print(f"PASS img{i} {h.name:14s} {h.engines:13s} {shape:9s} {cyc} cycles")
+                print(f"PASS img{args.first + i} {h.name:14s} {h.engines:13s} {shape:9s} {cyc} cycles")
                 if k == len(prog.layers) - 1 and rb is not None:
                     rtl_pred[i] = int(h.out.read_from(rb).reshape(-1).argmax())
             else:
@@ -205,13 +222,13 @@ def main(argv=None) -> int:
                     loc, _ = _first_diff(h.out, gb, rb)
                     if k == len(prog.layers) - 1:
                         rtl_pred[i] = int(h.out.read_from(rb).reshape(-1).argmax())
-                print(f"FAIL img{i} {h.name:14s} {h.engines:13s} {shape:9s} {cyc} cycles: "
+                print(f"FAIL img{args.first + i} {h.name:14s} {h.engines:13s} {shape:9s} {cyc} cycles: "
                       f"{loc or why}" + (f" [{why}]" if loc and why else ""))
         last = prog.layers[-1]
         gp = int(last.out.read_from(golden[i][last.name][3]).reshape(-1).argmax())
         gold_pred.append(gp)
         lab = int(y[i])
-        print(f"IMAGE img{i}: RTL class {rtl_pred[i] if rtl_pred[i] is not None else 'n/a (last layer not run)'}, "
+        print(f"IMAGE img{args.first + i}: RTL class {rtl_pred[i] if rtl_pred[i] is not None else 'n/a (last layer not run)'}, "
               f"golden class {gp}, label {lab if lab >= 0 else 'n/a'}")
     whole_ok = True
     if args.whole:
@@ -219,16 +236,17 @@ def main(argv=None) -> int:
             print("WHOLE skipped: the RTL lacks an engine of this network")
         else:
             from tb.runner import run_traces
-            dirs = [next((out / f"img{i}" / "whole").iterdir()) for i in range(len(x))]
+            dirs = [next((out / f"img{args.first + i}" / "whole").iterdir()) for i in range(len(x))]
             wres = run_traces(args.sim, dirs, args.seed, args.rtl_filelist, args.toplevel)
             for i, d in enumerate(dirs):
                 r = wres.get(d.name)
                 ok = bool(r and r["passed"])
                 whole_ok &= ok
-                print(f"WHOLE img{i}: {'PASS' if ok else 'FAIL'} all {len(prog.layers)} layers chained in one trace"
+                print(f"WHOLE img{args.first + i}: {'PASS' if ok else 'FAIL'} all {len(prog.layers)} layers chained in one trace"
                       + (f", {r['cycles']} cycles" if r else "") + ("" if ok else f": {r.get('message', '') if r else 'no result'}"))
     from calib.common import float_predict
     fp = float_predict(net, x, args.pixel_scale) if (y >= 0).all() else None
+    t = lap("report", t)
     lab_ok = (y >= 0).all()
 
     def top1(p):
@@ -244,6 +262,11 @@ def main(argv=None) -> int:
           f"top-1 RTL {top1(rtl_pred)}, golden {top1(gold_pred)}, float {top1(list(fp)) if fp is not None else 'n/a'}; "
           f"RTL cycles per image {np.mean(cycles):.0f} over the layers run (ideal for the whole net: "
           f"MACs/64 = {macs // 64}, bytes/8 = {moved // 8}); wall {wall:.1f} s")
+    rtl_wall = sum(r.get("wall", 0.0) for r in res.values())
+    print("PHASES " + ", ".join(f"{k} {v:.1f} s" for k, v in phase.items())
+          + f"; in the simulator: {rtl_wall:.1f} s playing traces ({sum(cycles) / max(rtl_wall, 1e-9):.0f} cycles/s)"
+          + f"; per image {(wall - phase.get('calibration', 0) - phase.get('compile', 0)) / max(len(x), 1):.2f} s"
+          " (calibration and compile excluded)")
     return 0 if n_pass == n_run and whole_ok else 1
 
 
