@@ -212,7 +212,8 @@ def main(argv=None) -> int:
                 print(f"waves img{args.first + i} {h.name}: {r['waves'] or 'no FST written (see the simulator log)'}")
             if r is not None and r["passed"]:
                 n_pass += 1
-                print(f"PASS img{args.first + i} {h.name:14s} {h.engines:13s} {shape:9s} {cyc} cycles")
+                print(f"PASS img{args.first + i} {h.name:14s} {h.engines:13s} {shape:9s} {cyc} cycles"
+                      f" (ideal: MACs/64 {h.macs // 64}, bytes/8 {h.bytes_moved // 8})")
                 if k == len(prog.layers) - 1 and rb is not None:
                     rtl_pred[i] = int(h.out.read_from(rb).reshape(-1).argmax())
             else:
