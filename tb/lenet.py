@@ -231,6 +231,7 @@ def main(argv=None) -> int:
         lab = int(y[i])
         print(f"IMAGE img{args.first + i}: RTL class {rtl_pred[i] if rtl_pred[i] is not None else 'n/a (last layer not run)'}, "
               f"golden class {gp}, label {lab if lab >= 0 else 'n/a'}")
+    t = lap("report", t)
     whole_ok = True
     if args.whole:
         if any(d is None for _, _, d in plan):
@@ -245,6 +246,7 @@ def main(argv=None) -> int:
                 whole_ok &= ok
                 print(f"WHOLE img{args.first + i}: {'PASS' if ok else 'FAIL'} all {len(prog.layers)} layers chained in one trace"
                       + (f", {r['cycles']} cycles" if r else "") + ("" if ok else f": {r.get('message', '') if r else 'no result'}"))
+        t = lap("whole-program session", t)
     from calib.common import float_predict
     fp = float_predict(net, x, args.pixel_scale) if (y >= 0).all() else None
     t = lap("report", t)
