@@ -5,8 +5,9 @@
 
 Runs ``python -m tb.lenet --first K --images P`` for K = 0, P, 2P, ... (one simulator session per
 part, every layer of every image against the golden model as TEST=lenet does), each part's output
-in <out>/part_<K>.log and its files under <out>/part_<K>/. A part whose log ends with a SUMMARY
-line is done and is not run again: the same command after an interrupt resumes. The calibration
+in <out>/part_<K>.log and its files under <out>/part_<K>/ (--jobs parts at a time). A part whose
+log has a SUMMARY line is done and its images are not run again: the same command (any --part)
+after an interrupt resumes with the images no finished part covers. The calibration
 table is computed once (<out>/table.json, read back bit-exactly) so every part runs the same
 program. At the end (and with --report): RTL top-1, golden top-1, float top-1 over the images done,
 layers bit-exact, RTL classes equal to the golden model's, cycles per image; exit status 0 when
@@ -18,6 +19,7 @@ import argparse
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -32,6 +34,8 @@ def parse_log(text: str) -> dict:
     """Per-image classes, per-layer verdicts and cycles, float top-1 of one part's log."""
     images, layers = {}, []
     float_top1 = per_image_s = None
+    head = next((ln[2:].split(", int8 input")[0].split(", image input")[0]
+                 for ln in text.splitlines() if ln.startswith("# ")), "")
     for line in text.splitlines():
         m = _IMAGE.match(line)
         if m:
@@ -49,6 +53,7 @@ def parse_log(text: str) -> dict:
             m = _PHASES.search(line)
             per_image_s = float(m.group(1)) if m else None
     return {"images": images, "layers": layers, "float": float_top1, "s_per_image": per_image_s,
+            "net": head,
             "done": any(ln.startswith("SUMMARY") for ln in text.splitlines())}
 
 
@@ -76,6 +81,7 @@ def report(parts: list[dict]) -> tuple[str, bool]:
              f"class on {same}/{n}; layers bit-exact {npass}/{len(layers)}; RTL cycles per image "
              f"{sum(cyc.values()) / max(1, len(cyc)):.0f}"
              + (f"; {sum(spi) / len(spi):.2f} s wall per image" if spi else "")]
+    lines += [f"  net: {h}" for h in sorted({p.get("net", "") for p in parts}) if h]
     for name, cs in per_layer.items():
         lines.append(f"  {name:14s} {sum(cs) / len(cs):9.0f} cycles per image (min {min(cs)}, max {max(cs)})")
     return "\n".join(lines), npass == len(layers)
@@ -89,6 +95,7 @@ def main(argv=None) -> int:
     ap.add_argument("--input", default="int8")
     ap.add_argument("--sim", default="verilator")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--jobs", type=int, default=1, help="parts run at the same time (default 1)")
     ap.add_argument("--report", action="store_true", help="only print the totals of the parts done")
     ap.add_argument("extra", nargs="*", help="more tb.lenet options after --")
     a = ap.parse_args(argv)
@@ -112,23 +119,54 @@ def main(argv=None) -> int:
             print(f"error: {tmp}: the table does not read back exactly ({bad[0]})", file=sys.stderr)
             return 2
         tmp.replace(table)
-    parts = []
-    for k in range(0, a.images, a.part):
-        n = min(a.part, a.images - k)
-        log = out / f"part_{k}.log"
-        p = parse_log(log.read_text()) if log.is_file() else None
-        if (p is None or not p["done"]) and not a.report:
+    parts, covered = [], set()
+    for log in sorted(out.glob("part_*.log")):          # parts done earlier (any part size)
+        p = parse_log(log.read_text())
+        if p["done"] and not covered & set(p["images"]):
+            parts.append(p)
+            covered |= set(p["images"])
+    todo = [i for i in range(a.images) if i not in covered]
+    chunks = []                                          # consecutive images, at most --part each
+    for i in todo:
+        if chunks and chunks[-1][-1] == i - 1 and len(chunks[-1]) < a.part:
+            chunks[-1].append(i)
+        else:
+            chunks.append([i])
+    if a.report:
+        chunks = []
+    running: list = []
+
+    def finish(job):
+        k, n, log, proc, f = job
+        proc.wait()
+        f.close()
+        log.with_suffix(".tmp").replace(log)
+        p = parse_log(log.read_text())
+        print(f"part {k}..{k + n - 1}: " + report([p])[0].splitlines()[0], flush=True)
+        if p["done"]:
+            parts.append(p)
+    try:
+        for ch in chunks:
+            while len(running) >= a.jobs:
+                for job in list(running):
+                    if job[3].poll() is not None:
+                        running.remove(job)
+                        finish(job)
+                time.sleep(1)
+            k, n = ch[0], len(ch)
+            log = out / f"part_{k}.log"
             cmd = [sys.executable, "-m", "tb.lenet", "--sim", a.sim, "--first", str(k), "--images", str(n),
                    "--mode", a.mode, "--input", a.input, "--table", str(table),
                    "--out", str(out / f"part_{k}")] + a.extra
             print(f"part {k}..{k + n - 1}: {' '.join(cmd[1:])}", flush=True)
-            with open(log.with_suffix(".tmp"), "w") as f:
-                subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, cwd=REPO)
-            log.with_suffix(".tmp").replace(log)
-            p = parse_log(log.read_text())
-            print(report([p])[0].splitlines()[0], flush=True)
-        if p is not None and p["done"]:
-            parts.append(p)
+            f = open(log.with_suffix(".tmp"), "w")
+            running.append((k, n, log, subprocess.Popen(cmd, stdout=f, stderr=subprocess.STDOUT, cwd=REPO), f))
+        for job in running:
+            finish(job)
+    except KeyboardInterrupt:
+        for job in running:
+            job[3].terminate()
+        raise
     text, ok = report(parts)
     print(f"TOTAL {text}")
     return 0 if ok else 1
