@@ -96,6 +96,9 @@ def main(argv=None) -> int:
     ap.add_argument("--sim", default="verilator")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--jobs", type=int, default=1, help="parts run at the same time (default 1)")
+    ap.add_argument("--reverse", action="store_true",
+                    help="run the parts from the last image down (a second run beside a first one "
+                         "meets it in the middle; a part already finished is never run again)")
     ap.add_argument("--report", action="store_true", help="only print the totals of the parts done")
     ap.add_argument("extra", nargs="*", help="more tb.lenet options after --")
     a = ap.parse_args(argv)
@@ -132,6 +135,8 @@ def main(argv=None) -> int:
             chunks[-1].append(i)
         else:
             chunks.append([i])
+    if a.reverse:                   # from the last image down: a second run beside a first one
+        chunks.reverse()
     if a.report:
         chunks = []
     running: list = []
