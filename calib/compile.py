@@ -194,6 +194,9 @@ class Program:
     regions: list[tuple[str, int, int]]
     mem_base: int
     uses_conv: bool
+    # the traces written share one file per weight/operand blob (hard links; tb.lenet's
+    # thousands of traces): editing one trace's blob file in place then edits them all
+    share_blobs: bool = False
 
     # ---- input ---------------------------------------------------------------------------
     def input_bytes(self, pixels: np.ndarray) -> tuple[int, np.ndarray]:
@@ -313,7 +316,7 @@ class Program:
         for what, a, n in self.regions:
             L.append(f"mem_init(pri_mem, 0x{a:x}, 0x{n:x}, ALL_ZERO); // {what}")
         files = []
-        first = self.__dict__.setdefault("_blob_files", {})
+        first = self.__dict__.setdefault("_blob_files", {}) if self.share_blobs else {}
         for b in self.blobs:
             fn = f"{b.name}.dat"
             _link_or_write(d / fn, b.data, first)

@@ -17,7 +17,8 @@ is built once): one line per layer (image, layer, engines, output shape, PASS/FA
 differing (c, h, w) and the counts, cycles); per image the RTL's and the golden model's class and
 the label; then a summary. A layer whose engines the RTL does not have is reported SKIP (not
 run) and the next layer still starts from the golden bytes. Everything stays on disk under
-``--out`` (default build/lenet/<net>-<mode>-<input>): the traces, golden/<layer>.bin and
+``--out`` (default build/lenet/<net>-<mode>-<input>): the traces (their weight files hard links
+of one file: replace one rather than editing it in place), golden/<layer>.bin and
 rtl/<layer>.bin of each image with layout.json (address, C, H, W, strides of every output), and
 whole/<name>: the whole program as one trace (``--whole`` runs it too, when the RTL has every
 engine: every layer's check in one chained run). Exit status 0 when every layer that ran is bit-exact, 1 otherwise, 2 on bad input.
@@ -133,6 +134,7 @@ def main(argv=None) -> int:
     t = lap("calibration", t0)
     prog = compile_net(net, scales, args.mode, args.input, args.pixel_format, args.pixel_scale,
                        table_path=args.table or "calibration", fuse_pool=args.fuse_pool)
+    prog.share_blobs = True       # one weight file per blob, hard-linked into every trace
     x, y, what = eval_images(args, net)
     x, y = x[args.first:], y[args.first:]
     if args.first:
