@@ -95,6 +95,7 @@ def main(argv=None) -> int:
     ap.add_argument("--input", default="int8")
     ap.add_argument("--sim", default="verilator")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--start", type=int, default=0, help="first image index this run takes (default 0)")
     ap.add_argument("--jobs", type=int, default=1, help="parts run at the same time (default 1)")
     ap.add_argument("--reverse", action="store_true",
                     help="run the parts from the last image down (a second run beside a first one "
@@ -128,7 +129,7 @@ def main(argv=None) -> int:
         if p["done"] and not covered & set(p["images"]):
             parts.append(p)
             covered |= set(p["images"])
-    todo = [i for i in range(a.images) if i not in covered]
+    todo = [i for i in range(a.start, a.images) if i not in covered]
     chunks = []                                          # consecutive images, at most --part each
     for i in todo:
         if chunks and chunks[-1][-1] == i - 1 and len(chunks[-1]) < a.part:
