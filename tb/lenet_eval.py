@@ -96,6 +96,9 @@ def main(argv=None) -> int:
     ap.add_argument("--sim", default="verilator")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--start", type=int, default=0, help="first image index this run takes (default 0)")
+    ap.add_argument("--skip-running", action="store_true",
+                    help="leave the images of unfinished parts (part_<K>.tmp, e.g. of another run still "
+                         "going) alone")
     ap.add_argument("--jobs", type=int, default=1, help="parts run at the same time (default 1)")
     ap.add_argument("--reverse", action="store_true",
                     help="run the parts from the last image down (a second run beside a first one "
@@ -124,6 +127,16 @@ def main(argv=None) -> int:
             return 2
         tmp.replace(table)
     parts, covered = [], set()
+    for tmp in sorted(out.glob("part_*.tmp")):           # a part whose driver was stopped
+        text = tmp.read_text()
+        if any(ln.startswith("SUMMARY") for ln in text.splitlines()):
+            tmp.replace(tmp.with_suffix(".log"))         # ... finished: it counts
+        elif a.skip_running:                              # ... still running: not taken again
+            m = re.search(r", (\d+) images of ", text)
+            k = re.search(r"from index (\d+)", text)
+            if m:
+                k0 = int(k.group(1)) if k else 0
+                covered |= set(range(k0, k0 + int(m.group(1))))
     for log in sorted(out.glob("part_*.log")):          # parts done earlier (any part size)
         p = parse_log(log.read_text())
         if p["done"] and not covered & set(p["images"]):

@@ -51,3 +51,18 @@ def test_resume_runs_only_uncovered_images(tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     assert "part " not in r.stdout                     # nothing run
     assert "TOTAL 2 images: top-1 RTL 100.00% (2/2)" in r.stdout, r.stdout
+
+
+def test_finished_tmp_counts_and_running_tmp_is_skipped(tmp_path):
+    """A part_<K>.tmp with a SUMMARY (its driver was stopped after the part finished) becomes a
+    log and counts; with --skip-running an unfinished one (header only) keeps its images from
+    being taken again: --images 4 then has nothing left to run."""
+    (tmp_path / "table.json").write_text("{}")
+    (tmp_path / "part_0.tmp").write_text(_log(0, [(1, 1, 1, 900, True), (2, 2, 2, 900, True)], 100.0))
+    (tmp_path / "part_2.tmp").write_text("# LeNet (x), per-kernel, int8 input, 2 images of MNIST t10k "
+                                         "(4 images), from index 2; RTL engines: CONV\n")
+    r = subprocess.run([sys.executable, "-m", "tb.lenet_eval", "--images", "4", "--skip-running",
+                        "--out", str(tmp_path)], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (tmp_path / "part_0.log").is_file() and "part " not in r.stdout, r.stdout
+    assert "TOTAL 2 images" in r.stdout, r.stdout
