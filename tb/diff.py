@@ -165,6 +165,12 @@ class DiffReport:
     per_row: dict = field(default_factory=dict)       # row -> mismatches
     outside_bytes: int = 0                # differing bytes not covered by the layout
     findings: list = field(default_factory=list)
+    # the same over the data channels only (cube/operand: channels < C, without the padding lanes
+    # of the last surface, which total/mismatches count; other layouts: every element)
+    data_total: int = 0
+    data_mismatches: int = 0
+    data_first: tuple | None = None       # (c, h, w), first in address order
+    data_first_values: tuple | None = None
 
     @property
     def fraction(self) -> float:
@@ -201,6 +207,9 @@ class DiffReport:
                        f"{b_name} {self.first_values[1]}")
         out.append(f"mismatching elements: {self.mismatches} of {self.total} "
                    f"({100 * self.fraction:.2f} %), correct ratio {self.correct_ratio:.4f}")
+        if self.data_total != self.total:
+            out.append(f"over the {self.layout.c} data channels (padding lanes left out): "
+                       f"{self.data_mismatches} of {self.data_total} elements differ")
         if self.mismatches:
             out.append(f"|difference|: max {self.max_abs}, mean {self.mean_abs:.3f} "
                        f"(over mismatching elements)")
@@ -464,6 +473,14 @@ def compare(exp: np.ndarray, got: np.ndarray, lay: Layout, names=("expected", "g
     shift = (lay.cube_base if lay.cube_base is not None else lay.base) - lay.base
     covered[(off + shift).ravel()] = True
     rep.outside_bytes = int(((exp != got) & ~covered).sum())
+    nd = lay.c if lay.kind in ("cube", "operand") else E.shape[0]
+    dm = mism[:nd]
+    rep.data_total, rep.data_mismatches = int(dm.size), int(dm.sum())
+    if rep.data_mismatches:
+        idx = np.argwhere(dm)
+        i = int(np.argmin(addr[:nd][dm]))
+        rep.data_first = tuple(int(v) for v in idx[i])
+        rep.data_first_values = (int(E[rep.data_first]), int(G[rep.data_first]))
     if rep.mismatches:
         idx = np.argwhere(mism)
         a = addr[mism]

@@ -54,19 +54,19 @@ def layer_engines(engines: str) -> set[str]:
 
 
 def first_diff(surface, exp: np.ndarray, got: np.ndarray) -> tuple[str, int]:
-    """'(c, h, w) expected/got' of the first differing element in (c, h, w) order over the
-    channels that hold data, and how many of those elements differ."""
-    from model.memory import cube_offsets
-    off = cube_offsets(surface.c, surface.h, surface.w, surface.line_stride,
-                       ATOM if surface.packed else surface.surf_stride)[:surface.c, ..., 0]
-    e, g = exp[off], got[off]
-    bad = np.argwhere(e != g)
-    if bad.size == 0:
-        nb = int((exp != got).sum())
+    """'(c, h, w) expected/got' of the first differing element (in address order) over the
+    channels that hold data, and how many of those elements differ (tb.diff.compare's
+    data-channel figures: padding lanes are not elements of the layer's output)."""
+    from tb.diff import Layout, compare
+    lay = Layout("cube", c=surface.c, h=surface.h, w=surface.w, line_stride=surface.line_stride,
+                 surf_stride=ATOM if surface.packed else surface.surf_stride, base=surface.addr)
+    rep = compare(exp, got, lay, ("golden", "RTL"))
+    if not rep.data_mismatches:
+        nb = int((np.asarray(exp) != np.asarray(got)).sum())
         return f"only padding lanes differ ({nb} bytes)", 0
-    c, h, w = (int(v) for v in bad[0])
-    return (f"first difference at (c,h,w)=({c},{h},{w}): golden {int(e[c, h, w].view(np.int8))}, "
-            f"RTL {int(g[c, h, w].view(np.int8))}; {len(bad)} of {e.size} elements differ"), len(bad)
+    (c, h, w), (e, g) = rep.data_first, rep.data_first_values
+    return (f"first difference at (c,h,w)=({c},{h},{w}): golden {e}, RTL {g}; "
+            f"{rep.data_mismatches} of {rep.data_total} elements differ"), rep.data_mismatches
 
 
 def _digest(trace: Path, salt: str) -> str:
@@ -288,7 +288,9 @@ def run_program(prog, x, y, args, out: Path, tag: str, have: set[str], *, what: 
                     print(f"waves img{first + i} {h.name}: {r['waves'] or 'no FST written (see the simulator log)'}")
                 if r is not None and r["passed"]:
                     n_pass += 1
-                    print(f"PASS img{first + i} {h.name:14s} {h.engines:13s} {shape:9s} {cyc} cycles", flush=True)
+                    ideal = (f" (ideal: MACs/64 {h.macs // 64}, bytes/8 {h.bytes_moved // 8})"
+                             if getattr(h, "bytes_moved", 0) else "")
+                    print(f"PASS img{first + i} {h.name:14s} {h.engines:13s} {shape:9s} {cyc} cycles{ideal}", flush=True)
                     if k == nl - 1 and rb is not None:
                         rtl_pred[i] = int(h.out.read_from(rb).reshape(-1).argmax())
                 else:

@@ -43,6 +43,9 @@ def parser():
     from calib import common
     ap = argparse.ArgumentParser(prog="python -m tb.lenet", description=__doc__.split("\n\n")[0])
     add_run_args(ap)
+    ap.add_argument("--first", type=int, default=0,
+                    help="index of the first test image (default 0): --first K --images N runs images "
+                         "K..K+N-1 (a long evaluation in resumable parts, tb/lenet_eval.py)")
     ap.add_argument("--net", type=Path, default=None, help="directory with one .prototxt and one .caffemodel")
     ap.add_argument("--table", default=None, help="calibration table (NVDLA JSON or TensorRT cache)")
     ap.add_argument("--mode", choices=("per-kernel", "per-filter"), default="per-kernel")
@@ -73,12 +76,24 @@ def main(argv=None) -> int:
     args = parser().parse_args(argv)
     t0 = time.perf_counter()
     args.prototxt, args.caffemodel = _net_files(args)
-    args.limit = args.images
+    args.limit = args.first + args.images
+    phase: dict[str, float] = {}          # wall seconds per phase (PHASES line)
+
+    def lap(name, since):
+        now = time.perf_counter()
+        phase[name] = phase.get(name, 0.0) + now - since
+        return now
     net = Net.load(args.prototxt, args.caffemodel)
     scales = load_scales(args, net)
+    t = lap("calibration", t0)
     prog = compile_net(net, scales, args.mode, args.input, args.pixel_format, args.pixel_scale,
                        table_path=args.table or "calibration", fuse_pool=args.fuse_pool)
+    prog.share_blobs = True       # one weight file per blob, hard-linked into every trace
     x, y, what = eval_images(args, net)
+    x, y = x[args.first:], y[args.first:]
+    if args.first:
+        what += f", from index {args.first}"
+    t = lap("compile", t)
     have = rtl_engines(args.rtl_filelist)
     tag = f"{re.sub(r'[^A-Za-z0-9]+', '_', prog.net_name)}-{args.mode}-{args.input}"
     out = args.out or (REPO / "build" / "lenet" / tag)
@@ -90,7 +105,8 @@ def main(argv=None) -> int:
         print("# " + line)
     from calib.common import float_predict
     fp = float_predict(net, x, args.pixel_scale) if (y >= 0).all() else None
-    return run_program(prog, x, y, args, out, tag, have, t0=t0,
+    t = lap("float reference", t)
+    return run_program(prog, x, y, args, out, tag, have, t0=t0, first=args.first, phase=phase,
                        summary_refs={"float": list(fp) if fp is not None else None})
 
 

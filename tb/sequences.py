@@ -7,8 +7,9 @@
 
     res = await TraceSequence("t", env, trace_dir, seed=None).play()   # dict: passed, line, ...
 
-Trace files are parsed by the golden model's parser (model/trace.py: parse_cfg, parse_mem_file,
-pattern_bytes, mem_file_image); this module only plays the parsed commands on the RTL.
+Trace files are parsed by the golden model's parser (model/trace.py: parse_cfg, pattern_bytes,
+mem_file_image; memory files kept while unchanged); this module only plays the parsed commands
+on the RTL.
 """
 from __future__ import annotations
 
@@ -78,6 +79,27 @@ def work_cycles(cmds) -> int:
         elif unit == "CACC":
             total += op_bounds(RegView(vals)).bound
     return total
+
+
+_MEM_FILES: dict = {}          # (device, inode, size, mtime) -> mem_file_image + listed runs
+_MEM_FILES_BYTES = 256 << 20   # the cache holds at most this many image bytes (oldest dropped)
+
+
+def _mem_file_cached(path: Path):
+    """model.trace.mem_file_image of ``path`` plus its listed byte runs [(offset, bytes)],
+    reused while the file (by inode, size and mtime; hard links share one entry) is unchanged."""
+    from model.trace import mem_file_image
+    st = path.stat()
+    key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    hit = _MEM_FILES.get(key)
+    if hit is None:
+        end, img, mask = mem_file_image(path)
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.view(np.int8), [0]))))
+        runs = [(int(a), img[a:b]) for a, b in zip(edges[::2], edges[1::2])]
+        while _MEM_FILES and sum(v[1].size for v in _MEM_FILES.values()) + img.size > _MEM_FILES_BYTES:
+            _MEM_FILES.pop(next(iter(_MEM_FILES)))
+        hit = _MEM_FILES[key] = (end, img, mask, runs)
+    return hit
 
 
 class CsbSequence(uvm_sequence):
@@ -170,19 +192,22 @@ class TraceSequence(CsbSequence):
         return p
 
     def image(self, cmds) -> tuple[Memory, list[tuple[int, int]]]:
-        """Memory image of the trace's mem_init/mem_load commands, and the checked spans."""
-        from model.trace import mem_file_image, parse_mem_file, pattern_bytes
+        """Memory image of the trace's mem_init/mem_load commands, and the checked spans.
+        Memory files are read by the golden model's vectorised reader (model.trace.
+        mem_file_image: entries in file order, later ones win) and kept while unchanged
+        (_mem_file_cached): the traces of a compiled network share their weight files."""
+        from model.trace import pattern_bytes
         mem, spans = Memory(), []
         for c in cmds:
             if c.kind == "mem_init":
                 _, base, size_or_file, pat = c.args
-                size = (mem_file_image(self._path(size_or_file, c.line))[0]
+                size = (_mem_file_cached(self._path(size_or_file, c.line))[0]
                         if isinstance(size_or_file, str) else size_or_file)
                 mem.write(base, pattern_bytes(pat, base, size, f"{self.cfg}:{c.line}"))
             elif c.kind == "mem_load":
                 _, base, fname = c.args
-                for off, payload in parse_mem_file(self._path(fname, c.line)):
-                    mem.write(base + off, payload)
+                for off, run in _mem_file_cached(self._path(fname, c.line))[3]:
+                    mem.write(base + off, run)
             elif c.kind in ("check_crc", "check_file"):
                 spans.append((c.args[2], c.args[3]))
         return mem, spans
@@ -230,7 +255,7 @@ class TraceSequence(CsbSequence):
                     exp_crc = c.args[4] if c.kind == "check_crc" else None
                     exp_file = None
                     if c.kind == "check_file":
-                        end, img, _ = mem_file_image(self._path(c.args[4], c.line))
+                        end, img, _ = _mem_file_cached(self._path(c.args[4], c.line))[:3]
                         exp_file = np.zeros(size, dtype=np.uint8)
                         exp_file[:min(size, end)] = img[:min(size, end)]
                     nv = self._rtl_bytes(base, size)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import cocotb
@@ -76,11 +77,24 @@ class TraceTest(_Base):
         jobs = ([(t, s, f"{t.name}|{s}") for t in traces for s in many] if many
                 else [(t, seed, t.name) for t in traces])
         results = {}
+        last = time.monotonic()
+        prof = None
+        if os.environ.get("TB_PROFILE"):          # cProfile of the cocotb side -> $TB_PROFILE
+            import cProfile
+            prof = cProfile.Profile()
+            prof.enable()
         for t, s, key in jobs:
             r = await TraceSequence(t.name, self.env, t, s).play()
             results[key] = r
             cocotb.log.info(r["line"])
-            _write_results(results)
+            # the results so far, for a run that stops early; at most once a second (thousands
+            # of traces in one run would otherwise rewrite a growing file per trace)
+            if time.monotonic() - last >= 1.0:
+                _write_results(results)
+                last = time.monotonic()
+        if prof is not None:
+            prof.disable()
+            prof.dump_stats(os.environ["TB_PROFILE"])
         npass = sum(r["passed"] for r in results.values())
         cocotb.log.info(f"{npass} passed, {len(results) - npass} failed")
         _write_results(results)

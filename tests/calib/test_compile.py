@@ -105,6 +105,34 @@ def test_own_lenet_registers_by_hand(own):
         assert f("NVDLA_CDMA.D_MISC_CFG_0", "SKIP_WEIGHT_RLS") == 1            # see calib/README
 
 
+def test_memory_file_text_by_hand():
+    """NVIDIA's memory-file lines, written by hand: offset in hex, size, payload bytes 0xhh."""
+    from calib.compile import _mem_file_text
+    got = _mem_file_text(np.array([0x00, 0xAB, 0x05], np.uint8), per_line=2)
+    assert got == (b"{\n{offset:0x0, size:2, payload:0x00 0xab} ,\n"
+                   b"{offset:0x2, size:1, payload:0x05} ,\n}\n")
+    assert _mem_file_text(np.zeros(0, np.uint8)) == b"{\n}\n"
+
+
+def test_shared_blobs_are_one_file_and_each_trace_still_passes(own, tmp_path):
+    """share_blobs: the weight files of several traces are one file (same inode), and every
+    trace still runs bit-exact on model.trace; without it each trace has its own copy."""
+    net, scales, x, _ = own
+    prog = compile_net(net, scales, "per-kernel", "int8", pixel_scale=1 / 256)
+    prog.share_blobs = True
+    g = [prog.golden_regions(x[i], keep_bytes=True) for i in range(2)]
+    d = [prog.write_layer_trace(tmp_path / "s", f"img{i}_0", 0, g[i]) for i in range(2)]
+    w = prog.blobs[0].name + ".dat"
+    assert (d[0] / w).stat().st_ino == (d[1] / w).stat().st_ino
+    for t in d:
+        r = run_trace(t)
+        assert r.passed, r.message
+    prog2 = compile_net(net, scales, "per-kernel", "int8", pixel_scale=1 / 256)
+    e = [prog2.write_layer_trace(tmp_path / "u", f"img{i}_0", 0, g[i]) for i in range(2)]
+    assert (e[0] / w).stat().st_ino != (e[1] / w).stat().st_ino
+    assert (e[0] / w).read_bytes() == (d[0] / w).read_bytes()
+
+
 def test_trace_files_run_on_model_trace_and_catch_a_wrong_weight(own, tmp_path):
     net, scales, x, _ = own
     prog = compile_net(net, scales, "per-filter", "image", pixel_scale=1 / 256, fuse_pool=True)

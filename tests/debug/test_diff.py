@@ -227,6 +227,28 @@ def test_hand_made_cube_figures():
     assert rep.correct_ratio == pytest.approx(94 / 96)
 
 
+def test_data_channel_figures_leave_padding_lanes_out():
+    """C=10 in two surfaces: lanes 10..15 of surface 1 are padding. A padding lane that differs
+    counts in mismatches/total (every lane of the surfaces) but not in the data-channel figures
+    (10 x 2 x 3 elements), whose first difference is the first data element in address order."""
+    ls, ss = 32, 80
+    exp = np.zeros(160, dtype=np.uint8)
+    got = exp.copy()
+    got[80 + 0 * 32 + 0 * 8 + 7] = 9         # (c=15, h=0, w=0): a padding lane, lowest address
+    got[80 + 1 * 32 + 2 * 8 + 1] = 5         # (c=9, h=1, w=2): data
+    got[0 * 80 + 1 * 32 + 0 * 8 + 3] = 250   # (c=3, h=1, w=0): data, lower address than (9,1,2)
+    lay = diff.Layout("cube", c=10, h=2, w=3, line_stride=ls, surf_stride=ss)
+    rep = diff.compare(exp, got, lay)
+    assert (rep.total, rep.mismatches) == (96, 3)
+    assert (rep.data_total, rep.data_mismatches) == (60, 2)
+    assert rep.data_first == (3, 1, 0) and rep.data_first_values == (0, -6)
+    assert any("over the 10 data channels" in ln and "2 of 60" in ln for ln in rep.lines())
+    only_pad = exp.copy()
+    only_pad[80 + 7] = 1
+    rep = diff.compare(exp, only_pad, lay)
+    assert rep.mismatches == 1 and rep.data_mismatches == 0 and rep.data_first is None
+
+
 def test_weight_layout_kernel_group():
     from model.cdma import pack_weights
     rng = np.random.default_rng(1)
