@@ -56,8 +56,9 @@ import numpy as np
 
 from calib.errors import CalibError, run_cli
 from calib.quantize import ConcatOp, ConvOp, DeviationOp, EltwiseOp, HostOp, LrnOp, Plan, PoolOp, build_plan
+from model.cbuf import entries_per_slice
 from model.cdma import PIXEL_FORMAT_BY_NAME, pack_weights
-from model.memory import ATOM, Memory, cube_offsets, read_cube, write_cube
+from model.memory import ATOM, Memory, read_cube, write_cube
 from model.regs import REGMAP
 
 # nv_small's convolution buffer
@@ -73,15 +74,6 @@ MAX_DIM = 8192                   # 13-bit cube width/height/channel fields
 
 DONE_UNIT = {"conv": "SDP", "pdp": "PDP", "cdp": "CDP"}
 IMAGE_FORMATS = ("R8", "A8B8G8R8")
-
-
-def entries_per_slice(width: int, channels: int = 0, image_components: int = 0) -> int:
-    """CBUF entries (8 bytes) one input row takes: a feature row holds ceil(C/8) atoms per
-    pixel; an image row its (padded) pixels' canonical components packed (D_ENTRY_PER_SLICE
-    is this minus 1; NVIDIA's traces dc_24x33x55_5x5x55x25 0xa7, img_51x96x4_1x10x4x32 0x19)."""
-    if image_components:
-        return -(-width * image_components // CBUF_ENTRY_BYTES)
-    return width * -(-channels // ATOM)
 
 
 def weight_bytes(kernels: int, bytes_per_kernel: int) -> int:

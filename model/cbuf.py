@@ -152,3 +152,12 @@ class ConvBuffer:
 
     def weight_memory(self) -> Memory:
         return _BlobMemory(self.weights if self.weights is not None else np.zeros(0, np.uint8))
+
+
+def entries_per_slice(width: int, channels: int = 0, image_components: int = 0) -> int:
+    """CBUF entries (8 bytes) one input row takes: a feature row holds ceil(C/8) atoms per
+    pixel; an image row its (padded) pixels' canonical components packed (D_ENTRY_PER_SLICE
+    is this minus 1; NVIDIA's traces dc_24x33x55_5x5x55x25 0xa7, img_51x96x4_1x10x4x32 0x19)."""
+    if image_components:
+        return -(-width * image_components // 8)
+    return width * -(-channels // 8)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from model.cbuf import entries_per_slice
 from model.cdma import PIXEL_FORMATS, pack_weights
 from model.cmac import out_size
 from model.memory import ATOM
@@ -33,6 +34,8 @@ BANKS = 32
 DAT_BASE = 0x80000000
 WT_BASE = 0x80400000
 OUT_BASE = 0x90000000
+# NVIDIA's conv traces wait for CDMA's CBUF flush after reset before the first layer
+CBUF_FLUSH_POLL = "poll_reg_equal(NVDLA_CDMA.S_CBUF_FLUSH_STATUS_0, 0x1);"
 
 
 @dataclass
@@ -233,6 +236,14 @@ def random_case(rng: np.random.Generator, name: str, pixel: bool | None = None,
     wr(("NVDLA_CDMA.D_ZERO_PADDING_VALUE_0", pad_cdma))
     wr(("NVDLA_CDMA.D_BANK_0", _fields("NVDLA_CDMA.D_BANK_0", DATA_BANK=dbank - 1,
                                      WEIGHT_BANK=wbank - 1)))
+    # what NVIDIA's CDMA needs beside the geometry (our RTL and the model compute it): both
+    # reads from MCIF (DBB; the reset value 0 is CVIF, which nv_small lacks: nothing is fetched),
+    # the CBUF entries of one input line, fetch grain 1
+    eps = entries_per_slice(pl + w + pr, image_components=n) if pixel else entries_per_slice(w, c_in)
+    wr(("NVDLA_CDMA.D_DAIN_RAM_TYPE_0", _fields("NVDLA_CDMA.D_DAIN_RAM_TYPE_0", DATAIN_RAM_TYPE=1)))
+    wr(("NVDLA_CDMA.D_WEIGHT_RAM_TYPE_0", _fields("NVDLA_CDMA.D_WEIGHT_RAM_TYPE_0", WEIGHT_RAM_TYPE=1)))
+    wr(("NVDLA_CDMA.D_ENTRY_PER_SLICE_0", _fields("NVDLA_CDMA.D_ENTRY_PER_SLICE_0", ENTRIES=eps - 1)))
+    wr(("NVDLA_CDMA.D_FETCH_GRAIN_0", _fields("NVDLA_CDMA.D_FETCH_GRAIN_0", GRAINS=0)))
     # ---- CSC
     wr(("NVDLA_CSC.D_MISC_CFG_0", 0))
     wr(("NVDLA_CSC.D_DATAIN_FORMAT_0", int(pixel)))
@@ -258,6 +269,7 @@ def random_case(rng: np.random.Generator, name: str, pixel: bool | None = None,
     wr(("NVDLA_CSC.D_ZERO_PADDING_VALUE_0", pad_csc))
     wr(("NVDLA_CSC.D_BANK_0", _fields("NVDLA_CSC.D_BANK_0", DATA_BANK=dbank - 1,
                                     WEIGHT_BANK=wbank - 1)))
+    wr(("NVDLA_CSC.D_ENTRY_PER_SLICE_0", _fields("NVDLA_CSC.D_ENTRY_PER_SLICE_0", ENTRIES=eps - 1)))
     wr(("NVDLA_CMAC_A.D_MISC_CFG_0", 0))
     wr(("NVDLA_CMAC_B.D_MISC_CFG_0", 0))
     # ---- CACC, SDP (flying, to memory)
@@ -360,6 +372,7 @@ def write_trace(case: ConvCase, root: Path) -> Path:
         out.append(f'mem_load(pri_mem, 0x{base:x}, "{f}");')
     out.append(f"mem_init(pri_mem, 0x{case.out[0]:x}, 0x{case.out[1]:x}, ALL_ZERO);")
     out.append(f"reg_write(NVDLA_GLB.S_INTR_MASK_0, 0x{_mask([case.notify]):x});")
+    out.append(CBUF_FLUSH_POLL)
     for n, v in case.writes:
         out.append(f"reg_write({n}, 0x{v:x});")
     for u in case.units:
@@ -406,13 +419,14 @@ def shifted(case: ConvCase, off: int) -> ConvCase:
     return c
 
 
-def write_chain(cases: list[ConvCase], root: Path, name: str) -> Path:
+def write_chain(cases: list[ConvCase], root: Path, name: str, shift: bool = True) -> Path:
     """Several cases in one trace in alternating ping-pong groups: every unit uses its groups in
     turn (0, 1, 0, ... counted per unit, as a driver tracks them, since a unit's consumer pointer
     flips only when that unit finishes); each case is programmed and armed while the previous one
     may still run (case i waits for the interrupt of case i-2 first); every output is checked
     (CRCs from the golden model, given the same register writes in the same order)."""
-    cases = [shifted(c, i * 0x01000000) for i, c in enumerate(cases)]
+    if shift:                               # case i moved by i x 16 MiB (else: already disjoint)
+        cases = [shifted(c, i * 0x01000000) for i, c in enumerate(cases)]
     units = sorted({u for c in cases for u in c.units})
     notify = sorted({c.notify for c in cases})
     mask = _mask(notify)
@@ -438,7 +452,8 @@ def write_chain(cases: list[ConvCase], root: Path, name: str) -> Path:
         dev.reg_write(n, v)
     d = Path(root) / name
     d.mkdir(parents=True, exist_ok=True)
-    out = ["// synthetic chain of conv cases in alternating register groups (tb/conv_cases.py)"]
+    out = ["// synthetic chain of cases in alternating register groups (tb/conv_cases.py); CRCs "
+           "from the golden model", CBUF_FLUSH_POLL]
     for ci, c in enumerate(cases):
         for mi, (base, b) in enumerate(c.mem.items()):
             f = f"{name}_c{ci}_mem{mi}.dat"

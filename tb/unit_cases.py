@@ -19,17 +19,16 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import zlib
 from pathlib import Path
 
 import numpy as np
 
 from model import data
-from model.nvdla import NvSmall
 from model.regs import REGMAP
 from model.trace import parse_cfg
 
-from .conv_cases import ConvCase, _mask, _memfile, write_trace
+from .conv_cases import ConvCase, write_trace
+from .conv_cases import write_chain as _write_chain
 
 IN_BASE, OUT_BASE = 0x80000000, 0x80800000
 RECIP = {1: 0x10000, 2: 0x8000, 3: 0x5555, 4: 0x4000, 5: 0x3333, 6: 0x2AAA, 7: 0x2492, 8: 0x2000}
@@ -231,53 +230,8 @@ def conv_wt_offset_case(name, seed: int, off: int) -> ConvCase:
 
 def write_chain(cases: list[ConvCase], root: Path, name: str) -> Path:
     """Cases (at disjoint addresses) in one trace, every unit using its register groups in turn
-    (0, 1, 0, ...); case i is programmed and armed while case i-1 may still run (it waits for
-    case i-2's interrupt first); every output checked against the golden model's bytes, given
-    the same writes in the same order."""
-    notify = sorted({c.notify for c in cases})
-    seq: list[tuple[str, int]] = [("NVDLA_GLB.S_INTR_MASK_0", _mask(notify))]
-    waits: dict[int, int] = {}
-    uses: dict[str, int] = {}
-    grp = []
-    for g, c in enumerate(cases):
-        if g >= 2:
-            waits[len(seq)] = g - 2
-        seq += [(f"NVDLA_{u}.S_POINTER_0", uses.get(u, 0) % 2) for u in c.units]
-        grp.append(uses.get(c.notify, 0) % 2)
-        for u in c.units:
-            uses[u] = uses.get(u, 0) + 1
-        seq += c.writes + [(f"NVDLA_{u}.D_OP_ENABLE_0", 1) for u in c.units]
-    dev = NvSmall()
-    for c in cases:
-        dev.mem.write(c.out[0], np.zeros(c.out[1], np.uint8))
-        for b, m in c.mem.items():
-            dev.mem.write(b, m)
-    for n, v in seq:
-        dev.reg_write(n, v)
-    d = Path(root) / name
-    d.mkdir(parents=True, exist_ok=True)
-    out = ["// synthetic chain in alternating register groups (tb/unit_cases.py); CRCs from the golden model"]
-    for ci, c in enumerate(cases):
-        for mi, (b, m) in enumerate(c.mem.items()):
-            f = f"{name}_c{ci}_mem{mi}.dat"
-            _memfile(d / f, np.asarray(m, np.uint8))
-            out.append(f'mem_load(pri_mem, 0x{b:x}, "{f}");')
-        out.append(f"mem_init(pri_mem, 0x{c.out[0]:x}, 0x{c.out[1]:x}, ALL_ZERO);")
-    waited = set()
-    for i, (n, v) in enumerate(seq):
-        if i in waits:
-            g = waits[i]
-            out.append(f"intr_notify({cases[g].notify}_{grp[g]}, sync_id_{g});")
-            waited.add(g)
-        out.append(f"reg_write({n}, 0x{v:x});")
-    for g, c in enumerate(cases):
-        if g not in waited:
-            out.append(f"intr_notify({c.notify}_{grp[g]}, sync_id_{g});")
-    for g, c in enumerate(cases):
-        crc = zlib.crc32(dev.mem.read(*c.out).tobytes()) & 0xFFFFFFFF
-        out.append(f"check_crc(sync_id_{g}, 1, 0x{c.out[0]:x}, 0x{c.out[1]:x}, 0x{crc:08x});")
-    (d / f"{name}.cfg").write_text("\n".join(out) + "\n")
-    return d
+    (tb.conv_cases.write_chain without moving the cases)."""
+    return _write_chain(cases, root, name, shift=False)
 
 
 def make_all(root: Path, seed: int = 7) -> list[Path]:
