@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 VPY := $(abspath $(VENV))/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-nodeps.txt | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt constraints.txt requirements-nodeps.txt | cksum | cut -d' ' -f1)
 SIM ?= verilator
 TEST ?= trace
 TRACES ?= $(or $(NVDLA_TRACES),../shared/nvdla-traces)
@@ -40,10 +40,10 @@ help:
 	@echo "make SIM=verilator TEST=loadable LOADABLE=<file.nvdla> [IMAGES=n SEED=n RTL_FILELIST=f TOPLEVEL=t WAVES=1]"
 	@echo "     an nvdla_compiler loadable layer by layer on the RTL vs the golden model (python -m tb.loadable --help)"
 
-$(STAMP): requirements.txt requirements-nodeps.txt
+$(STAMP): requirements.txt constraints.txt requirements-nodeps.txt
 	rm -f $(VENV)/.installed-*
 	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
-	$(VPY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	$(VPY) -m pip install -q --disable-pip-version-check -r requirements.txt -c constraints.txt
 	$(VPY) -m pip install -q --disable-pip-version-check --no-deps -r requirements-nodeps.txt
 	touch $@
 
