@@ -137,7 +137,7 @@ def random_case(rng: np.random.Generator, name: str, pixel: bool | None = None,
         else:
             dat_entries = _ceil(c_in, 8) * h * w
         kg_entries = _ceil(8 * c_csc * r * (1 if pixel else sw), ATOM)
-        wbytes = k * c_csc * r * (1 if pixel else sw)
+        wbytes = _ceil(k * c_csc * r * (1 if pixel else sw), 128) * 128   # as nvdla_compiler pads it
         dbank = _ceil(dat_entries, BANK_ENTRIES)
         wbank_min = _ceil(kg_entries, BANK_ENTRIES)
         if dbank + wbank_min > BANKS:
@@ -176,7 +176,7 @@ def random_case(rng: np.random.Generator, name: str, pixel: bool | None = None,
     if rng.random() < 0.2:
         wts[:] = rng.integers(-128, 128, (1, 1, 1, 1))          # large sums: saturation paths
     blob = pack_weights(wts)
-    case.mem[WT_BASE] = blob
+    case.mem[WT_BASE] = np.concatenate([blob, np.zeros(wbytes - blob.size, np.uint8)])
     # ---- converter, pads, truncation
     cvt_en = int(rng.random() < 0.5)
     trunc = int(rng.integers(0, 9))
