@@ -316,6 +316,11 @@ def random_case(rng: np.random.Generator, name: str, pixel: bool | None = None,
                        ("D_DATA_CUBE_IN_CHANNEL_0", k - 1), ("D_DATA_CUBE_OUT_WIDTH_0", pwo - 1),
                        ("D_DATA_CUBE_OUT_HEIGHT_0", pho - 1), ("D_DATA_CUBE_OUT_CHANNEL_0", k - 1)):
             wr((P + reg, v))
+        # one segment (SPLIT_NUM 0): NVIDIA's PDP still takes the line width from PARTIAL_WIDTH_*
+        wr((P + "D_PARTIAL_WIDTH_IN_0", _fields(P + "D_PARTIAL_WIDTH_IN_0", PARTIAL_WIDTH_IN_FIRST=wo - 1,
+                                                PARTIAL_WIDTH_IN_LAST=wo - 1, PARTIAL_WIDTH_IN_MID=wo - 1)))
+        wr((P + "D_PARTIAL_WIDTH_OUT_0", _fields(P + "D_PARTIAL_WIDTH_OUT_0", PARTIAL_WIDTH_OUT_FIRST=pwo - 1,
+                                                 PARTIAL_WIDTH_OUT_LAST=pwo - 1, PARTIAL_WIDTH_OUT_MID=pwo - 1)))
         wr((P + "D_OPERATION_MODE_CFG_0", _fields(P + "D_OPERATION_MODE_CFG_0",
                                                   POOLING_METHOD=int(rng.integers(1, 3)),
                                                   FLYING_MODE=0)))      # MAX/MIN, ON_FLYING
