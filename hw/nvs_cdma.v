@@ -18,6 +18,9 @@
 //     a whole entry; line y starts at entry y * line_entries (line_entries output for CSC).
 //     Formats: R8 (code 0) and the 4-byte packed formats 12..19, 26, 27 of model/cdma.PIXEL_FORMATS;
 //     any other code is read as A8B8G8R8 (defined behaviour; the golden model rejects it).
+//     PIXEL_X_OFFSET beyond the first 8-byte atom (offset x bytes-per-pixel >= 8, which nv_small
+//     does not accept: NVIDIA's CDMA asserts) is applied as a byte offset all the same (defined
+//     behaviour; the golden model rejects it).
 //     Needs LINE_STRIDE and the line start address to keep pixels whole inside 4-byte lanes
 //     (DAIN_ADDR and LINE_STRIDE multiples of 8).
 // Weights (DMA client cdma_wt) -> CBUF weight banks used as a ring of (WEIGHT_BANK+1)*512 entries

@@ -161,10 +161,16 @@ class ImageSource:
             raise ConfigError("CDMA.D_DATAIN_FORMAT: only PIXEL_MAPPING = PITCH_LINEAR is "
                               "supported")
         _, h, w = datain_size(regs)
+        x_off = regs.f("NVDLA_CDMA.D_PIXEL_OFFSET_0", "PIXEL_X_OFFSET")
+        # the first pixel lies inside the first atom (NVIDIA's CDMA asserts "Pixel X offset is
+        # out of range" otherwise; with 4-byte pixels and offset 2 its RTL reads as if offset 0)
+        if x_off * fmt.bytes_per_pixel >= ATOM:
+            raise ConfigError(f"CDMA.D_PIXEL_OFFSET: PIXEL_X_OFFSET {x_off} with {fmt.bytes_per_pixel}-byte "
+                              f"pixels ({fmt.name}) is beyond the first {ATOM}-byte atom "
+                              f"(at most {ATOM // fmt.bytes_per_pixel - 1})")
         return cls(fmt, regs.addr64("NVDLA_CDMA.D_DAIN_ADDR_LOW_0_0",
                                     "NVDLA_CDMA.D_DAIN_ADDR_HIGH_0_0"),
-                   regs.f("NVDLA_CDMA.D_LINE_STRIDE_0", "LINE_STRIDE"),
-                   regs.f("NVDLA_CDMA.D_PIXEL_OFFSET_0", "PIXEL_X_OFFSET"), w, h)
+                   regs.f("NVDLA_CDMA.D_LINE_STRIDE_0", "LINE_STRIDE"), x_off, w, h)
 
 
 def fetch_image(regs, mem: Memory) -> tuple[np.ndarray, int]:

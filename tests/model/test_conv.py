@@ -225,6 +225,23 @@ def test_image_pipeline_hand_case():
     assert conv.run(regs, mem, padded=True).shape == (8, 2, 3)
 
 
+@pytest.mark.parametrize("fmt, x_off, ok", [(0, 7, True), (0, 8, False), (16, 1, True), (16, 2, False)])
+def test_pixel_x_offset_stays_in_the_first_atom(fmt, x_off, ok):
+    """PIXEL_X_OFFSET places the first pixel inside the first 8-byte atom: up to 7 for R8, 1 for a
+    4-byte format (NVIDIA's CDMA asserts beyond; its RTL read a 4-byte image with offset 2 as if
+    the offset were 0, and matched the model for offsets 1 and R8 0..7 as sampled)."""
+    regs = RegView(_encode({
+        "CDMA.D_DATAIN_FORMAT": dict(DATAIN_FORMAT=1, PIXEL_FORMAT=fmt),
+        "CDMA.D_DATAIN_SIZE_0": dict(DATAIN_WIDTH=3, DATAIN_HEIGHT=0),
+        "CDMA.D_PIXEL_OFFSET": dict(PIXEL_X_OFFSET=x_off),
+    }))
+    if ok:
+        assert cdma.ImageSource.from_regs(regs).x_offset == x_off
+    else:
+        with pytest.raises(cdma.ConfigError, match=r"PIXEL_X_OFFSET %d .* beyond the first 8-byte atom" % x_off):
+            cdma.ImageSource.from_regs(regs)
+
+
 def test_dc_pipeline_hand_case():
     """9-channel 1x1 cube, both maps packed (surfaces contiguous, SURF_STRIDE unused), input
     converter on, 3x3 kernel over pad 1: the pad value enters unconverted."""
