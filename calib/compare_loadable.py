@@ -271,13 +271,7 @@ def _compare_eltwise(C: Comparison, d, op, sd, writes):
     c, h, w = op.out_shape
     for k in ("src_data", "x1_data", "dst_data"):
         C.add(n, f"{k} w,h,c", (w, h, c), (s[k]["width"], s[k]["height"], s[k]["channel"]))
-    C.add(n, "SDP X1 enable", 1, x["enable"])
-    C.add(n, "SDP X1 ALU", "SUM", LD.SDP_ALU.get(x["alu_type"]))
-    C.add(n, "SDP X1 type", "ADD" if op.op == "sum" else "MUL", LD.SDP_OP_TYPE.get(x["type"]))
-    C.add(n, "SDP X1 mode", "PER_POINT", LD.SDP_MODE.get(x["mode"]))
-    C.add(n, "SDP X1 activation", "RELU" if op.relu else "NONE", LD.ACTIVATION.get(x["act"]))
-    C.add(n, "SDP X1 operand precision", "int8", LD.PRECISION.get(x["precision"]))
-    C.add(n, "SDP X1 ALU_SHIFT_VALUE, MUL_SHIFT_VALUE", (0, 0), (x["shift_value"], x["truncate"]))
+    _compare_per_point_stage(C, n, op, x, "X1")
     C.add(n, "SDP X1 operand converters enabled (alu, mul)", (0, 0),
           (x["cvt"]["alu_cvt"]["enable"], x["cvt"]["mul_cvt"]["enable"]))
     for k2 in ("x2_op", "y_op"):
@@ -297,6 +291,17 @@ def _compare_eltwise(C: Comparison, d, op, sd, writes):
         C.add(n, "SDP CVT enable,offset,scale,shift", ours, theirs)
 
 
+def _compare_per_point_stage(C: Comparison, n: str, op, x: dict, stage: str) -> None:
+    """The SDP stage (X1 or X2) that takes an Eltwise's second input as a per-point int8 operand."""
+    C.add(n, f"SDP {stage} enable", 1, x["enable"])
+    C.add(n, f"SDP {stage} ALU", "SUM", LD.SDP_ALU.get(x["alu_type"]))
+    C.add(n, f"SDP {stage} type", "ADD" if op.op == "sum" else "MUL", LD.SDP_OP_TYPE.get(x["type"]))
+    C.add(n, f"SDP {stage} mode", "PER_POINT", LD.SDP_MODE.get(x["mode"]))
+    C.add(n, f"SDP {stage} activation", "RELU" if op.relu else "NONE", LD.ACTIVATION.get(x["act"]))
+    C.add(n, f"SDP {stage} operand precision", "int8", LD.PRECISION.get(x["precision"]))
+    C.add(n, f"SDP {stage} ALU_SHIFT_VALUE, MUL_SHIFT_VALUE", (0, 0), (x["shift_value"], x["truncate"]))
+
+
 def _compare_eltwise_fused(C: Comparison, d, op, sd, writes):
     """An Eltwise done by the SDP op of the convolution before it (per-filter): X2 per-point."""
     n, o, s = op.name, sd.desc, sd.surface
@@ -307,13 +312,7 @@ def _compare_eltwise_fused(C: Comparison, d, op, sd, writes):
     c, h, w = op.out_shape
     for k in ("x2_data", "dst_data"):
         C.add(n, f"{k} w,h,c", (w, h, c), (s[k]["width"], s[k]["height"], s[k]["channel"]))
-    C.add(n, "SDP X2 enable", 1, x["enable"])
-    C.add(n, "SDP X2 ALU", "SUM", LD.SDP_ALU.get(x["alu_type"]))
-    C.add(n, "SDP X2 type", "ADD" if op.op == "sum" else "MUL", LD.SDP_OP_TYPE.get(x["type"]))
-    C.add(n, "SDP X2 mode", "PER_POINT", LD.SDP_MODE.get(x["mode"]))
-    C.add(n, "SDP X2 activation", "RELU" if op.relu else "NONE", LD.ACTIVATION.get(x["act"]))
-    C.add(n, "SDP X2 operand precision", "int8", LD.PRECISION.get(x["precision"]))
-    C.add(n, "SDP X2 ALU_SHIFT_VALUE, MUL_SHIFT_VALUE", (0, 0), (x["shift_value"], x["truncate"]))
+    _compare_per_point_stage(C, n, op, x, "X2")
     C.add(n, "SDP Y enable", 0, o["y_op"]["enable"])
     oc = o["out_cvt"]
     C.add(n, "SDP CVT enable,offset,scale,shift", (1, op.cvt_offset, op.cvt_scale, op.cvt_shift),

@@ -62,11 +62,17 @@ def _fused_eltwise_batch(conv: ConvOp, op: EltwiseOp, x: np.ndarray, b: np.ndarr
     n, k, ho, wo = d.shape
     dk = d.transpose(1, 2, 0, 3).reshape(k, ho, n * wo)
     t = sdp.x_stage(dk, conv.x1, alu_operand=conv.alu_operand, mul_operand=conv.mul_operand)
-    db = b.transpose(1, 2, 0, 3).reshape(k, ho, n * wo).astype(np.int64)
-    x2 = op.x1()
-    t = sdp.x_stage(t, x2, alu_operand=db if op.op == "sum" else 0, mul_operand=db if op.op == "prod" else 0)
+    return _eltwise_stage(t, b, op)
+
+
+def _eltwise_stage(t: np.ndarray, b: np.ndarray, op) -> np.ndarray:
+    """An Eltwise's SDP stage on ``t`` (C, H, N*W): the second input ``b`` (N, C, H, W) as the
+    per-point operand (ALU for SUM, multiplier for PROD), then the output converter."""
+    n, c, h, w = b.shape
+    db = b.transpose(1, 2, 0, 3).reshape(c, h, n * w).astype(np.int64)
+    t = sdp.x_stage(t, op.x1(), alu_operand=db if op.op == "sum" else 0, mul_operand=db if op.op == "prod" else 0)
     y = sdp.output_convert(t, op.cvt_offset, op.cvt_scale, op.cvt_shift)
-    return y.reshape(k, ho, n, wo).transpose(2, 0, 1, 3)
+    return y.reshape(c, h, n, w).transpose(2, 0, 1, 3)
 
 
 def _pool_batch(op: PoolOp, x: np.ndarray) -> np.ndarray:
@@ -106,12 +112,7 @@ def input_to_int8(plan: Plan, pixels: np.ndarray, pixel_scale: float | None = No
 def _eltwise_batch(op: EltwiseOp, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The SDP op of an Eltwise: input a (MRDMA), X1 per-point int8 operand b (BRDMA), output cvt."""
     n, c, h, w = a.shape
-    da = a.transpose(1, 2, 0, 3).reshape(c, h, n * w).astype(np.int64)
-    db = b.transpose(1, 2, 0, 3).reshape(c, h, n * w).astype(np.int64)
-    x1 = op.x1()
-    t = sdp.x_stage(da, x1, alu_operand=db if op.op == "sum" else 0, mul_operand=db if op.op == "prod" else 0)
-    y = sdp.output_convert(t, op.cvt_offset, op.cvt_scale, op.cvt_shift)
-    return y.reshape(c, h, n, w).transpose(2, 0, 1, 3)
+    return _eltwise_stage(a.transpose(1, 2, 0, 3).reshape(c, h, n * w).astype(np.int64), b, op)
 
 
 def _host_batch(op: HostOp, x: np.ndarray) -> np.ndarray:
