@@ -1347,7 +1347,8 @@ async def cdma_pixel_formats(dut):
         fmt = mcdma.PIXEL_FORMATS[code]
         n = len(fmt.order)
         p = dict(pixel=True, fmt=code, c=n, h=2, w=11 if code == 0 else 5, k=1, r=1, s=1,
-                 out=(1, 1), cdma_pad=(i % 3, (i + 1) % 4), cdma_pad_value=0x1AB, x_off=1 + i % 3,
+                 out=(1, 1), cdma_pad=(i % 3, (i + 1) % 4), cdma_pad_value=0x1AB,
+                 x_off=min(1 + i % 3, 8 // fmt.bytes_per_pixel - 1),   # the first pixel in the first atom
                  sign=int(code in (15, 27)))
         if i % 2:
             p["mean"] = (100, -50, 7, 200)
