@@ -46,7 +46,6 @@ run, a missing table scale, a network that does not fit the memory window or the
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import zlib
 from dataclasses import dataclass, field
@@ -230,7 +229,6 @@ class Program:
         reads as consumer (so a device can run any number of images in a row). Returns
         {hardware layer name: int8 output cube (C, H, W)} (or only the last with
         outputs=False)."""
-        from model.nvdla import NvSmall  # noqa: F401  (documentation of the expected type)
         addr, data = self.input_bytes(pixels)
         dev.mem.write(addr, data)
         rf = dev.rf
