@@ -289,7 +289,7 @@ def run_program(prog, x, y, args, out: Path, tag: str, have: set[str], *, what: 
                 if r is not None and r["passed"]:
                     n_pass += 1
                     ideal = (f" (ideal: MACs/64 {h.macs // 64}, bytes/8 {h.bytes_moved // 8})"
-                             if getattr(h, "bytes_moved", 0) else "")
+                             if h.bytes_moved else "")
                     print(f"PASS img{first + i} {h.name:14s} {h.engines:13s} {shape:9s} {cyc} cycles{ideal}", flush=True)
                     if k == nl - 1 and rb is not None:
                         rtl_pred[i] = int(h.out.read_from(rb).reshape(-1).argmax())
