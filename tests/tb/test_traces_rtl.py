@@ -4,8 +4,7 @@ read-back and unmapped-address tests.  Parametrized over (simulator, trace, seed
 fixed memory timing, an integer seeds the randomized latency/back-pressure/reordering mode.
 
 Tiers: one trace per unit per simulator with fixed timing is quick; every other trace and the
-20 memory-timing seeds of every trace (Verilator; the 5M-cycle conv trace 3, see LONG_N_SEEDS)
-are ``slow`` (full tier).  The (trace, seed)
+20 memory-timing seeds of every trace (Verilator) are ``slow`` (full tier).  The (trace, seed)
 tests of one group (``xdist_group``: fixed timing, or a batch of SEED_BATCH seeds) that this
 session selected run in ONE simulator run (the first test of the group starts it, the others
 read its results), so -k selections stay cheap and xdist keeps a group on one worker.  A
@@ -42,12 +41,12 @@ N_SEEDS = int(os.environ.get("TB_N_SEEDS", "20"))
 SEED_BATCH = 5
 # conv traces (dc_*, img_*): N_SEEDS seeds too, CONV_SEED_BATCH seeds of every conv trace per
 # simulator run, in their own xdist groups (so that the two workers share them); the 5M-cycle
-# trace: LONG_N_SEEDS seeds, one seed per simulator run.  Measured (Verilator, shared 2-core
-# machine): a seed of the 19 other conv traces ~80 s, of the 5M-cycle trace ~70 s; 20 seeds of
-# it would add ~20 min of CPU to `make test`, so the full tier plays 3 (TB_LONG_N_SEEDS=20 all)
+# trace: LONG_N_SEEDS seeds (20 like every trace; $TB_LONG_N_SEEDS lowers it for a quicker full
+# run), one seed per simulator run, so that the two xdist workers share them.  Measured in CI
+# (Verilator, 2 cores): a seed of the 5M-cycle trace ~31 s, the 20 add ~10 CPU-minutes
 CONV_SEED_BATCH = 4
 LONG = ("dc_32x26x76_6x3x76x270_int8_0",)
-LONG_N_SEEDS = int(os.environ.get("TB_LONG_N_SEEDS", "3"))
+LONG_N_SEEDS = int(os.environ.get("TB_LONG_N_SEEDS", str(N_SEEDS)))
 
 
 def _dirs(prefixes=("sdp_", "pdp_", "cdp_", "dc_", "img_")) -> dict[str, Path]:
