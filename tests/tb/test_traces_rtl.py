@@ -404,3 +404,20 @@ def test_user_trace_without_rtl_bytes_ew_rule(tmp_path, monkeypatch):
     assert r["model_checks"] >= 1
     w = res["sdp_wrong_crc"]
     assert not w["passed"] and "CRC expected 0xdb8d3a95" in w["line"], w["line"]
+
+
+@pytest.mark.skipif("TB_N_SEEDS" in os.environ or "TB_LONG_N_SEEDS" in os.environ,
+                    reason="seed counts lowered by TB_N_SEEDS / TB_LONG_N_SEEDS")
+def test_full_tier_plays_20_timing_seeds_of_every_trace():
+    """The regression's promise: every sdp/pdp/cdp/conv trace with seeds 1..20 of randomized
+    memory timing on Verilator, besides its fixed-timing run (the 5M-cycle trace included)."""
+    if not DIRS:
+        pytest.skip(f"no traces under {TRACES}")
+    seeds: dict[str, set] = {n: set() for n in DIRS}
+    for p in _params():
+        sim, name, seed = p.values
+        if sim == "verilator" and seed is not None:
+            seeds[name].add(seed)
+    short = {n: len(s) for n, s in seeds.items() if not set(range(1, 21)) <= s}
+    assert not short, f"traces with fewer than 20 timing seeds: {short}"
+    assert LONG[0] in DIRS and len(seeds[LONG[0]]) >= 20
