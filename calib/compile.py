@@ -55,7 +55,7 @@ import numpy as np
 
 from calib.errors import CalibError, run_cli
 from calib.quantize import ConcatOp, ConvOp, DeviationOp, EltwiseOp, HostOp, LrnOp, Plan, PoolOp, build_plan
-from model.cbuf import entries_per_slice
+from model.cbuf import FLUSH_POLL, entries_per_slice
 from model.cdma import PIXEL_FORMAT_BY_NAME, pack_weights
 from model.memory import ATOM, Memory, read_cube, write_cube
 from model.regs import REGMAP
@@ -325,7 +325,7 @@ class Program:
         for n, v in self.init_writes():
             L.append(f"reg_write({n}, 0x{v:x});")
         if self.uses_conv if conv is None else conv:
-            L.append("poll_reg_equal(NVDLA_CDMA.S_CBUF_FLUSH_STATUS_0, 0x1);")
+            L.append(FLUSH_POLL)
         group: dict[str, int] = {}
         for hl in layers:
             L.append(f"// ---- layer {hl.name} ({hl.engines}) -> {hl.out.c}x{hl.out.h}x{hl.out.w} at 0x{hl.out.addr:x}")

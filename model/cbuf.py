@@ -46,6 +46,9 @@ from .memory import ATOM, Memory
 
 BANK_DEPTH = 512                 # entries per bank
 BANKS = 32
+# the trace line a register program starts its first conv with, as NVIDIA's conv traces and
+# nvdla_compiler's programs do: CDMA flushes the CBUF after reset and reports 1 when done
+FLUSH_POLL = "poll_reg_equal(NVDLA_CDMA.S_CBUF_FLUSH_STATUS_0, 0x1);"
 
 
 class _BlobMemory(Memory):

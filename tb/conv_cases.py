@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.cbuf import entries_per_slice
+from model.cbuf import FLUSH_POLL, entries_per_slice
 from model.cdma import PIXEL_FORMATS, pack_weights
 from model.cmac import out_size
 from model.memory import ATOM
@@ -34,8 +34,6 @@ BANKS = 32
 DAT_BASE = 0x80000000
 WT_BASE = 0x80400000
 OUT_BASE = 0x90000000
-# NVIDIA's conv traces wait for CDMA's CBUF flush after reset before the first layer
-CBUF_FLUSH_POLL = "poll_reg_equal(NVDLA_CDMA.S_CBUF_FLUSH_STATUS_0, 0x1);"
 
 
 @dataclass
@@ -380,7 +378,7 @@ def write_trace(case: ConvCase, root: Path) -> Path:
         out.append(f'mem_load(pri_mem, 0x{base:x}, "{f}");')
     out.append(f"mem_init(pri_mem, 0x{case.out[0]:x}, 0x{case.out[1]:x}, ALL_ZERO);")
     out.append(f"reg_write(NVDLA_GLB.S_INTR_MASK_0, 0x{_mask([case.notify]):x});")
-    out.append(CBUF_FLUSH_POLL)
+    out.append(FLUSH_POLL)
     for n, v in case.writes:
         out.append(f"reg_write({n}, 0x{v:x});")
     for u in case.units:
@@ -461,7 +459,7 @@ def write_chain(cases: list[ConvCase], root: Path, name: str, shift: bool = True
     d = Path(root) / name
     d.mkdir(parents=True, exist_ok=True)
     out = ["// synthetic chain of cases in alternating register groups (tb/conv_cases.py); CRCs "
-           "from the golden model", CBUF_FLUSH_POLL]
+           "from the golden model", FLUSH_POLL]
     for ci, c in enumerate(cases):
         for mi, (base, b) in enumerate(c.mem.items()):
             f = f"{name}_c{ci}_mem{mi}.dat"
