@@ -5,13 +5,13 @@ model's named functions for the rest (model.cacc.truncate / saturation_count, mo
 fetch/convert/weight layout, model.conv.accumulate), the units' documented port behaviour
 for CBUF. Every failing case reports its first difference.
 
-Tiers: one case per unit in the quick tier, the rest marked slow (full tier). The selected
-cases of one unit run in ONE simulation (one xdist group per unit), each after a reset.
+Tiers: every case on Verilator is in the full tier (marked slow: six Verilator builds of ~20 s
+each); the quick tier runs the first case of every unit on Icarus (a build of a second or two).
+The selected cases of one unit run in ONE simulation (one xdist group per unit), each after a
+reset.
 
-    .venv/bin/python -m pytest tests/hw/test_conv_units.py -m "not slow"     # quick: 1 per unit
+    .venv/bin/python -m pytest tests/hw/test_conv_units.py -m "not slow"     # quick: 1 per unit, Icarus
     .venv/bin/python -m pytest tests/hw/test_conv_units.py                   # all cases
-
-Icarus runs each unit's quick case too (full tier).
 
 What the cases rely on beyond the golden model (the units' documented port contracts):
   cmac    result CMAC_LATENCY = 1 cycle after the issue, tags travel with it, one per cycle;
@@ -53,7 +53,7 @@ UNITS = {
     "csc": (["nvs_csc.v", "nvs_csc_wl.v"], "nvs_csc"),
     "cdma": (["nvs_cdma.v", "nvs_cube_rd.v", "nvs_pc_fifo.v"], "nvs_cdma"),
 }
-# unit -> cases; the first is the unit's quick-tier case
+# unit -> cases; the first is the unit's quick-tier case (on Icarus)
 CASES = {
     "cmac": ["full_rate", "corners", "bubbles", "latency_reset"],
     "cacc": ["stripes", "clip_all", "saturation", "backpressure"],
@@ -71,17 +71,15 @@ XFAIL: dict[tuple[str, str], str] = {}
 def _params():
     out = []
     for unit, cases in CASES.items():
-        for i, case in enumerate(cases):
-            marks = [pytest.mark.xdist_group(f"hw-conv-{unit}")]
-            if i:
-                marks.append(pytest.mark.slow)
+        for case in cases:
+            marks = [pytest.mark.xdist_group(f"hw-conv-{unit}"), pytest.mark.slow]
             if (unit, case) in XFAIL:
                 marks.append(pytest.mark.xfail(reason=XFAIL[(unit, case)], strict=True))
             out.append(pytest.param(unit, case, marks=marks, id=f"{unit}-{case}"))
     return out
 
 
-# Icarus (Debian iverilog 11): the quick case of every unit, same bench (full tier)
+# Icarus (Debian iverilog 11): the quick case of every unit, same bench (quick tier)
 ICARUS = [(u, cs[0]) for u, cs in CASES.items()]
 
 _built: dict[tuple, object] = {}
@@ -187,7 +185,6 @@ def test_conv_unit(unit, case, request):
     _check(_results[key].get(case), unit, case, "verilator")
 
 
-@pytest.mark.slow
 @pytest.mark.icarus
 @pytest.mark.parametrize("unit,case", [pytest.param(u, c, id=f"{u}-{c}",
                                                     marks=pytest.mark.xdist_group(f"hw-conv-{u}"))
