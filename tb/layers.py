@@ -245,6 +245,7 @@ def run_program(prog, x, y, args, out: Path, tag: str, have: set[str], *, what: 
     try:
         for i in range(len(x)):
             blocked = None
+            lay_cyc: dict[int, int] = {}         # layer -> cycles of its own trace, this image
             for k, h in enumerate(prog.layers):
                 _, _, d = plan[i * nl + k]
                 if d is not None:
@@ -280,6 +281,12 @@ def run_program(prog, x, y, args, out: Path, tag: str, have: set[str], *, what: 
                 if rb is not None:
                     (out / f"img{first + i}" / "rtl" / f"{h.name}.bin").write_bytes(rb.tobytes())
                 cyc = r.get("cycles", 0) if r else 0
+                lay_cyc[k] = cyc
+                j = getattr(h, "chain_from", k)
+                if j < k and cyc:
+                    # a CBUF-reuse conv's trace replays layers j..k-1 first: its own share is
+                    # what the chain took beyond their own traces (no cycle counted twice)
+                    cyc = max(0, cyc - sum(lay_cyc.get(m, 0) for m in range(j, k)))
                 cycles[i] += cyc
                 if r and args.waves and "waves" not in r:     # a result read while the run went on
                     wf = (out / "waves" / f"{d.name}.fst").resolve()
