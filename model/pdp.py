@@ -15,7 +15,8 @@ Arithmetic as nv_small's RTL (NV_NVDLA_PDP_CORE_cal1d/cal2d) does it, int8:
 
 Refused (PdpConfigError, one line naming the registers), as undefined on nv_small: a pad >= the
 kernel size of its direction (check_pad), an output height/width other than the number of
-windows in the padded input (check_out_size), and memory input whose PDP_RDMA registers describe
+windows in the padded input (check_out_size), output channels in other atoms than the input's or
+a CV SRAM RAM type (check_channels_and_ram), and memory input whose PDP_RDMA registers describe
 another cube than PDP's (check_rdma); all measured on NVIDIA's RTL (hangs, non-pooling bytes).
 """
 from __future__ import annotations
@@ -109,6 +110,27 @@ def check_out_size(in_hw, out_hw, kernel, stride, pad, splits: int) -> None:
                 f"PDP: D_DATA_CUBE_OUT_{d}_0 CUBE_OUT_{d}={got - 1} gives {got} outputs, the "
                 f"padded input holds {want} windows ({p0} + CUBE_IN_{d} + 1 + {p1} - KERNEL_{k}"
                 f" - 1) // stride + 1: undefined on nv_small")
+
+
+def check_channels_and_ram(regs: RegView, off_flying: int) -> None:
+    """CUBE_OUT_CHANNEL in CUBE_IN_CHANNEL's 8-channel atoms (PDP_WDMA counts the surfaces it
+    writes from CUBE_OUT_CHANNEL / 8, the core those it pools from CUBE_IN_CHANNEL / 8), and the
+    memory interface MC (RAM type 1): nv_small has no CV SRAM. NVIDIA's RTL hangs on either
+    (8x8x16 2x2 max: OUT_CHANNEL 8 or 24, DST_RAM_TYPE 0, SRC_RAM_TYPE 0); the reset value of
+    the RAM types is 0, so a program must write them, as NVIDIA's traces and firmware do."""
+    oc = regs.f(f"{_P}D_DATA_CUBE_OUT_CHANNEL_0", "CUBE_OUT_CHANNEL")
+    ic = regs.f(f"{_P}D_DATA_CUBE_IN_CHANNEL_0", "CUBE_IN_CHANNEL")
+    if oc >> 3 != ic >> 3:
+        raise PdpConfigError(f"PDP: D_DATA_CUBE_OUT_CHANNEL_0 CUBE_OUT_CHANNEL={oc} is not in the "
+                             f"8-channel atoms of D_DATA_CUBE_IN_CHANNEL_0 CUBE_IN_CHANNEL={ic}: "
+                             f"undefined on nv_small")
+    rams = [(f"{_P}D_DST_RAM_CFG_0", "DST_RAM_TYPE")]
+    if off_flying:
+        rams.append((f"{_R}D_SRC_RAM_CFG_0", "SRC_RAM_TYPE"))
+    for reg, f in rams:
+        if regs.f(reg, f) != 1:
+            raise PdpConfigError(f"PDP: {reg[len('NVDLA_'):]} {f}=0 (CV SRAM): nv_small has no CV "
+                                 f"SRAM interface, program 1 (MC)")
 
 
 def check_rdma(regs: RegView, splits: int) -> None:
@@ -221,6 +243,7 @@ def run(regs: RegView, mem: Memory, flying_in=None) -> None:
 
     check_pad((kh, kw), (top, left, bottom, right))
     check_out_size((h, w), (ho, wo), (kh, kw), (sh, sw), (top, left, bottom, right), splits)
+    check_channels_and_ram(regs, off_flying)
     cp = -(-c // ATOM) * ATOM
     if off_flying:
         check_rdma(regs, splits)

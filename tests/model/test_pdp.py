@@ -119,6 +119,7 @@ def pdp_regs(c, h, w, ho, wo, method, kernel, stride, pad=(0, 0, 0, 0), flying=F
         PDP_RDMA__D_SRC_SURFACE_STRIDE=8 * w * h,
         PDP__D_DST_BASE_ADDR_LOW=0x8000, PDP__D_DST_LINE_STRIDE=8 * wo,
         PDP__D_DST_SURFACE_STRIDE=8 * wo * ho,
+        PDP__D_DST_RAM_CFG=1, PDP_RDMA__D_SRC_RAM_CFG=1,          # MC (nv_small has no CV SRAM)
     )
     base.update(extra)
     # PDP_RDMA describes the same cube (as NVIDIA's firmware programs it from one descriptor)
@@ -230,6 +231,55 @@ def test_pad_one_below_kernel_is_pooled():
         [[1, 2, 2], [3, 4, 4], [3, 4, 4]]]
 
 
+# CUBE_OUT_WIDTH/HEIGHT other than the windows of the padded input, measured on NVIDIA's RTL as
+# above: one more column or row (8x8, 2x2 max or 3x3 average, stride 1) hung; one fewer wrote other
+# bytes (max) or hung (average); fuzz_s8_002_pdp (8x8 outputs of a 6x8 kernel, strides 3x6) hung.
+@pytest.mark.parametrize("ho,wo,reg", [(8, 9, "D_DATA_CUBE_OUT_WIDTH_0"),
+                                       (8, 7, "D_DATA_CUBE_OUT_WIDTH_0"),
+                                       (9, 8, "D_DATA_CUBE_OUT_HEIGHT_0"),
+                                       (7, 8, "D_DATA_CUBE_OUT_HEIGHT_0")])
+def test_output_size_other_than_the_windows_is_refused(ho, wo, reg):
+    # 8x8 input, 2x2 kernel stride 1, pad bottom/right 1: (8 + 1 - 2) // 1 + 1 = 8 windows
+    regs = pdp_regs(16, 8, 8, ho, wo, "max", (2, 2), (1, 1), pad=(0, 0, 1, 1))
+    with pytest.raises(pdp.PdpConfigError) as e:
+        pdp.run(regs, Memory())
+    msg = str(e.value)
+    assert "\n" not in msg and reg in msg and "holds 8 windows" in msg, msg
+
+
+def test_output_size_floor_of_an_inexact_stride_is_pooled():
+    # W = 5, kernel 2 stride 2: (5 - 2) // 2 + 1 = 2 windows, column 4 unused (NVIDIA's RTL
+    # pools such floor fits as the model: inexact_stride_* in NVIDIA_CRC below)
+    mem = Memory()
+    for wc in range(5):
+        mem.write(0x1000 + wc * 8, bytes([wc + 1, 0, 0, 0, 0, 0, 0, 0]))
+    pdp.run(pdp_regs(1, 1, 5, 1, 2, "max", (1, 2), (1, 2)), mem)
+    assert [int(mem.read(0x8000 + 8 * j, 1)[0]) for j in range(2)] == [2, 4]
+
+
+# OUT_CHANNEL in other atoms than IN_CHANNEL (8 or 24 of 16) and RAM type 0 (CV SRAM, the reset
+# value) hung on NVIDIA's RTL (8x8x16 2x2 max from memory); OUT_CHANNEL 9 of 16 (same 2 atoms)
+# wrote the bytes of OUT_CHANNEL 16 (test_settings_nv_small_defines_match_nvidia_rtl).
+@pytest.mark.parametrize("extra,what", [
+    (dict(PDP__D_DATA_CUBE_OUT_CHANNEL=7), "D_DATA_CUBE_OUT_CHANNEL_0 CUBE_OUT_CHANNEL=7"),
+    (dict(PDP__D_DATA_CUBE_OUT_CHANNEL=23), "D_DATA_CUBE_OUT_CHANNEL_0 CUBE_OUT_CHANNEL=23"),
+    (dict(PDP__D_DST_RAM_CFG=0), "PDP.D_DST_RAM_CFG_0 DST_RAM_TYPE=0"),
+    (dict(PDP_RDMA__D_SRC_RAM_CFG=0), "PDP_RDMA.D_SRC_RAM_CFG_0 SRC_RAM_TYPE=0")])
+def test_output_channels_and_cv_sram_are_refused(extra, what):
+    regs = pdp_regs(16, 8, 8, 8, 8, "max", (2, 2), (1, 1), pad=(0, 0, 1, 1), **extra)
+    with pytest.raises(pdp.PdpConfigError) as e:
+        pdp.run(regs, Memory())
+    assert what in str(e.value) and "\n" not in str(e.value), str(e.value)
+
+
+def test_rdma_ram_type_is_unused_on_the_fly():
+    x = np.array([[[1, 2]]], dtype=np.int8)
+    regs = pdp_regs(1, 1, 2, 1, 1, "max", (1, 2), (1, 2), flying=True, PDP_RDMA__D_SRC_RAM_CFG=0)
+    mem = Memory()
+    pdp.run(regs, mem, flying_in=x)
+    assert int(mem.read(0x8000, 1)[0]) == 2
+
+
 # PDP_RDMA registers differing from PDP's, measured on NVIDIA's RTL as above (8x8x16, 2x2 max):
 # width 12 or 6 (PDP 8), height 7 (PDP 8), channel 24 (PDP 16), split-mode partial input widths
 # or kernel width: hang; height 9: wrong second surface, then the next (legal) operation hangs;
@@ -278,11 +328,12 @@ def test_rdma_fields_nv_small_ignores_are_accepted():
         assert got == want == list(range(11, 19)), (extra, got)
 
 
-# Programs of tb.unit_cases.pdp_case (8x8x16 int8 from memory, 2x2 max stride 1, pads right and
-# bottom 1; input bytes from default_rng(seed)) with PDP_RDMA fields nv_small's RTL does not use
-# (or compares by atoms), and the largest legal pads: CRC32 of the output bytes NVIDIA's nv_small
-# RTL wrote (Verilator build of /work/nvidia-rtl/nv_small.f, TOPLEVEL=NV_nvdla, KEEP_DUMPS
-# rtl.bin of each program written by tb.conv_cases.write_trace, 2026-12-01).
+# Programs of tb.unit_cases.pdp_case (int8 cubes from memory; input bytes from
+# default_rng(seed)) with PDP_RDMA fields nv_small's RTL does not use (or compares by atoms),
+# OUT_CHANNEL in IN_CHANNEL's atoms, the largest legal pads, and strides that leave input
+# columns/rows unused (floor; NVIDIA's pdp_* traces all fit exactly): CRC32 of the output bytes
+# NVIDIA's nv_small RTL wrote (Verilator build of /work/nvidia-rtl/nv_small.f, TOPLEVEL=NV_nvdla,
+# KEEP_DUMPS rtl.bin of each program written by tb.conv_cases.write_trace, 2026-12-01).
 _R = "NVDLA_PDP_RDMA."
 NVIDIA_CRC = {
     # name: (seed, w, h, c, kernel, stride, pad (l, t, r, b), method, PDP_RDMA overrides, CRC)
@@ -296,6 +347,10 @@ NVIDIA_CRC = {
     "rdma_pad_width_and_format": (4, 8, 8, 16, (2, 2), (1, 1), (0, 0, 1, 1), 1,
                                   {_R + "D_POOLING_PADDING_CFG_0": 7, _R + "D_DATA_FORMAT_0": 1},
                                   0x69A7D7BD),
+    "out_channel_same_atoms": (33, 8, 8, 16, (2, 2), (1, 1), (0, 0, 1, 1), 1,
+                               {"NVDLA_PDP.D_DATA_CUBE_OUT_CHANNEL_0": 8}, 0x4C6BADFC),
+    "inexact_stride_avg": (22, 8, 8, 16, (3, 3), (2, 2), (1, 1, 0, 0), 0, {}, 0xC5D6D569),
+    "inexact_stride_max_pad": (23, 9, 10, 16, (3, 3), (3, 3), (1, 2, 1, 1), 1, {}, 0x7B3F50E3),
     "pad_kernel_minus_1_max": (5, 8, 8, 16, (2, 2), (1, 1), (1, 1, 1, 1), 1, {}, 0xE843E28A),
     "pad_kernel_minus_1_avg": (6, 8, 9, 16, (3, 3), (1, 1), (2, 2, 2, 2), 0, {}, 0x2172DE55),
 }
