@@ -6,6 +6,22 @@
 // Output: WDMA writes the output cube (dst strides, split-width column placement).
 // Start: op_en of PDP (and of PDP_RDMA when reading memory) with the engine idle. op_done pulses
 // once the last write is acked (both PDP and PDP_RDMA groups complete then).
+// Settings nv_small leaves undefined (the golden model refuses them: model/pdp.py check_pad,
+// check_out_size, check_channels_and_ram, check_rdma; NVIDIA's RTL hangs or writes bytes that
+// are no pooling), as this RTL handles them (measured, Verilator):
+//   - a pad >= the kernel size of its direction: it finishes; a window wholly in padding gives
+//     -128 (max), 127 (min) or, for average, the pad-value sum P(kw) etc. as for a partly padded
+//     window (model/pdp.pool's formula); other windows pool normally.
+//   - CUBE_OUT_WIDTH/HEIGHT other than the windows the padded input holds: it pools and writes
+//     the programmed output size (windows beyond the input as a window wholly in padding).
+//   - CUBE_OUT_CHANNEL in other 8-channel atoms than CUBE_IN_CHANNEL: ignored (the output has
+//     CUBE_IN_CHANNEL's surfaces). DST_RAM_TYPE / SRC_RAM_TYPE 0 (CV SRAM, which nv_small lacks):
+//     ignored (memory through the DBB port as with MC).
+//   - PDP_RDMA's width, height, channel atoms, SPLIT_NUM, or in split mode partial input widths
+//     or kernel width/stride, differing from PDP's: PDP_RDMA reads its own cube and the core pools
+//     PDP's cube from that stream in order: a shorter stream hangs the layer (the testbench's idle
+//     watchdog ends it), a longer one finishes with shifted data and PDP_RDMA's surplus read
+//     bursts left unanswered (the testbench's AXI checker names them at the end of the trace).
 module nvs_pdp (
     input  wire        clk,
     input  wire        rstn,

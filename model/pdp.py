@@ -12,6 +12,12 @@ Arithmetic as nv_small's RTL (NV_NVDLA_PDP_CORE_cal1d/cal2d) does it, int8:
 * average division: t1 = round(S * RECIP_KERNEL_WIDTH / 2^16) to 11 bits, then
   t2 = round(t1 * RECIP_KERNEL_HEIGHT / 2^16) to 8 bits; rounding half away from zero
   ("0.5 -> 1, -0.5 -> -1"); the result keeps only the low bits (no saturation, see _recip_round).
+
+Refused (PdpConfigError, one line naming the registers), as undefined on nv_small: a pad >= the
+kernel size of its direction (check_pad), an output height/width other than the number of
+windows in the padded input (check_out_size), output channels in other atoms than the input's or
+a CV SRAM RAM type (check_channels_and_ram), and memory input whose PDP_RDMA registers describe
+another cube than PDP's (check_rdma); all measured on NVIDIA's RTL (hangs, non-pooling bytes).
 """
 from __future__ import annotations
 
@@ -69,6 +75,88 @@ def _windows(n_in: int, n_out: int, k: int, stride: int, pad: int):
     return np.clip(idx, 0, max(n_in - 1, 0)), valid
 
 
+def check_pad(kernel, pad) -> None:
+    """Each pad below the kernel size of its direction (D_POOLING_PADDING_CFG_0 against
+    D_POOLING_KERNEL_CFG_0). A pad >= kernel is not defined on nv_small: nvdla_compiler asserts
+    pad < kernel (PDPNode.cpp), NVIDIA's cmod computes a window only from the input elements
+    inside it, and NVIDIA's RTL hangs (pad > kernel, average, strides > 1) or writes bytes that
+    are no pooling at all (pad == kernel, max, stride 1: a whole row's maximum, a stale line)."""
+    kh, kw = kernel
+    top, left, bottom, right = pad
+    for name, p, kname, k in (("PAD_LEFT", left, "KERNEL_WIDTH", kw),
+                              ("PAD_RIGHT", right, "KERNEL_WIDTH", kw),
+                              ("PAD_TOP", top, "KERNEL_HEIGHT", kh),
+                              ("PAD_BOTTOM", bottom, "KERNEL_HEIGHT", kh)):
+        if p >= k:
+            raise PdpConfigError(
+                f"PDP: D_POOLING_PADDING_CFG_0 {name}={p} >= {k} (D_POOLING_KERNEL_CFG_0 {kname}"
+                f" + 1): a pooling window would lie wholly in padding, undefined on nv_small")
+
+
+def check_out_size(in_hw, out_hw, kernel, stride, pad, splits: int) -> None:
+    """CUBE_OUT_HEIGHT (and without split CUBE_OUT_WIDTH) = the number of windows that fit the
+    padded input, (pad + in + pad - kernel) // stride + 1, as nvdla_compiler programs them.
+    NVIDIA's RTL hangs on an output one larger (a window beyond the padded input) and writes
+    other bytes or hangs on one smaller (8x8 input, 2x2 max and 3x3 average kernels)."""
+    (h, w), (ho, wo), (kh, kw), (sh, sw) = in_hw, out_hw, kernel, stride
+    top, left, bottom, right = pad
+    dims = [("HEIGHT", ho, (top + h + bottom - kh) // sh + 1, "PAD_TOP", "PAD_BOTTOM", "HEIGHT")]
+    if splits == 1:
+        dims.append(("WIDTH", wo, (left + w + right - kw) // sw + 1, "PAD_LEFT", "PAD_RIGHT",
+                     "WIDTH"))
+    for d, got, want, p0, p1, k in dims:
+        if got != want:
+            raise PdpConfigError(
+                f"PDP: D_DATA_CUBE_OUT_{d}_0 CUBE_OUT_{d}={got - 1} gives {got} outputs, the "
+                f"padded input holds {want} windows ({p0} + CUBE_IN_{d} + 1 + {p1} - KERNEL_{k}"
+                f" - 1) // stride + 1: undefined on nv_small")
+
+
+def check_channels_and_ram(regs: RegView, off_flying: int) -> None:
+    """CUBE_OUT_CHANNEL in CUBE_IN_CHANNEL's 8-channel atoms (PDP_WDMA counts the surfaces it
+    writes from CUBE_OUT_CHANNEL / 8, the core those it pools from CUBE_IN_CHANNEL / 8), and the
+    memory interface MC (RAM type 1): nv_small has no CV SRAM. NVIDIA's RTL hangs on either
+    (8x8x16 2x2 max: OUT_CHANNEL 8 or 24, DST_RAM_TYPE 0, SRC_RAM_TYPE 0); the reset value of
+    the RAM types is 0, so a program must write them, as NVIDIA's traces and firmware do."""
+    oc = regs.f(f"{_P}D_DATA_CUBE_OUT_CHANNEL_0", "CUBE_OUT_CHANNEL")
+    ic = regs.f(f"{_P}D_DATA_CUBE_IN_CHANNEL_0", "CUBE_IN_CHANNEL")
+    if oc >> 3 != ic >> 3:
+        raise PdpConfigError(f"PDP: D_DATA_CUBE_OUT_CHANNEL_0 CUBE_OUT_CHANNEL={oc} is not in the "
+                             f"8-channel atoms of D_DATA_CUBE_IN_CHANNEL_0 CUBE_IN_CHANNEL={ic}: "
+                             f"undefined on nv_small")
+    rams = [(f"{_P}D_DST_RAM_CFG_0", "DST_RAM_TYPE")]
+    if off_flying:
+        rams.append((f"{_R}D_SRC_RAM_CFG_0", "SRC_RAM_TYPE"))
+    for reg, f in rams:
+        if regs.f(reg, f) != 1:
+            raise PdpConfigError(f"PDP: {reg[len('NVDLA_'):]} {f}=0 (CV SRAM): nv_small has no CV "
+                                 f"SRAM interface, program 1 (MC)")
+
+
+def check_rdma(regs: RegView, splits: int) -> None:
+    """PDP_RDMA programmed for the cube PDP pools, as NVIDIA's firmware always does (both from one
+    surface descriptor). NVIDIA's RTL hangs when PDP_RDMA's width, height, channel atoms,
+    SPLIT_NUM or (split mode) partial input widths or kernel width differ from PDP's; a taller
+    PDP_RDMA cube finishes with shifted surfaces and then hangs the next operation. PDP_RDMA's
+    other fields are unused by nv_small's RTL (DATA_FORMAT, PAD_WIDTH; KERNEL_CFG and
+    PARTIAL_WIDTH_IN without split) or compared by atoms (CUBE_IN_CHANNEL / 8)."""
+    pairs = [("D_DATA_CUBE_IN_WIDTH_0", "CUBE_IN_WIDTH", "CUBE_IN_WIDTH", 0),
+             ("D_DATA_CUBE_IN_HEIGHT_0", "CUBE_IN_HEIGHT", "CUBE_IN_HEIGHT", 0),
+             ("D_DATA_CUBE_IN_CHANNEL_0", "CUBE_IN_CHANNEL", "CUBE_IN_CHANNEL", 3),
+             ("D_OPERATION_MODE_CFG_0", "SPLIT_NUM", "SPLIT_NUM", 0)]
+    if splits > 1:
+        pairs += [("D_PARTIAL_WIDTH_IN_0", f, f, 0) for f in
+                  ("PARTIAL_WIDTH_IN_FIRST", "PARTIAL_WIDTH_IN_MID", "PARTIAL_WIDTH_IN_LAST")]
+        pairs += [("D_POOLING_KERNEL_CFG_0", f, f, 0) for f in
+                  ("KERNEL_WIDTH", "KERNEL_STRIDE_WIDTH")]
+    for reg, rf, pf, shift in pairs:
+        r, p = regs.f(f"{_R}{reg}", rf), regs.f(f"{_P}{reg}", pf)
+        if r >> shift != p >> shift:
+            what = " (8-channel atoms differ)" if shift else ""
+            raise PdpConfigError(f"PDP: PDP_RDMA.{reg} {rf}={r} != PDP.{reg} {pf}={p}{what}: "
+                                 f"PDP_RDMA must read the cube PDP pools, undefined on nv_small")
+
+
 def pool(x, method: str, kernel, stride, pad, pad_values=(0,) * 7, recip=(0x10000, 0x10000),
          out_size=None) -> np.ndarray:
     """Pool an int8 cube x (C,H,W). kernel=(kh,kw), stride=(sh,sw), pad=(top,left,bottom,right),
@@ -87,6 +175,7 @@ def pool(x, method: str, kernel, stride, pad, pad_values=(0,) * 7, recip=(0x1000
     ho, wo = out_size
     if method not in ("avg", "max", "min"):
         raise PdpConfigError(f"PDP pool: unknown method {method!r}")
+    check_pad(kernel, pad)
     x = x.astype(np.int64)
     cidx, cval = _windows(w, wo, kw, sw, left)        # (Wo,kw)
     ridx, rval = _windows(h, ho, kh, sh, top)         # (Ho,kh)
@@ -111,7 +200,8 @@ def pool(x, method: str, kernel, stride, pad, pad_values=(0,) * 7, recip=(0x1000
         red = np.max if method == "max" else np.min
         m1 = red(np.where(cval, xw, fill), axis=-1)                                  # (C,H,Wo)
         m2 = red(np.where(rval[None, :, :, None], m1[:, ridx, :], fill), axis=2)     # (C,Ho,Wo)
-        # a window without any in-bounds element has no value; the model gives 0
+        # a window without any in-bounds element has no value: 0 (pool() called directly;
+        # run() refuses the settings that make one: pad >= kernel, outputs beyond the input)
         empty = (~cval.any(axis=1))[None, None, :] | (~rval.any(axis=1))[None, :, None]
         out = np.where(empty, 0, m2)
     return np.asarray(out, dtype=np.int64).astype(np.int8)
@@ -151,8 +241,12 @@ def run(regs: RegView, mem: Memory, flying_in=None) -> None:
     recip = (regs.f(f"{_P}D_RECIP_KERNEL_WIDTH_0", "RECIP_KERNEL_WIDTH"),
              regs.f(f"{_P}D_RECIP_KERNEL_HEIGHT_0", "RECIP_KERNEL_HEIGHT"))
 
+    check_pad((kh, kw), (top, left, bottom, right))
+    check_out_size((h, w), (ho, wo), (kh, kw), (sh, sw), (top, left, bottom, right), splits)
+    check_channels_and_ram(regs, off_flying)
     cp = -(-c // ATOM) * ATOM
     if off_flying:
+        check_rdma(regs, splits)
         x = read_cube(mem, regs.raw(f"{_R}D_SRC_BASE_ADDR_LOW_0"), c, h, w,
                       regs.raw(f"{_R}D_SRC_LINE_STRIDE_0"),
                       regs.raw(f"{_R}D_SRC_SURFACE_STRIDE_0"), padded=True)

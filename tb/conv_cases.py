@@ -301,8 +301,8 @@ def random_case(rng: np.random.Generator, name: str, pixel: bool | None = None,
         kw, kh = (int(v) for v in rng.integers(1, 4, 2))
         sw_, sh_ = (int(v) for v in rng.integers(1, 3, 2))
         ppl, ppr, ppt, ppb = (int(v) for v in rng.integers(0, 2, 4))
-        # pads below the kernel (Caffe's rule; a window wholly in padding was not seen to match
-        # NVIDIA's RTL: conv_s103_0_pdp, conv_s7_3_pdp)
+        # pads below the kernel (nvdla_compiler's rule; pad >= kernel is undefined on nv_small,
+        # NVIDIA's RTL hangs or writes no pooling, and the model refuses it: pdp.check_pad)
         ppl, ppr, ppt, ppb = min(ppl, kw - 1), min(ppr, kw - 1), min(ppt, kh - 1), min(ppb, kh - 1)
         pwo, pho = (ppl + wo + ppr - kw) // sw_ + 1, (ppt + ho + ppb - kh) // sh_ + 1
         if pwo < 1 or pho < 1:

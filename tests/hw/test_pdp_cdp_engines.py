@@ -104,6 +104,7 @@ def _pdp_case(name, w, h, c, k, s, pad, method, splits=None, flying=False, pad_v
         R + "D_SRC_SURFACE_STRIDE_0": ss, R + "D_OPERATION_MODE_CFG_0": split_num,
         R + "D_POOLING_KERNEL_CFG_0": (kw - 1) | (sw - 1) << 4, R + "D_PARTIAL_WIDTH_IN_0": pin,
         R + "D_POOLING_PADDING_CFG_0": pl,
+        P + "D_DST_RAM_CFG_0": 1, R + "D_SRC_RAM_CFG_0": 1,      # MC (nv_small has no CV SRAM)
     }
     for n, v in enumerate(pv, 1):
         regs[P + f"D_POOLING_PADDING_VALUE_{n}_CFG_0"] = v
