@@ -1,7 +1,7 @@
 """Mutation testing of our RTL: how many small bugs planted in hw/ the testbench catches.
 
     python -m tb.mutate [--mutants N] [--seed S] [--jobs J] [--timeout SEC] [--module M ...]
-                        [--list] [TRACE_DIR ...]
+                        [--match TEXT ...] [--list] [TRACE_DIR ...]
 
 Mutants (one change each, in a copy of hw/ under build/mutants/<n>/): a swapped operator
 (+/-, ==/!=, </>=, >/<=, &/|, &&/||, ^/&, <</>>), an off-by-one constant (N'dK -> K+1, K-1;
@@ -84,6 +84,14 @@ SUITES["pdp"] = SUITES["pdp"][:2] + ("unit:unit_pdp_split3_ave", "unit:unit_pdp_
     + SUITES["pdp"][2:] + ("unit:unit_chain_pdp", "unit:unit_pdp_w300_min")
 SUITES["cdp"] = SUITES["cdp"][:2] + ("unit:unit_cdp_w65_lrn7",) + SUITES["cdp"][2:] \
     + ("unit:unit_chain_cdp",)
+# traces added for survivors of earlier runs (tb/MUTANTS.md), last: they only decide mutants
+# that every trace before them passes. cdp_8x8x64_lrn3_int8_0 interpolates between differing
+# LE entries (exponent mode, non-zero fraction); the PDP splits have a last segment wider /
+# narrower than the middle ones; unit_conv_pack1x1 a 1x1 packed cube with a non-packed
+# surface stride.
+SUITES["cdp"] += ("cdp_8x8x64_lrn3_int8_0",)
+SUITES["pdp"] += ("unit:unit_pdp_split3_lastwide", "unit:unit_pdp_split4_lastnarrow")
+SUITES["conv"] += ("unit:unit_conv_pack1x1",)
 SUITES["cvt"] = SUITES["sdp"][:3] + SUITES["cdp"][:3]                          # nvs_sat, nvs_shr_rnd_sat
 SUITES["rd"] = SUITES["pdp"][:4] + SUITES["cdp"][:3] + SUITES["conv"][:2] \
     + ("unit:unit_cdp_w150_lrn3",)                                              # cube_rd, pc_fifo
@@ -451,6 +459,10 @@ def main(argv=None) -> int:
     ap.add_argument("--budget", type=int, default=0,
                     help="seconds after which no further mutant is started (0: none); the rest "
                          "are reported as not run (cached ones still count)")
+    ap.add_argument("--match", action="append", default=None, metavar="TEXT",
+                    help="only the mutants whose description (file:line [kind] before -> after, "
+                         "as --list prints it; blanks collapsed) contains TEXT (repeatable: any); "
+                         "every matching mutant is run, --mutants and --seed are not used")
     ap.add_argument("--list", action="store_true", help="list the chosen mutants and exit")
     ap.add_argument("--fresh", action="store_true",
                     help="ignore build/mutants/cache.json (outcomes of an earlier run on the same hw/)")
@@ -459,7 +471,15 @@ def main(argv=None) -> int:
     ap.add_argument("dirs", nargs="*", help="trace directories (default: each module's SUITE)")
     a = ap.parse_args(argv)
     every = sites(modules=tuple(a.module) if a.module else MODULES)
-    chosen = choose(every, a.mutants, a.seed)
+    if a.match:
+        want = [" ".join(t.split()) for t in a.match]
+        chosen = [m for m in choose(every, len(every), a.seed)
+                  if any(t in " ".join(m.describe().split()) for t in want)]
+        if not chosen:
+            print(f"error: no mutant matches {a.match[0]!r} (see --list)", file=sys.stderr)
+            return 2
+    else:
+        chosen = choose(every, a.mutants, a.seed)
     if a.list:
         for m in sorted(chosen, key=lambda m: (m.file, m.line, m.after)):
             print(f"{m.describe()}   [suite {MODULE_SUITE[m.module]}]")

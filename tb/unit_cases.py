@@ -4,8 +4,9 @@ not take: PDP split width (2 and 3 segments with overlap), PDP outputs wider tha
 CDP cubes wider than one 64-column chunk of its line buffer (rows crossing 4 KiB boundaries on
 read and write), units run twice in one trace from both ping-pong register groups
 (group 1 armed while group 0 still runs), the interrupts of both groups, SDP operands
-read from memory in every DATA_USE / DATA_SIZE / DATA_MODE, and a convolution whose weights
-start just below a 4 KiB boundary.
+read from memory in every DATA_USE / DATA_SIZE / DATA_MODE, a convolution whose weights
+start just below a 4 KiB boundary, PDP splits whose last segment differs from the middle ones
+and a 1x1 packed convolution input whose surface stride is not the packed one.
 
 Each case takes one of NVIDIA's traces' register program as the base (converter, LUT, pad
 values, RAM types) and replaces the cube geometry and addresses; the input bytes are random
@@ -228,6 +229,23 @@ def conv_wt_offset_case(name, seed: int, off: int) -> ConvCase:
     return c
 
 
+def conv_pack1x1_case(name, seed: int, surf_stride: int, c: int = 45, k: int = 11) -> ConvCase:
+    """A random 1x1 feature convolution of tb/conv_cases.py (c channels, k kernels) whose input
+    cube is 1x1 with LINE_PACKED = SURF_PACKED = 1, D_LINE_STRIDE = 8 (the only line stride
+    NVIDIA's cmod accepts with LINE_PACKED on a 1-wide cube) and D_SURF_STRIDE = ``surf_stride``
+    (> 8): CDMA's 1x1 pack rule reads the ceil(c/8) atoms contiguously from the base and ignores
+    the surface stride (model/cdma.fetch_feature; NVIDIA's cmod and RTL: is_packed_1x1). The
+    input range holds random bytes everywhere, so a read at the surface stride sees other bytes."""
+    from .conv_cases import DAT_BASE, _set, random_case
+    case = random_case(np.random.default_rng(seed), name, pixel=False, wide=True,
+                       geom={"w": 1, "h": 1, "c": c, "k": k, "sw": 1, "r": 1})
+    _set(case, "NVDLA_CDMA.D_SURF_STRIDE_0", SURF_STRIDE=surf_stride)
+    _set(case, "NVDLA_CDMA.D_DAIN_MAP_0", LINE_PACKED=1, SURF_PACKED=1)
+    case.mem[DAT_BASE] = np.random.default_rng(seed + 1).integers(
+        0, 256, -(-c // 8) * surf_stride, dtype=np.uint8)
+    return case
+
+
 def write_chain(cases: list[ConvCase], root: Path, name: str) -> Path:
     """Cases (at disjoint addresses) in one trace, every unit using its register groups in turn
     (tb.conv_cases.write_chain without moving the cases)."""
@@ -284,6 +302,15 @@ def make_all(root: Path, seed: int = 7) -> list[Path]:
         sdp_case("b", rng, trace="sdp_3x3x33_bs_bn_int8_1", base=IN_BASE + M, out=OUT_BASE + M),
         sdp_case("c", rng, trace="sdp_5x24x18_bs_int8_mem_0", base=IN_BASE + 2 * M,
                  out=OUT_BASE + 2 * M)], root, "unit_chain_sdp"))
+    # split width with the last segment wider / narrower than the middle ones (IN/OUT last !=
+    # mid): 24 wide, 3x3 stride 2, padded all round, 12 outputs = 4 + 3 + 5 and 4 + 3 + 3 + 2
+    out.append(write_trace(pdp_case("unit_pdp_split3_lastwide", rng, 24, 5, 20, (3, 3), (2, 2),
+                                    (1, 1, 1, 1), 0, splits=((8, 6, 10), (4, 3, 5), 3)), root))
+    out.append(write_trace(pdp_case("unit_pdp_split4_lastnarrow", rng, 24, 4, 13, (3, 3), (2, 2),
+                                    (1, 1, 1, 1), 1, splits=((8, 6, 4), (4, 3, 2), 4),
+                                    trace="pdp_8x8x64_2x2_int8"), root))
+    # 1x1 packed input cube whose surface stride is not the packed one (CDMA's 1x1 pack rule)
+    out.append(write_trace(conv_pack1x1_case("unit_conv_pack1x1", 61, 40), root))
     return out
 
 
