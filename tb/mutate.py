@@ -88,10 +88,12 @@ SUITES["cdp"] = SUITES["cdp"][:2] + ("unit:unit_cdp_w65_lrn7",) + SUITES["cdp"][
 # that every trace before them passes. cdp_8x8x64_lrn3_int8_0 interpolates between differing
 # LE entries (exponent mode, non-zero fraction); the PDP splits have a last segment wider /
 # narrower than the middle ones; unit_conv_pack1x1 a 1x1 packed cube with a non-packed
-# surface stride.
+# surface stride; unit_conv_reuse_full two layers, the second reusing all of the first's data
+# (which fills 94 % of the data ring: a fetch would overwrite it); unit_conv_reuse_split two
+# layers, the second reusing the rows the first did not release.
 SUITES["cdp"] += ("cdp_8x8x64_lrn3_int8_0",)
 SUITES["pdp"] += ("unit:unit_pdp_split3_lastwide", "unit:unit_pdp_split4_lastnarrow")
-SUITES["conv"] += ("unit:unit_conv_pack1x1",)
+SUITES["conv"] += ("unit:unit_conv_pack1x1", "unit:unit_conv_reuse_full", "unit:unit_conv_reuse_split")
 SUITES["cvt"] = SUITES["sdp"][:3] + SUITES["cdp"][:3]                          # nvs_sat, nvs_shr_rnd_sat
 SUITES["rd"] = SUITES["pdp"][:4] + SUITES["cdp"][:3] + SUITES["conv"][:2] \
     + ("unit:unit_cdp_w150_lrn3",)                                              # cube_rd, pc_fifo

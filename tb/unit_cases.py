@@ -311,6 +311,16 @@ def make_all(root: Path, seed: int = 7) -> list[Path]:
                                     trace="pdp_8x8x64_2x2_int8"), root))
     # 1x1 packed input cube whose surface stride is not the packed one (CDMA's 1x1 pack rule)
     out.append(write_trace(conv_pack1x1_case("unit_conv_pack1x1", 61, 40), root))
+    # all data reused (SKIP_DATA_RLS, then DATA_REUSE; the second layer's input address holds
+    # other bytes) with the input filling 94 % of the data ring: a fetch by the second layer
+    # would wrap onto the kept entries
+    from .conv_cases import reuse_chain, write_chain as conv_chain
+    out.append(conv_chain(reuse_chain(np.random.default_rng(116), "full", "f")[0], root,
+                          "unit_conv_reuse_full"))
+    # an input split in height over two layers: the first releases 7 of its 12 rows, the second
+    # reuses the 5 kept rows (DATA_REUSE after a release) and fetches the rest
+    out.append(conv_chain(reuse_chain(np.random.default_rng(103), "split", "s")[0], root,
+                          "unit_conv_reuse_split"))
     return out
 
 
