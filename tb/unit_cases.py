@@ -246,6 +246,18 @@ def conv_pack1x1_case(name, seed: int, surf_stride: int, c: int = 45, k: int = 1
     return case
 
 
+def conv_data_overflow_case(name, seed: int = 18) -> ConvCase:
+    """A random feature convolution of tb/conv_cases.py whose input (600 CBUF entries for seed
+    18) is given one data bank (512 entries) in CDMA and CSC: nv_small never starts it (CSC
+    waits for the whole input, nothing is released before the end; model/cbuf.py refuses it);
+    our RTL fetches nothing and never finishes (hw/nvs_conv.v l_hang)."""
+    from .conv_cases import _set, random_case
+    case = random_case(np.random.default_rng(seed), name, pixel=False)
+    for u in ("CDMA", "CSC"):
+        _set(case, f"NVDLA_{u}.D_BANK_0", DATA_BANK=0)
+    return case
+
+
 def write_chain(cases: list[ConvCase], root: Path, name: str) -> Path:
     """Cases (at disjoint addresses) in one trace, every unit using its register groups in turn
     (tb.conv_cases.write_chain without moving the cases)."""
@@ -321,6 +333,12 @@ def make_all(root: Path, seed: int = 7) -> list[Path]:
     # reuses the 5 kept rows (DATA_REUSE after a release) and fetches the rest
     out.append(conv_chain(reuse_chain(np.random.default_rng(103), "split", "s")[0], root,
                           "unit_conv_reuse_split"))
+    # SDP lines of 20 beats: DMA requests of 16 + 4 beats (at most 16, no 4 KiB crossing)
+    out.append(write_trace(sdp_geom_case("unit_sdp_strided_20x2x20", rng, 20, 2, 20, 16, 32), root))
+    # an input larger than its data banks: never finishes (expects the testbench's watchdog)
+    out.append(write_trace(conv_data_overflow_case("unit_conv_data_overflow"), root,
+                           expect_watchdog="the input needs 600 CBUF entries, the data banks "
+                                           "hold 512: nv_small never starts it"))
     return out
 
 
