@@ -93,13 +93,14 @@ SUITES["cdp"] = SUITES["cdp"][:2] + ("unit:unit_cdp_w65_lrn7",) + SUITES["cdp"][
 # surface stride; unit_conv_reuse_full two layers, the second reusing all of the first's data
 # (which fills 94 % of the data ring: a fetch would overwrite it); unit_conv_reuse_split two
 # layers, the second reusing the rows the first did not release; unit_sdp_strided_20x2x20 lines
-# of 20 beats (DMA requests of 16 + 4); unit_conv_data_overflow an input larger than its data
+# of 20 beats (DMA requests of 16 + 4); unit_conv_yext2/4 image input with CSC post
+# Y-extension; unit_conv_data_overflow an input larger than its data
 # banks (expects the watchdog: nv_small never finishes it).
 SUITES["cdp"] += ("cdp_8x8x64_lrn3_int8_0",)
 SUITES["pdp"] += ("unit:unit_pdp_split3_lastwide", "unit:unit_pdp_split4_lastnarrow")
 SUITES["sdp"] += ("unit:unit_sdp_strided_20x2x20",)
 SUITES["conv"] += ("unit:unit_conv_pack1x1", "unit:unit_conv_reuse_full", "unit:unit_conv_reuse_split",
-                   "unit:unit_conv_data_overflow")
+                   "unit:unit_conv_yext2", "unit:unit_conv_yext4", "unit:unit_conv_data_overflow")
 SUITES["cvt"] = SUITES["sdp"][:3] + SUITES["cdp"][:3]                          # nvs_sat, nvs_shr_rnd_sat
 SUITES["rd"] = SUITES["pdp"][:4] + SUITES["cdp"][:3] + SUITES["conv"][:2] \
     + ("unit:unit_cdp_w150_lrn3",)                                              # cube_rd, pc_fifo

@@ -335,6 +335,11 @@ def make_all(root: Path, seed: int = 7) -> list[Path]:
                           "unit_conv_reuse_split"))
     # SDP lines of 20 beats: DMA requests of 16 + 4 beats (at most 16, no 4 KiB crossing)
     out.append(write_trace(sdp_geom_case("unit_sdp_strided_20x2x20", rng, 20, 2, 20, 16, 32), root))
+    # image input with CSC post Y-extension (kernel rows 2 and 4 at a time): unit_conv_yext2, 4
+    from .conv_cases import y_extension_case
+    for code in (1, 2):
+        out.append(write_trace(y_extension_case(np.random.default_rng(200 + code), "unit_conv",
+                                                code)[0], root))
     # an input larger than its data banks: never finishes (expects the testbench's watchdog)
     out.append(write_trace(conv_data_overflow_case("unit_conv_data_overflow"), root,
                            expect_watchdog="the input needs 600 CBUF entries, the data banks "
