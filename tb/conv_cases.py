@@ -71,7 +71,8 @@ def random_case(rng: np.random.Generator, name: str, pixel: bool | None = None,
     1..8192 channels and 1..8192 kernels on a tiny plane (1x1 packed cubes included).
     ``geom`` fixes some of the random draws: sx, sy (strides), r, sw (kernel height, width),
     dx, dy (dilations), pl, pr, pt, pb (padding), fmt (pixel format code) - tb/funcov_cases.py
-    asks for the settings the functional coverage found missing."""
+    asks for the settings the functional coverage found missing; for feature input also w, h
+    (input plane), c (channels) and k (kernels)."""
     pixel = False if wide else pixel
     pixel = bool(rng.random() < 0.3) if pixel is None else pixel
     for _ in range(1000):
@@ -117,11 +118,14 @@ def random_case(rng: np.random.Generator, name: str, pixel: bool | None = None,
                 wo = (pl + w + pr - sw) // sx + 1
             else:
                 dx, dy = g.get("dx", dx), g.get("dy", dy)
+                w, h, c_in = g.get("w", w), g.get("h", h), g.get("c", c_in)
+                c_csc = c_in
                 wo = out_size(w, sw, sx, dx, pl, pr)
         ho = out_size(h, r, sy, dy, pt, pb)
         k = int(rng.choice([int(rng.integers(1, 20)), int(rng.integers(1, 70))]))
         if wide and rng.random() < 0.5:
             k = int(rng.choice([int(rng.integers(1, 8193)), 8192]))
+        k = geom.get("k", k) if geom else k
         if wo < 1 or ho < 1:
             continue
         macs = _ceil(c_csc, 8) * _ceil(k, 8) * r * (1 if pixel else sw) * wo * ho
@@ -365,13 +369,24 @@ def _memfile(path: Path, b: np.ndarray) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
-def write_trace(case: ConvCase, root: Path) -> Path:
-    """Write the case as a trace directory root/<name>/ and return it."""
+EXPECT_WATCHDOG = "// expect: watchdog"
+
+
+def write_trace(case: ConvCase, root: Path, expect_watchdog: str = "") -> Path:
+    """Write the case as a trace directory root/<name>/ and return it. ``expect_watchdog``: the
+    case is one nv_small never finishes (the reason, written into the trace as an
+    EXPECT_WATCHDOG comment line); the golden model refuses it, so it is not asked and the
+    check_crc line holds 0: the trace passes only by ending in the testbench's watchdog
+    (tb.mutate judges it so)."""
     d = Path(root) / case.name
     d.mkdir(parents=True, exist_ok=True)
-    exp = expected(case)
-    crc = zlib.crc32(exp.tobytes()) & 0xFFFFFFFF
-    out = [f"// synthetic conv case (tb/conv_cases.py); CRC from the golden model"]
+    if expect_watchdog:
+        crc = 0
+        out = [f"{EXPECT_WATCHDOG}: {expect_watchdog}"]
+    else:
+        exp = expected(case)
+        crc = zlib.crc32(exp.tobytes()) & 0xFFFFFFFF
+        out = [f"// synthetic conv case (tb/conv_cases.py); CRC from the golden model"]
     for i, (base, b) in enumerate(case.mem.items()):
         f = f"{case.name}_mem{i}.dat"
         _memfile(d / f, np.asarray(b, np.uint8))

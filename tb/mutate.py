@@ -1,7 +1,7 @@
 """Mutation testing of our RTL: how many small bugs planted in hw/ the testbench catches.
 
     python -m tb.mutate [--mutants N] [--seed S] [--jobs J] [--timeout SEC] [--module M ...]
-                        [--list] [TRACE_DIR ...]
+                        [--match TEXT ...] [--list] [TRACE_DIR ...]
 
 Mutants (one change each, in a copy of hw/ under build/mutants/<n>/): a swapped operator
 (+/-, ==/!=, </>=, >/<=, &/|, &&/||, ^/&, <</>>), an off-by-one constant (N'dK -> K+1, K-1;
@@ -22,7 +22,9 @@ the one place that says which traces kill which module's mutants) one trace at a
 first, until one fails. A trace is an NVIDIA trace name (nv_small/), "conv:<name>" (a
 synthetic convolution of tb/conv_cases.py), "unit:<name>" (a synthetic PDP/CDP/SDP case of
 tb/unit_cases.py; both kinds with the golden model's CRC as truth, written under
-build/mutants/cases/) or "regs" (the register read-back test). J mutants at a time, each run
+build/mutants/cases/) or "regs" (the register read-back test). A trace whose .cfg starts with
+"// expect: watchdog" is a layer nv_small never finishes: it passes when the testbench's
+watchdog ends it (a mutant that lets it finish is killed). J mutants at a time, each run
 killed after --timeout seconds (a hang counts as killed by the watchdog: the command never
 hangs). Outcome per mutant: killed (a trace failed, the testbench noticed), survived (every
 trace of its suite passed), equivalent (a survivor that tb/MUTANTS.md argues cannot change
@@ -84,6 +86,21 @@ SUITES["pdp"] = SUITES["pdp"][:2] + ("unit:unit_pdp_split3_ave", "unit:unit_pdp_
     + SUITES["pdp"][2:] + ("unit:unit_chain_pdp", "unit:unit_pdp_w300_min")
 SUITES["cdp"] = SUITES["cdp"][:2] + ("unit:unit_cdp_w65_lrn7",) + SUITES["cdp"][2:] \
     + ("unit:unit_chain_cdp",)
+# traces added for survivors of earlier runs (tb/MUTANTS.md), last: they only decide mutants
+# that every trace before them passes. cdp_8x8x64_lrn3_int8_0 interpolates between differing
+# LE entries (exponent mode, non-zero fraction); the PDP splits have a last segment wider /
+# narrower than the middle ones; unit_conv_pack1x1 a 1x1 packed cube with a non-packed
+# surface stride; unit_conv_reuse_full two layers, the second reusing all of the first's data
+# (which fills 94 % of the data ring: a fetch would overwrite it); unit_conv_reuse_split two
+# layers, the second reusing the rows the first did not release; unit_sdp_strided_20x2x20 lines
+# of 20 beats (DMA requests of 16 + 4); unit_conv_yext2/4 image input with CSC post
+# Y-extension; unit_conv_data_overflow an input larger than its data
+# banks (expects the watchdog: nv_small never finishes it).
+SUITES["cdp"] += ("cdp_8x8x64_lrn3_int8_0",)
+SUITES["pdp"] += ("unit:unit_pdp_split3_lastwide", "unit:unit_pdp_split4_lastnarrow")
+SUITES["sdp"] += ("unit:unit_sdp_strided_20x2x20",)
+SUITES["conv"] += ("unit:unit_conv_pack1x1", "unit:unit_conv_reuse_full", "unit:unit_conv_reuse_split",
+                   "unit:unit_conv_yext2", "unit:unit_conv_yext4", "unit:unit_conv_data_overflow")
 SUITES["cvt"] = SUITES["sdp"][:3] + SUITES["cdp"][:3]                          # nvs_sat, nvs_shr_rnd_sat
 SUITES["rd"] = SUITES["pdp"][:4] + SUITES["cdp"][:3] + SUITES["conv"][:2] \
     + ("unit:unit_cdp_w150_lrn3",)                                              # cube_rd, pc_fifo
@@ -313,8 +330,27 @@ def write_conv_cases(cases: Path) -> None:
                                 wide=wide), cases)
 
 
+def expects_watchdog(trace) -> bool:
+    """True for a trace of a layer nv_small never finishes (its .cfg starts with
+    tb.conv_cases.EXPECT_WATCHDOG): it passes when the testbench's watchdog ends it."""
+    from .conv_cases import EXPECT_WATCHDOG
+    if trace == "regs":
+        return False
+    cfg = Path(trace) / f"{Path(trace).name}.cfg"
+    try:
+        with cfg.open() as f:
+            return f.readline().startswith(EXPECT_WATCHDOG)
+    except OSError:
+        return False
+
+
+def _watchdog_fail(stdout: str, name: str) -> bool:
+    return any(ln.startswith(f"FAIL {name}: watchdog") for ln in stdout.splitlines())
+
+
 def _run_one(fl: Path, trace, root: Path, timeout: int) -> tuple[str, str]:
-    """('pass'|'fail'|'invalid'|'hang', why) of one trace (or "regs") on the mutant's build."""
+    """('pass'|'fail'|'invalid'|'hang', why) of one trace (or "regs") on the mutant's build
+    (a trace that expects the watchdog passes when the watchdog ends it)."""
     env = {**os.environ, "TB_WALL_LIMIT": str(timeout), "TB_BUILD_DIR": str(root / "build")}
     test = ["--test", "regs"] if trace == "regs" else ["--test", "trace", str(trace)]
     cmd = ["nice", "-n", "10", sys.executable, "-m", "tb.run", "--sim", "icarus",
@@ -325,6 +361,12 @@ def _run_one(fl: Path, trace, root: Path, timeout: int) -> tuple[str, str]:
     except subprocess.TimeoutExpired:
         return "hang", f"{Path(str(trace)).name}: timeout (hang)"
     fails = [ln for ln in r.stdout.splitlines() if ln.startswith("FAIL")]
+    name = Path(str(trace)).name
+    if expects_watchdog(trace):
+        if r.returncode == 1 and _watchdog_fail(r.stdout, name):
+            return "pass", ""
+        if r.returncode == 0:
+            return "fail", f"{name}: finished, but nv_small never finishes it (expected the watchdog)"
     if r.returncode == 0:
         return "pass", ""
     last = (r.stderr.strip().splitlines() or [""])[-1]
@@ -338,9 +380,20 @@ def _run_one(fl: Path, trace, root: Path, timeout: int) -> tuple[str, str]:
 def baseline(traces: list, timeout: int) -> str | None:
     """None when the unmutated hw/ passes every trace (one Icarus run) and "regs" the mutants
     will be judged by; else the first failure (then every mutant would count as killed)."""
-    dirs = [str(t) for t in traces if t != "regs"]
+    hang = [str(t) for t in traces if t != "regs" and expects_watchdog(t)]
+    dirs = [str(t) for t in traces if t != "regs" and str(t) not in hang]
     runs = ([["--test", "trace", *dirs]] if dirs else []) + \
         ([["--test", "regs"]] if "regs" in traces else [])
+    for d in hang:                        # each must end in the watchdog
+        cmd = ["nice", "-n", "10", sys.executable, "-m", "tb.run", "--sim", "icarus",
+               "--test", "trace", d]
+        try:
+            r = subprocess.run(cmd, cwd=runner.REPO, capture_output=True, text=True,
+                               timeout=timeout + 120)
+        except subprocess.TimeoutExpired:
+            return f"unmutated hw/: {Path(d).name}: timeout (the testbench watchdog did not end it)"
+        if r.returncode != 1 or not _watchdog_fail(r.stdout, Path(d).name):
+            return f"unmutated hw/: {Path(d).name}: expected the watchdog to end it, got exit {r.returncode}"
     for test in runs:
         cmd = ["nice", "-n", "10", sys.executable, "-m", "tb.run", "--sim", "icarus", *test]
         try:
@@ -451,6 +504,10 @@ def main(argv=None) -> int:
     ap.add_argument("--budget", type=int, default=0,
                     help="seconds after which no further mutant is started (0: none); the rest "
                          "are reported as not run (cached ones still count)")
+    ap.add_argument("--match", action="append", default=None, metavar="TEXT",
+                    help="only the mutants whose description (file:line [kind] before -> after, "
+                         "as --list prints it; blanks collapsed) contains TEXT (repeatable: any); "
+                         "every matching mutant is run, --mutants and --seed are not used")
     ap.add_argument("--list", action="store_true", help="list the chosen mutants and exit")
     ap.add_argument("--fresh", action="store_true",
                     help="ignore build/mutants/cache.json (outcomes of an earlier run on the same hw/)")
@@ -459,7 +516,15 @@ def main(argv=None) -> int:
     ap.add_argument("dirs", nargs="*", help="trace directories (default: each module's SUITE)")
     a = ap.parse_args(argv)
     every = sites(modules=tuple(a.module) if a.module else MODULES)
-    chosen = choose(every, a.mutants, a.seed)
+    if a.match:
+        want = [" ".join(t.split()) for t in a.match]
+        chosen = [m for m in choose(every, len(every), a.seed)
+                  if any(t in " ".join(m.describe().split()) for t in want)]
+        if not chosen:
+            print(f"error: no mutant matches {a.match[0]!r} (see --list)", file=sys.stderr)
+            return 2
+    else:
+        chosen = choose(every, a.mutants, a.seed)
     if a.list:
         for m in sorted(chosen, key=lambda m: (m.file, m.line, m.after)):
             print(f"{m.describe()}   [suite {MODULE_SUITE[m.module]}]")

@@ -4,8 +4,9 @@ not take: PDP split width (2 and 3 segments with overlap), PDP outputs wider tha
 CDP cubes wider than one 64-column chunk of its line buffer (rows crossing 4 KiB boundaries on
 read and write), units run twice in one trace from both ping-pong register groups
 (group 1 armed while group 0 still runs), the interrupts of both groups, SDP operands
-read from memory in every DATA_USE / DATA_SIZE / DATA_MODE, and a convolution whose weights
-start just below a 4 KiB boundary.
+read from memory in every DATA_USE / DATA_SIZE / DATA_MODE, a convolution whose weights
+start just below a 4 KiB boundary, PDP splits whose last segment differs from the middle ones
+and a 1x1 packed convolution input whose surface stride is not the packed one.
 
 Each case takes one of NVIDIA's traces' register program as the base (converter, LUT, pad
 values, RAM types) and replaces the cube geometry and addresses; the input bytes are random
@@ -228,6 +229,35 @@ def conv_wt_offset_case(name, seed: int, off: int) -> ConvCase:
     return c
 
 
+def conv_pack1x1_case(name, seed: int, surf_stride: int, c: int = 45, k: int = 11) -> ConvCase:
+    """A random 1x1 feature convolution of tb/conv_cases.py (c channels, k kernels) whose input
+    cube is 1x1 with LINE_PACKED = SURF_PACKED = 1, D_LINE_STRIDE = 8 (the only line stride
+    NVIDIA's cmod accepts with LINE_PACKED on a 1-wide cube) and D_SURF_STRIDE = ``surf_stride``
+    (> 8): CDMA's 1x1 pack rule reads the ceil(c/8) atoms contiguously from the base and ignores
+    the surface stride (model/cdma.fetch_feature; NVIDIA's cmod and RTL: is_packed_1x1). The
+    input range holds random bytes everywhere, so a read at the surface stride sees other bytes."""
+    from .conv_cases import DAT_BASE, _set, random_case
+    case = random_case(np.random.default_rng(seed), name, pixel=False, wide=True,
+                       geom={"w": 1, "h": 1, "c": c, "k": k, "sw": 1, "r": 1})
+    _set(case, "NVDLA_CDMA.D_SURF_STRIDE_0", SURF_STRIDE=surf_stride)
+    _set(case, "NVDLA_CDMA.D_DAIN_MAP_0", LINE_PACKED=1, SURF_PACKED=1)
+    case.mem[DAT_BASE] = np.random.default_rng(seed + 1).integers(
+        0, 256, -(-c // 8) * surf_stride, dtype=np.uint8)
+    return case
+
+
+def conv_data_overflow_case(name, seed: int = 18) -> ConvCase:
+    """A random feature convolution of tb/conv_cases.py whose input (600 CBUF entries for seed
+    18) is given one data bank (512 entries) in CDMA and CSC: nv_small never starts it (CSC
+    waits for the whole input, nothing is released before the end; model/cbuf.py refuses it);
+    our RTL fetches nothing and never finishes (hw/nvs_conv.v l_hang)."""
+    from .conv_cases import _set, random_case
+    case = random_case(np.random.default_rng(seed), name, pixel=False)
+    for u in ("CDMA", "CSC"):
+        _set(case, f"NVDLA_{u}.D_BANK_0", DATA_BANK=0)
+    return case
+
+
 def write_chain(cases: list[ConvCase], root: Path, name: str) -> Path:
     """Cases (at disjoint addresses) in one trace, every unit using its register groups in turn
     (tb.conv_cases.write_chain without moving the cases)."""
@@ -284,6 +314,36 @@ def make_all(root: Path, seed: int = 7) -> list[Path]:
         sdp_case("b", rng, trace="sdp_3x3x33_bs_bn_int8_1", base=IN_BASE + M, out=OUT_BASE + M),
         sdp_case("c", rng, trace="sdp_5x24x18_bs_int8_mem_0", base=IN_BASE + 2 * M,
                  out=OUT_BASE + 2 * M)], root, "unit_chain_sdp"))
+    # split width with the last segment wider / narrower than the middle ones (IN/OUT last !=
+    # mid): 24 wide, 3x3 stride 2, padded all round, 12 outputs = 4 + 3 + 5 and 4 + 3 + 3 + 2
+    out.append(write_trace(pdp_case("unit_pdp_split3_lastwide", rng, 24, 5, 20, (3, 3), (2, 2),
+                                    (1, 1, 1, 1), 0, splits=((8, 6, 10), (4, 3, 5), 3)), root))
+    out.append(write_trace(pdp_case("unit_pdp_split4_lastnarrow", rng, 24, 4, 13, (3, 3), (2, 2),
+                                    (1, 1, 1, 1), 1, splits=((8, 6, 4), (4, 3, 2), 4),
+                                    trace="pdp_8x8x64_2x2_int8"), root))
+    # 1x1 packed input cube whose surface stride is not the packed one (CDMA's 1x1 pack rule)
+    out.append(write_trace(conv_pack1x1_case("unit_conv_pack1x1", 61, 40), root))
+    # all data reused (SKIP_DATA_RLS, then DATA_REUSE; the second layer's input address holds
+    # other bytes) with the input filling 94 % of the data ring: a fetch by the second layer
+    # would wrap onto the kept entries
+    from .conv_cases import reuse_chain, write_chain as conv_chain
+    out.append(conv_chain(reuse_chain(np.random.default_rng(116), "full", "f")[0], root,
+                          "unit_conv_reuse_full"))
+    # an input split in height over two layers: the first releases 7 of its 12 rows, the second
+    # reuses the 5 kept rows (DATA_REUSE after a release) and fetches the rest
+    out.append(conv_chain(reuse_chain(np.random.default_rng(103), "split", "s")[0], root,
+                          "unit_conv_reuse_split"))
+    # SDP lines of 20 beats: DMA requests of 16 + 4 beats (at most 16, no 4 KiB crossing)
+    out.append(write_trace(sdp_geom_case("unit_sdp_strided_20x2x20", rng, 20, 2, 20, 16, 32), root))
+    # image input with CSC post Y-extension (kernel rows 2 and 4 at a time): unit_conv_yext2, 4
+    from .conv_cases import y_extension_case
+    for code in (1, 2):
+        out.append(write_trace(y_extension_case(np.random.default_rng(200 + code), "unit_conv",
+                                                code)[0], root))
+    # an input larger than its data banks: never finishes (expects the testbench's watchdog)
+    out.append(write_trace(conv_data_overflow_case("unit_conv_data_overflow"), root,
+                           expect_watchdog="the input needs 600 CBUF entries, the data banks "
+                                           "hold 512: nv_small never starts it"))
     return out
 
 

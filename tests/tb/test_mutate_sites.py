@@ -224,3 +224,17 @@ def test_hw_digest_ignores_comments(tmp_path, monkeypatch):
     assert mutate.hw_digest() == d
     (tmp_path / "a.v").write_text("module a; assign x = ~y;\nendmodule\n")
     assert mutate.hw_digest() != d
+
+
+def test_match_selects_mutants_by_text(capsys):
+    """--match TEXT keeps exactly the mutants whose description contains TEXT (blanks
+    collapsed), with no sampling; a TEXT that matches nothing is a setup error (exit 2)."""
+    every = mutate.sites(modules=("nvs_pdp_core",))
+    m = next(x for x in every if x.kind == "stuck")
+    text = " ".join(m.describe().split())
+    assert mutate.main(["--module", "nvs_pdp_core", "--match", text.replace(" ", "   "),
+                        "--list"]) == 0
+    out = [ln for ln in capsys.readouterr().out.splitlines() if ln.strip()]
+    assert len(out) == 1 and " ".join(out[0].split()).startswith(text), out
+    assert mutate.main(["--module", "nvs_pdp_core", "--match", "no such line", "--list"]) == 2
+    assert "no mutant matches" in capsys.readouterr().err
