@@ -158,8 +158,13 @@ def _cube_regs(c, h, w, **extra):
         SDP_RDMA__D_DATA_CUBE_CHANNEL=c - 1,
         SDP__D_CVT_SCALE=1,
         SDP__D_DP_BS_CFG=dict(BS_BYPASS=1), SDP__D_DP_BN_CFG=dict(BN_BYPASS=1),
+        # MC memory interface and an INT8 SDP_RDMA (the reset values are CV SRAM and INT16)
+        SDP_RDMA__D_SRC_DMA_CFG=1, SDP__D_DST_DMA_CFG=1,
     )
     base.update(extra)
+    fly = base.get("SDP__D_FEATURE_MODE_CFG", {})
+    fly = fly.get("FLYING_MODE", 0) if isinstance(fly, dict) else fly & 1
+    base.setdefault("SDP_RDMA__D_FEATURE_MODE_CFG", dict(FLYING_MODE=fly))
     return regs_of(**base)
 
 
@@ -185,7 +190,8 @@ def test_memory_input_per_element_two_byte_both_operands_and_padding_lanes():
         C, H, W,
         SDP_RDMA__D_SRC_BASE_ADDR_LOW=SRC, SDP_RDMA__D_SRC_LINE_STRIDE=SLS,
         SDP_RDMA__D_SRC_SURFACE_STRIDE=SSS,
-        SDP_RDMA__D_BRDMA_CFG=dict(BRDMA_DISABLE=0, BRDMA_DATA_USE=2, BRDMA_DATA_SIZE=1,
+        SDP_RDMA__D_BRDMA_CFG=dict(BRDMA_DISABLE=0, BRDMA_RAM_TYPE=1,
+                                   BRDMA_DATA_USE=2, BRDMA_DATA_SIZE=1,
                                    BRDMA_DATA_MODE=1),
         SDP_RDMA__D_BS_BASE_ADDR_LOW=BS, SDP_RDMA__D_BS_LINE_STRIDE=BLS,
         SDP_RDMA__D_BS_SURFACE_STRIDE=BSS,
@@ -222,7 +228,8 @@ def test_per_kernel_one_byte_alu_operand_on_bn_stage_max():
         C, H, W,
         SDP_RDMA__D_SRC_BASE_ADDR_LOW=0x100, SDP_RDMA__D_SRC_LINE_STRIDE=16,
         SDP_RDMA__D_SRC_SURFACE_STRIDE=16,
-        SDP_RDMA__D_NRDMA_CFG=dict(NRDMA_DISABLE=0, NRDMA_DATA_USE=1, NRDMA_DATA_SIZE=0,
+        SDP_RDMA__D_NRDMA_CFG=dict(NRDMA_DISABLE=0, NRDMA_RAM_TYPE=1,
+                                   NRDMA_DATA_USE=1, NRDMA_DATA_SIZE=0,
                                    NRDMA_DATA_MODE=0),
         SDP_RDMA__D_BN_BASE_ADDR_LOW=0x300,
         SDP__D_DP_BN_CFG=dict(BN_BYPASS=0, BN_ALU_BYPASS=0, BN_ALU_ALGO=ALU_MAX, BN_MUL_BYPASS=1,
@@ -294,10 +301,12 @@ def test_per_kernel_one_byte_both_and_two_byte_mul_only():
         C, H, W,
         SDP_RDMA__D_SRC_BASE_ADDR_LOW=0x100, SDP_RDMA__D_SRC_LINE_STRIDE=8,
         SDP_RDMA__D_SRC_SURFACE_STRIDE=8,
-        SDP_RDMA__D_BRDMA_CFG=dict(BRDMA_DISABLE=0, BRDMA_DATA_USE=2, BRDMA_DATA_SIZE=0,
+        SDP_RDMA__D_BRDMA_CFG=dict(BRDMA_DISABLE=0, BRDMA_RAM_TYPE=1,
+                                   BRDMA_DATA_USE=2, BRDMA_DATA_SIZE=0,
                                    BRDMA_DATA_MODE=0),
         SDP_RDMA__D_BS_BASE_ADDR_LOW=0x300,
-        SDP_RDMA__D_NRDMA_CFG=dict(NRDMA_DISABLE=0, NRDMA_DATA_USE=0, NRDMA_DATA_SIZE=1,
+        SDP_RDMA__D_NRDMA_CFG=dict(NRDMA_DISABLE=0, NRDMA_RAM_TYPE=1,
+                                   NRDMA_DATA_USE=0, NRDMA_DATA_SIZE=1,
                                    NRDMA_DATA_MODE=0),
         SDP_RDMA__D_BN_BASE_ADDR_LOW=0x400,
         SDP__D_DP_BS_CFG=dict(BS_BYPASS=0, BS_ALU_BYPASS=0, BS_ALU_ALGO=ALU_SUM, BS_MUL_BYPASS=0,
