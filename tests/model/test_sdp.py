@@ -322,7 +322,7 @@ def test_per_kernel_one_byte_both_and_two_byte_mul_only():
     assert mem.read(0x200, 2).view(np.int8).tolist() == [4, 0]
 
 
-# ---------------------------------------------------------------- settings nv_small leaves undefined
+# ------------------------------------------------------------- settings nv_small leaves undefined
 # Measured on NVIDIA's nv_small RTL (Verilator, tb TraceTest; programs = NVIDIA's
 # sdp_23x13x42_bs_int8_mem_0 trace with one register changed, "next" = the unmodified program
 # run after it in group 1): SDP_RDMA width/height other than SDP's (22 vs 20, 12 vs 10, 12 vs 14):
@@ -383,8 +383,8 @@ NVIDIA_CRC = {
     "rdma_batch_number": (_BIG, {"SDP_RDMA.D_FEATURE_MODE_CFG_0": 0x100}, 0x07A0B0D3),      # 0
     "sdp_batch_number": (_BIG, {"SDP.D_FEATURE_MODE_CFG_0": 0x108}, 0x07A0B0D3),            # 8
     "sdp_winograd": (_BIG, {"SDP.D_FEATURE_MODE_CFG_0": 0xC}, 0x07A0B0D3),                  # 8
-    # NRDMA enabled (per element, ALU operand, MC; was disabled): the BN operands lie beyond the
-    # trace's memory and read as 0 on both testbenches
+    # NRDMA enabled (per element, ALU operand, MC; was disabled) while the BN stage takes its
+    # operands from registers: the fetched operands are unused (the trace's own check_crc)
     "nrdma_enabled_mc": (_SMALL, {"SDP_RDMA.D_NRDMA_CFG_0": 0x32}, 0xDB8D3A94),
 }
 
