@@ -237,7 +237,8 @@ def check_rdma_mode(regs: RegView) -> None:
     """SDP_RDMA.D_FEATURE_MODE_CFG_0 as SDP runs: FLYING_MODE equal to SDP's (NVIDIA's RTL hangs
     with SDP_RDMA flying and SDP reading memory), IN_PRECISION and PROC_PRECISION INT8 (0; the
     reset value is 0x14, INT16: IN_PRECISION 1 or 2 write other bytes, PROC_PRECISION 1 ends
-    but hangs the next operation). WINOGRAD, OUT_PRECISION and BATCH_NUMBER are ignored by
+    but hangs the next operation; the reserved IN_PRECISION 3 gave int8 bytes, refused too).
+    WINOGRAD, OUT_PRECISION and BATCH_NUMBER are ignored by
     nv_small's SDP_RDMA (NVIDIA's RTL: the model's bytes, and for the next operation too)."""
     reg = f"{_R}D_FEATURE_MODE_CFG_0"
     fly_r, fly_s = regs.f(reg, "FLYING_MODE"), regs.f(f"{_S}D_FEATURE_MODE_CFG_0", "FLYING_MODE")
@@ -253,9 +254,10 @@ def check_rdma_mode(regs: RegView) -> None:
 
 def check_ram(regs: RegView) -> None:
     """The memory interface MC (RAM type 1) on every SDP DMA that runs: nv_small has no CV SRAM.
-    NVIDIA's RTL hangs with SRC_RAM_TYPE, DST_RAM_TYPE or (BS from memory) BRDMA_RAM_TYPE 0, and
-    with NRDMA_RAM_TYPE 0 the operation ends but the next one hangs; the reset value of the RAM
-    types is 0, so a program must write them, as NVIDIA's traces and firmware do."""
+    NVIDIA's RTL hangs with SRC_RAM_TYPE or DST_RAM_TYPE 0 and with BRDMA_RAM_TYPE 0 on
+    23x13x42 (BS per element; on 3x3x33 it ended), and with NRDMA_RAM_TYPE 0 the operation ends
+    but the next one hangs; the reset value of the RAM types is 0, so a program must write them,
+    as NVIDIA's traces and firmware do (a disabled DMA's RAM type is not read)."""
     rams = []
     if not regs.f(f"{_S}D_FEATURE_MODE_CFG_0", "FLYING_MODE"):
         rams.append((f"{_R}D_SRC_DMA_CFG_0", "SRC_RAM_TYPE"))
