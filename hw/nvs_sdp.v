@@ -11,6 +11,19 @@
 // lanes per atom, in the same surface -> line -> pixel order) instead of MRDMA; SDP_RDMA is then
 // needed (and its op_done pulsed) only when BRDMA or NRDMA is enabled, as the golden model has it.
 // Not supported: EW (absent in nv_small).
+// Settings nv_small leaves undefined (the golden model refuses them: model/sdp.py check_rdma_cube,
+// check_rdma_mode, check_ram; NVIDIA's RTL hangs, writes other bytes, or ends and hangs the next
+// operation), as this RTL handles them (measured, Verilator):
+//   - SDP_RDMA's width, height or channel atoms differing from SDP's: MRDMA (and a PER_ELEMENT
+//     B/N RDMA) reads SDP_RDMA's cube, the datapath and WDMA process SDP's atom count from that
+//     stream in order: a shorter stream hangs the layer (the testbench's idle watchdog ends it); a
+//     longer one ends with shifted data when the surplus is small (3x3x33: one line or column of
+//     5 surfaces) and hangs when it is not (23x13x42: 2 columns, or SDP CHANNEL 7 of 41).
+//     Channels in the same 8-channel atoms: the model's bytes (the low 3 bits are unused).
+//   - SDP_RDMA.D_FEATURE_MODE_CFG (FLYING_MODE, precisions, WINOGRAD, BATCH_NUMBER): not an input,
+//     ignored: the input source is SDP's FLYING_MODE, the data int8.
+//   - SRC/DST/BRDMA/NRDMA RAM type 0 (CV SRAM, which nv_small lacks): not inputs, ignored (memory
+//     through the DBB port as with MC).
 module nvs_sdp (
     input  wire        clk,
     input  wire        rstn,

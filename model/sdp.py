@@ -14,6 +14,14 @@ Datapath per element (all integer, int64 carriers with the hardware widths named
 X stage (``x_stage``): ALU (MAX/MIN/SUM with a left-shifted, 32-bit-saturated operand; 33-bit
 exact result) -> MUL (x int16 operand, 49-bit exact; PReLU passes non-negative values) ->
 truncate (RSHIFT_RND_SAT to 32 bits) -> ReLU.
+
+Refused (SdpConfigError, one line naming the registers), as undefined on nv_small, whenever
+SDP_RDMA takes part (memory input, or BRDMA/NRDMA enabled): SDP_RDMA's cube width or height
+other than SDP's, or its channels in other 8-channel atoms (check_rdma_cube); SDP_RDMA's
+FLYING_MODE other than SDP's, or its IN/PROC_PRECISION other than INT8 (check_rdma_mode); and a
+CV SRAM RAM type (0, the reset value) on a DMA that runs: SRC_RAM_TYPE with memory input,
+BRDMA/NRDMA_RAM_TYPE when enabled, DST_RAM_TYPE with output to memory (check_ram). All measured
+on NVIDIA's RTL (hangs, other bytes, or an operation that ends but hangs the next one).
 """
 from __future__ import annotations
 
@@ -198,6 +206,72 @@ def _stage_operands(regs, mem, cfg: XConfig, stage: str, dma: str, c, h, w):
     return alu, mul
 
 
+def rdma_used(regs: RegView) -> bool:
+    """SDP_RDMA takes part: memory input (FLYING_MODE = OFF) or a B/N operand DMA enabled (as
+    model/nvdla.py arms it)."""
+    return (not regs.f(f"{_S}D_FEATURE_MODE_CFG_0", "FLYING_MODE")
+            or not regs.f(f"{_R}D_BRDMA_CFG_0", "BRDMA_DISABLE")
+            or not regs.f(f"{_R}D_NRDMA_CFG_0", "NRDMA_DISABLE"))
+
+
+def check_rdma_cube(regs: RegView) -> None:
+    """SDP_RDMA programmed for the cube SDP processes, as NVIDIA's firmware and nvdla_compiler do
+    (both from one surface descriptor). NVIDIA's RTL (23x13x42 BS from memory) hangs or writes
+    other bytes when SDP_RDMA's width or height differs from SDP's (either larger or smaller),
+    hangs when SDP_RDMA's channels span fewer 8-channel atoms, and with SDP's spanning fewer
+    (CHANNEL 7 or 33 of 41) the operation ends with the model's bytes but the next one hangs.
+    Channels in the same atoms (40 for 41, either unit) give the model's bytes, and so does the
+    next operation."""
+    for reg, f, shift in (("D_DATA_CUBE_WIDTH_0", "WIDTH", 0),
+                          ("D_DATA_CUBE_HEIGHT_0", "HEIGHT", 0),
+                          ("D_DATA_CUBE_CHANNEL_0", "CHANNEL", 3)):
+        r, p = regs.f(f"{_R}{reg}", f), regs.f(f"{_S}{reg}", f)
+        if r >> shift != p >> shift:
+            what = " (8-channel atoms differ)" if shift else ""
+            raise SdpConfigError(f"SDP: SDP_RDMA.{reg} {f}={r} != SDP.{reg} {f}={p}{what}: "
+                                 f"SDP_RDMA must read the cube SDP processes, undefined on "
+                                 f"nv_small")
+
+
+def check_rdma_mode(regs: RegView) -> None:
+    """SDP_RDMA.D_FEATURE_MODE_CFG_0 as SDP runs: FLYING_MODE equal to SDP's (NVIDIA's RTL hangs
+    with SDP_RDMA flying and SDP reading memory), IN_PRECISION and PROC_PRECISION INT8 (0; the
+    reset value is 0x14, INT16: IN_PRECISION 1 or 2 write other bytes, PROC_PRECISION 1 ends
+    but hangs the next operation; the reserved IN_PRECISION 3 gave int8 bytes, refused too).
+    WINOGRAD, OUT_PRECISION and BATCH_NUMBER are ignored by
+    nv_small's SDP_RDMA (NVIDIA's RTL: the model's bytes, and for the next operation too)."""
+    reg = f"{_R}D_FEATURE_MODE_CFG_0"
+    fly_r, fly_s = regs.f(reg, "FLYING_MODE"), regs.f(f"{_S}D_FEATURE_MODE_CFG_0", "FLYING_MODE")
+    if fly_r != fly_s:
+        raise SdpConfigError(f"SDP: SDP_RDMA.D_FEATURE_MODE_CFG_0 FLYING_MODE={fly_r} != "
+                             f"SDP.D_FEATURE_MODE_CFG_0 FLYING_MODE={fly_s}: undefined on nv_small")
+    for f in ("IN_PRECISION", "PROC_PRECISION"):
+        v = regs.f(reg, f)
+        if v:
+            raise SdpConfigError(f"SDP: SDP_RDMA.D_FEATURE_MODE_CFG_0 {f}={v}: only INT8 (0) is "
+                                 f"defined for nv_small's int8 SDP (the reset value is INT16)")
+
+
+def check_ram(regs: RegView) -> None:
+    """The memory interface MC (RAM type 1) on every SDP DMA that runs: nv_small has no CV SRAM.
+    NVIDIA's RTL hangs with SRC_RAM_TYPE or DST_RAM_TYPE 0 and with BRDMA_RAM_TYPE 0 on
+    23x13x42 (BS per element; on 3x3x33 it ended), and with NRDMA_RAM_TYPE 0 the operation ends
+    but the next one hangs; the reset value of the RAM types is 0, so a program must write them,
+    as NVIDIA's traces and firmware do (a disabled DMA's RAM type is not read)."""
+    rams = []
+    if not regs.f(f"{_S}D_FEATURE_MODE_CFG_0", "FLYING_MODE"):
+        rams.append((f"{_R}D_SRC_DMA_CFG_0", "SRC_RAM_TYPE"))
+    for dma in ("BRDMA", "NRDMA"):
+        if not regs.f(f"{_R}D_{dma}_CFG_0", f"{dma}_DISABLE"):
+            rams.append((f"{_R}D_{dma}_CFG_0", f"{dma}_RAM_TYPE"))
+    if not to_pdp(regs):
+        rams.append((f"{_S}D_DST_DMA_CFG_0", "DST_RAM_TYPE"))
+    for reg, f in rams:
+        if regs.f(reg, f) != 1:
+            raise SdpConfigError(f"SDP: {reg[len('NVDLA_'):]} {f}=0 (CV SRAM): nv_small has no CV "
+                                 f"SRAM interface, program 1 (MC)")
+
+
 def cube(regs: RegView) -> tuple[int, int, int]:
     """(C, H, W) of the cube SDP processes (its input and its output: SDP does not resize)."""
     return (regs.f(f"{_S}D_DATA_CUBE_CHANNEL_0", "CHANNEL") + 1,
@@ -225,6 +299,10 @@ def run(regs: RegView, mem: Memory, flying_in=None):
     if regs.f(f"{_S}D_DATA_FORMAT_0", "PROC_PRECISION") or regs.f(f"{_S}D_DATA_FORMAT_0",
                                                                     "OUT_PRECISION"):
         raise SdpConfigError("SDP: only INT8 processing/output precision is modelled")
+    if rdma_used(regs):
+        check_rdma_cube(regs)
+        check_rdma_mode(regs)
+    check_ram(regs)
     # 1x1 pack mode (W = H = 1): MRDMA and WDMA move the surfaces as one contiguous block,
     # i.e. the surface stride is ignored and taken as one atom (RTL cfg_mode_1x1_pack).
     pack1x1 = w == 1 and h == 1

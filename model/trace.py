@@ -506,7 +506,40 @@ class TraceRunner:
             pass
         if unit in rf.groups:
             armed = [u for u in rf.pp_units if rf.status(u, rf.consumer[u])]
-            return f"; armed units waiting: {', '.join(armed) or 'none'}"
+            return (f"; armed units waiting: {', '.join(armed) or 'none'}"
+                    f"{self._unarmed_needs(unit, armed)}")
+        return ""
+
+    def _unarmed_needs(self, unit: str, armed: list[str]) -> str:
+        """The units an armed operation of ``unit`` waits for that the program never armed, and
+        the register fields that make the operation need them (e.g. SDP's FLYING_MODE = ON needs
+        the convolution pipeline, OUTPUT_DST = PDP needs PDP)."""
+        from .nvdla import OPS
+        rf = self.dev.rf
+        for kind in OPS:
+            if kind.anchor != unit or unit not in armed or kind.units(rf) is None:
+                continue
+            for us, conds in kind.extra:
+                held = [c for c in conds if c.holds(rf)]
+                missing = [u for u in us if u not in armed]
+                if missing and (held or not conds):
+                    why = " or ".join(f"{c.reg[len('NVDLA_'):]} {c.field}={c.value}" for c in held)
+                    return (f"; it needs {', '.join(missing)}{f' ({why})' if why else ''}, "
+                            f"never armed")
+        for kind in OPS:
+            # the unit alone runs no operation of its own (e.g. PDP on the fly): it takes part in
+            # the operation of another unit's anchor, which was never armed
+            if kind.anchor != unit or unit not in armed or kind.units(rf) is not None:
+                continue
+            failed = [c for c in kind.applies if not c.holds(rf)]
+            hosts = [k.anchor for k in OPS if k.anchor not in armed
+                     and any(unit in us for us, _ in k.extra)]
+            if failed and hosts:
+                c = failed[0]
+                u = c.reg.split(".")[0][len("NVDLA_"):]
+                v = REGMAP[c.reg].field(c.field).get(rf.group_value(u, rf.consumer[u], c.reg))
+                return (f"; with {c.reg[len('NVDLA_'):]} {c.field}={v} it runs only within an "
+                        f"operation of {' or '.join(hosts)}, never armed")
         return ""
 
     def _path(self, fname: str, c: Cmd) -> Path:

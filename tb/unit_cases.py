@@ -177,8 +177,11 @@ def sdp_ops_case(name, rng, use: int, size: int, mode: int, trace="sdp_3x3x33_bs
     for i, (dma, pre, st) in enumerate((("BRDMA", "BS", "BS"), ("NRDMA", "BN", "BN"))):
         cfg = f"{R}D_{dma}_CFG_0"
         a = base + 0x100000 * (i + 1)
+        # enabled on MC (RAM_TYPE 1): the trace leaves a disabled DMA's RAM type CV (0), which
+        # nv_small lacks (the model refuses it: model/sdp.py check_ram)
         over[cfg] = _put(cfg, regs.get(cfg, 0), **{f"{dma}_DISABLE": 0, f"{dma}_DATA_USE": use,
-                                                   f"{dma}_DATA_SIZE": size, f"{dma}_DATA_MODE": mode})
+                                                   f"{dma}_DATA_SIZE": size, f"{dma}_DATA_MODE": mode,
+                                                   f"{dma}_RAM_TYPE": 1})
         over[f"{R}D_{pre}_BASE_ADDR_LOW_0"] = a
         over[f"{R}D_{pre}_BASE_ADDR_HIGH_0"] = 0
         over[f"{R}D_{pre}_LINE_STRIDE_0"] = w * 8 * k

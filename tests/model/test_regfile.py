@@ -107,6 +107,7 @@ def _sdp_passthrough(dev, group, src, dst):
     w("NVDLA_SDP_RDMA.D_SRC_LINE_STRIDE_0", 0x10)
     w("NVDLA_SDP_RDMA.D_SRC_SURFACE_STRIDE_0", 0x10)
     w("NVDLA_SDP_RDMA.D_SRC_DMA_CFG_0", 1)
+    w("NVDLA_SDP_RDMA.D_FEATURE_MODE_CFG_0", 0)      # INT8 (the reset value is INT16)
     w("NVDLA_SDP.D_DST_BASE_ADDR_LOW_0", dst)
     w("NVDLA_SDP.D_DST_LINE_STRIDE_0", 0x10)
     w("NVDLA_SDP.D_DST_SURFACE_STRIDE_0", 0x10)

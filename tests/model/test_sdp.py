@@ -158,8 +158,13 @@ def _cube_regs(c, h, w, **extra):
         SDP_RDMA__D_DATA_CUBE_CHANNEL=c - 1,
         SDP__D_CVT_SCALE=1,
         SDP__D_DP_BS_CFG=dict(BS_BYPASS=1), SDP__D_DP_BN_CFG=dict(BN_BYPASS=1),
+        # MC memory interface and an INT8 SDP_RDMA (the reset values are CV SRAM and INT16)
+        SDP_RDMA__D_SRC_DMA_CFG=1, SDP__D_DST_DMA_CFG=1,
     )
     base.update(extra)
+    fly = base.get("SDP__D_FEATURE_MODE_CFG", {})
+    fly = fly.get("FLYING_MODE", 0) if isinstance(fly, dict) else fly & 1
+    base.setdefault("SDP_RDMA__D_FEATURE_MODE_CFG", dict(FLYING_MODE=fly))
     return regs_of(**base)
 
 
@@ -185,7 +190,8 @@ def test_memory_input_per_element_two_byte_both_operands_and_padding_lanes():
         C, H, W,
         SDP_RDMA__D_SRC_BASE_ADDR_LOW=SRC, SDP_RDMA__D_SRC_LINE_STRIDE=SLS,
         SDP_RDMA__D_SRC_SURFACE_STRIDE=SSS,
-        SDP_RDMA__D_BRDMA_CFG=dict(BRDMA_DISABLE=0, BRDMA_DATA_USE=2, BRDMA_DATA_SIZE=1,
+        SDP_RDMA__D_BRDMA_CFG=dict(BRDMA_DISABLE=0, BRDMA_RAM_TYPE=1,
+                                   BRDMA_DATA_USE=2, BRDMA_DATA_SIZE=1,
                                    BRDMA_DATA_MODE=1),
         SDP_RDMA__D_BS_BASE_ADDR_LOW=BS, SDP_RDMA__D_BS_LINE_STRIDE=BLS,
         SDP_RDMA__D_BS_SURFACE_STRIDE=BSS,
@@ -222,7 +228,8 @@ def test_per_kernel_one_byte_alu_operand_on_bn_stage_max():
         C, H, W,
         SDP_RDMA__D_SRC_BASE_ADDR_LOW=0x100, SDP_RDMA__D_SRC_LINE_STRIDE=16,
         SDP_RDMA__D_SRC_SURFACE_STRIDE=16,
-        SDP_RDMA__D_NRDMA_CFG=dict(NRDMA_DISABLE=0, NRDMA_DATA_USE=1, NRDMA_DATA_SIZE=0,
+        SDP_RDMA__D_NRDMA_CFG=dict(NRDMA_DISABLE=0, NRDMA_RAM_TYPE=1,
+                                   NRDMA_DATA_USE=1, NRDMA_DATA_SIZE=0,
                                    NRDMA_DATA_MODE=0),
         SDP_RDMA__D_BN_BASE_ADDR_LOW=0x300,
         SDP__D_DP_BN_CFG=dict(BN_BYPASS=0, BN_ALU_BYPASS=0, BN_ALU_ALGO=ALU_MAX, BN_MUL_BYPASS=1,
@@ -294,10 +301,12 @@ def test_per_kernel_one_byte_both_and_two_byte_mul_only():
         C, H, W,
         SDP_RDMA__D_SRC_BASE_ADDR_LOW=0x100, SDP_RDMA__D_SRC_LINE_STRIDE=8,
         SDP_RDMA__D_SRC_SURFACE_STRIDE=8,
-        SDP_RDMA__D_BRDMA_CFG=dict(BRDMA_DISABLE=0, BRDMA_DATA_USE=2, BRDMA_DATA_SIZE=0,
+        SDP_RDMA__D_BRDMA_CFG=dict(BRDMA_DISABLE=0, BRDMA_RAM_TYPE=1,
+                                   BRDMA_DATA_USE=2, BRDMA_DATA_SIZE=0,
                                    BRDMA_DATA_MODE=0),
         SDP_RDMA__D_BS_BASE_ADDR_LOW=0x300,
-        SDP_RDMA__D_NRDMA_CFG=dict(NRDMA_DISABLE=0, NRDMA_DATA_USE=0, NRDMA_DATA_SIZE=1,
+        SDP_RDMA__D_NRDMA_CFG=dict(NRDMA_DISABLE=0, NRDMA_RAM_TYPE=1,
+                                   NRDMA_DATA_USE=0, NRDMA_DATA_SIZE=1,
                                    NRDMA_DATA_MODE=0),
         SDP_RDMA__D_BN_BASE_ADDR_LOW=0x400,
         SDP__D_DP_BS_CFG=dict(BS_BYPASS=0, BS_ALU_BYPASS=0, BS_ALU_ALGO=ALU_SUM, BS_MUL_BYPASS=0,
@@ -311,3 +320,101 @@ def test_per_kernel_one_byte_both_and_two_byte_mul_only():
     # ch0: (3 + -1) * 2 = 4; BN: 4 * 256 >> 8 = 4
     # ch1: (-3 + 5) * -2 = -4; BN: -4 * -1 = 4, / 256 = 0.0156 -> 0
     assert mem.read(0x200, 2).view(np.int8).tolist() == [4, 0]
+
+
+# ------------------------------------------------------------- settings nv_small leaves undefined
+# Measured on NVIDIA's nv_small RTL (Verilator, tb TraceTest; programs = NVIDIA's
+# sdp_23x13x42_bs_int8_mem_0 trace with one register changed, "next" = the unmodified program
+# run after it in group 1): SDP_RDMA width/height other than SDP's (22 vs 20, 12 vs 10, 12 vs 14):
+# other bytes or a hang; SDP_RDMA CHANNEL 7 (SDP 41): hang; SDP CHANNEL 7 or 33 (SDP_RDMA 41): the
+# model's bytes but the next operation hangs; SDP_RDMA FLYING_MODE 1 (SDP 0): hang; SDP_RDMA
+# IN_PRECISION 1 or 2: other bytes; PROC_PRECISION 1: the next operation hangs; SRC_RAM_TYPE 0,
+# DST_RAM_TYPE 0, BRDMA_RAM_TYPE 0 (BS from memory): hang; NRDMA_RAM_TYPE 0 (NRDMA enabled on
+# sdp_3x3x33_bs_bn_int8_1): the next operation hangs.
+@pytest.mark.parametrize("extra,names", [
+    (dict(SDP_RDMA__D_DATA_CUBE_WIDTH=4), ("SDP_RDMA.D_DATA_CUBE_WIDTH_0 WIDTH=4",
+                                           "SDP.D_DATA_CUBE_WIDTH_0 WIDTH=2")),
+    (dict(SDP_RDMA__D_DATA_CUBE_HEIGHT=0), ("SDP_RDMA.D_DATA_CUBE_HEIGHT_0 HEIGHT=0",
+                                            "SDP.D_DATA_CUBE_HEIGHT_0 HEIGHT=1")),
+    (dict(SDP__D_DATA_CUBE_CHANNEL=7), ("SDP_RDMA.D_DATA_CUBE_CHANNEL_0 CHANNEL=9",
+                                        "SDP.D_DATA_CUBE_CHANNEL_0 CHANNEL=7", "atoms")),
+    (dict(SDP_RDMA__D_FEATURE_MODE_CFG=dict(FLYING_MODE=1)),
+     ("SDP_RDMA.D_FEATURE_MODE_CFG_0 FLYING_MODE=1", "SDP.D_FEATURE_MODE_CFG_0 FLYING_MODE=0")),
+    (dict(SDP_RDMA__D_FEATURE_MODE_CFG=dict(IN_PRECISION=1)),
+     ("SDP_RDMA.D_FEATURE_MODE_CFG_0 IN_PRECISION=1",)),
+    (dict(SDP_RDMA__D_FEATURE_MODE_CFG=0x14), ("SDP_RDMA.D_FEATURE_MODE_CFG_0 IN_PRECISION=1",)),
+    (dict(SDP_RDMA__D_FEATURE_MODE_CFG=dict(PROC_PRECISION=1)),
+     ("SDP_RDMA.D_FEATURE_MODE_CFG_0 PROC_PRECISION=1",)),
+    (dict(SDP_RDMA__D_SRC_DMA_CFG=0), ("SDP_RDMA.D_SRC_DMA_CFG_0 SRC_RAM_TYPE=0",)),
+    (dict(SDP__D_DST_DMA_CFG=0), ("SDP.D_DST_DMA_CFG_0 DST_RAM_TYPE=0",)),
+    (dict(SDP_RDMA__D_BRDMA_CFG=dict(BRDMA_DISABLE=0, BRDMA_RAM_TYPE=0)),
+     ("SDP_RDMA.D_BRDMA_CFG_0 BRDMA_RAM_TYPE=0",)),
+    (dict(SDP_RDMA__D_NRDMA_CFG=dict(NRDMA_DISABLE=0, NRDMA_RAM_TYPE=0)),
+     ("SDP_RDMA.D_NRDMA_CFG_0 NRDMA_RAM_TYPE=0",)),
+])
+def test_settings_nv_small_leaves_undefined_are_refused(extra, names):
+    regs = _cube_regs(10, 2, 3, **extra)
+    with pytest.raises(sdp.SdpConfigError) as e:
+        sdp.run(regs, Memory())
+    msg = str(e.value)
+    assert "\n" not in msg and all(n in msg for n in names), msg
+
+
+def test_unused_dma_settings_are_not_checked():
+    # flying input, output to PDP, B/N DMAs disabled: SDP_RDMA takes no part (its cube, mode and
+    # RAM types are not read) and no memory is written (DST_RAM_TYPE unused)
+    regs = _cube_regs(1, 1, 1, SDP__D_FEATURE_MODE_CFG=dict(FLYING_MODE=1, OUTPUT_DST=1),
+                      SDP_RDMA__D_FEATURE_MODE_CFG=0x14, SDP_RDMA__D_DATA_CUBE_WIDTH=5,
+                      SDP_RDMA__D_SRC_DMA_CFG=0, SDP__D_DST_DMA_CFG=0)
+    out = sdp.run(regs, Memory(), flying_in=np.array([[[7]]]))
+    assert out[:, 0, 0].tolist() == [7, 0, 0, 0, 0, 0, 0, 0]
+
+
+# Settings nv_small defines, NVIDIA's RTL's CRC of the output region (dumps of the runs above):
+# NVIDIA's trace with the register changed, and (#) the unmodified program after it also gave
+# NVIDIA's bytes. 0x07a0b0d3 is sdp_23x13x42_bs_int8_mem_0's own check_crc: these fields are
+# ignored, or (channels) counted in 8-channel atoms.
+_BIG, _SMALL = "sdp_23x13x42_bs_int8_mem_0", "sdp_3x3x33_bs_bn_int8_1"
+NVIDIA_CRC = {
+    "sdp_channel_same_atoms": (_BIG, {"SDP.D_DATA_CUBE_CHANNEL_0": 40}, 0x07A0B0D3),      # 41
+    "rdma_channel_same_atoms": (_BIG, {"SDP_RDMA.D_DATA_CUBE_CHANNEL_0": 40}, 0x07A0B0D3),  # 41
+    "rdma_winograd": (_BIG, {"SDP_RDMA.D_FEATURE_MODE_CFG_0": 0x2}, 0x07A0B0D3),            # 0
+    "rdma_out_precision": (_BIG, {"SDP_RDMA.D_FEATURE_MODE_CFG_0": 0x40}, 0x07A0B0D3),      # 0
+    "rdma_batch_number": (_BIG, {"SDP_RDMA.D_FEATURE_MODE_CFG_0": 0x100}, 0x07A0B0D3),      # 0
+    "sdp_batch_number": (_BIG, {"SDP.D_FEATURE_MODE_CFG_0": 0x108}, 0x07A0B0D3),            # 8
+    "sdp_winograd": (_BIG, {"SDP.D_FEATURE_MODE_CFG_0": 0xC}, 0x07A0B0D3),                  # 8
+    # NRDMA enabled (per element, ALU operand, MC; was disabled) while the BN stage takes its
+    # operands from registers: the fetched operands are unused (the trace's own check_crc)
+    "nrdma_enabled_mc": (_SMALL, {"SDP_RDMA.D_NRDMA_CFG_0": 0x32}, 0xDB8D3A94),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NVIDIA_CRC))
+def test_settings_nv_small_defines_match_nvidia_rtl(name, tmp_path):
+    import zlib
+    from model import data
+    from model.trace import TraceRunner, parse_cfg
+    trace, over, want = NVIDIA_CRC[name]
+    src = data.traces_root() / "nv_small" / trace
+    if not src.is_dir():
+        pytest.skip(f"NVIDIA traces not found under {data.traces_root()} (base register programs)")
+    lines, check = [], None
+    for c in parse_cfg(src / f"{trace}.cfg"):
+        if c.kind == "reg_write" and c.args[0][len("NVDLA_"):] in over:
+            lines.append(f"reg_write({c.args[0]}, 0x{over[c.args[0][len('NVDLA_'):]]:x});")
+        elif c.kind == "mem_load":
+            lines.append(f'mem_load(pri_mem, 0x{c.args[1]:x}, "{src / c.args[2]}");')
+        elif c.kind == "check_crc":
+            check = (c.args[2], c.args[3])
+            lines.append(f"check_nothing({c.args[0]});")
+        else:
+            lines.append(c.text)
+    assert check is not None and sum(f"NVDLA_{r}," in ln for r in over for ln in lines) == 1
+    d = tmp_path / name
+    d.mkdir()
+    (d / f"{name}.cfg").write_text("\n".join(lines) + "\n")
+    runner = TraceRunner(d, d / "no-rtl")
+    r = runner.run()
+    assert r.passed, r.message
+    got = zlib.crc32(runner.dev.mem.read(*check).tobytes()) & 0xFFFFFFFF
+    assert got == want, f"{name}: CRC 0x{got:08x}, NVIDIA's RTL wrote 0x{want:08x}"

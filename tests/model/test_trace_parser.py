@@ -91,6 +91,31 @@ def test_notify_that_never_comes_fails_naming_unit_and_group(tmp_path):
     assert not r.passed and "PDP group 1 never signalled done" in r.message
 
 
+@pytest.mark.parametrize("cfg,why", [
+    # SDP on the fly from CACC, and SDP sending its output to PDP, armed alone
+    ("reg_write(NVDLA_SDP.D_FEATURE_MODE_CFG_0, 0x1);\n", "it needs CDMA, CSC, CMAC_A, CMAC_B, "
+     "CACC (SDP.D_FEATURE_MODE_CFG_0 FLYING_MODE=1), never armed)"),
+    ("reg_write(NVDLA_SDP.D_FEATURE_MODE_CFG_0, 0x2);\n"
+     "reg_write(NVDLA_SDP_RDMA.D_OP_ENABLE_0, 1);\n",
+     "it needs PDP (SDP.D_FEATURE_MODE_CFG_0 OUTPUT_DST=1), never armed)"),
+])
+def test_notify_of_an_operation_missing_units_names_them_and_the_field(tmp_path, cfg, why):
+    d = _trace(tmp_path, "t1", cfg + "reg_write(NVDLA_SDP.D_OP_ENABLE_0, 1);\n"
+                                     "intr_notify(SDP_0, s);\ncheck_nothing(s);\n")
+    r = run_trace(d, rtl_dir=tmp_path / "none")
+    assert not r.passed and r.message.endswith(why), r.message
+
+
+def test_notify_of_pdp_on_the_fly_alone_names_the_field(tmp_path):
+    d = _trace(tmp_path, "t1", "reg_write(NVDLA_PDP.D_OPERATION_MODE_CFG_0, 0x0);\n"
+                               "reg_write(NVDLA_PDP.D_OP_ENABLE_0, 1);\n"
+                               "intr_notify(PDP_0, s);\ncheck_nothing(s);\n")
+    r = run_trace(d, rtl_dir=tmp_path / "none")
+    assert not r.passed and r.message.endswith(
+        "with PDP.D_OPERATION_MODE_CFG_0 FLYING_MODE=0 it runs only within an operation of SDP, "
+        "never armed)"), r.message
+
+
 def test_poll_mismatch_fails_without_hanging(tmp_path):
     d = _trace(tmp_path, "t2", "poll_reg_equal(NVDLA_CDMA.S_CBUF_FLUSH_STATUS_0, 0x0);\n")
     r = run_trace(d, rtl_dir=tmp_path / "none")

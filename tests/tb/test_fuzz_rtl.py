@@ -23,7 +23,11 @@ _TB_BUG = re.compile(r"\b(Traceback|IndexError|KeyError|TypeError|AttributeError
 
 # the golden model's refusal of a fuzzed program: an engine's one-line configuration error
 _REFUSAL = re.compile(r"(PdpConfigError|SdpConfigError|CdpError|ConfigError|AddressError|"
-                      r"TraceError|EngineMissing)\b")
+                      r"TraceError|EngineMissing)\b"
+                      # an operation waiting for units the program never arms (e.g. SDP's
+                      # FLYING_MODE = ON without a convolution): the model names the fields
+                      r"|intr_notify\(.* never signalled done \(.*; (it needs|with .* it runs "
+                      r"only within) .*, never armed\)$")
 
 
 def _skip(sim: str):
@@ -88,7 +92,7 @@ def test_out_of_range_register_fields(tmp_path):
     their width): each ends in PASS (RTL = golden model) or one FAIL line from the watchdog or
     the comparison; none hangs, none is a Python error of the testbench. A program the model
     refuses (one line naming the registers nv_small leaves undefined) is an expected refusal,
-    whatever the RTL did; no PDP program the model accepts differs from it."""
+    whatever the RTL did; no program the model accepts differs from it or hangs."""
     _skip("verilator")
     if not TRACES.is_dir():
         pytest.skip(f"NVIDIA traces not found under {TRACES}")
@@ -122,14 +126,15 @@ def test_out_of_range_register_fields(tmp_path):
     print(f"{len(dirs)} fuzzed programs: {kinds}")
     print("\n".join(lines))
     assert kinds["other"] == 0, [ln for ln in lines if ln.startswith("other")]
-    # PDP programs the model accepts: RTL = golden model, no watchdog (seeds 1-8: the 12 PDP
+    # Programs the model accepts: RTL = golden model, no watchdog (seeds 1-8: the 12 PDP
     # mismatches and 11 watchdogs were settings NVIDIA's nv_small RTL leaves undefined - it hung
     # or wrote no pooling - now refused; the 32 accepted PDP programs pass on our RTL and on
-    # NVIDIA's). Other mismatches (SDP), AXI findings and watchdogs are the RTL's handling of
-    # out-of-range values, listed in the output. Replay: python -m tb.fuzz DIR --seed SEED
-    pdp = [ln for d, ln in zip(dirs, lines)
-           if ln.startswith(("mismatch", "watchdog")) and d.name.endswith("_pdp")]
-    assert not pdp, pdp
+    # NVIDIA's. SDP: of 82 accepted, NVIDIA's RTL hung on 18 and differed on 5, ours hung on 18
+    # and differed on 1 - SDP_RDMA's cube, mode or a CV SRAM RAM type not matching SDP's
+    # operation - now refused; the 52 accepted SDP programs pass on both. CDP: the 47 accepted
+    # pass on both). AXI findings are listed in the output. Replay: python -m tb.fuzz DIR --seed S
+    strict = [ln for ln in lines if ln.startswith(("mismatch", "watchdog"))]
+    assert not strict, strict
 
 
 def test_dma_owner_names_the_nearest_base_register_of_the_direction():
