@@ -60,6 +60,10 @@ class AxiViolation(RuntimeError):
     """tb_axi_check saw a lost, invented or malformed transaction on the DBB port."""
 
 
+class CsbViolation(RuntimeError):
+    """A CSB answer (nvdla2csb_valid / nvdla2csb_wr_complete) with no request outstanding."""
+
+
 def idle_limit() -> int:
     return int(os.environ.get("TB_IDLE_LIMIT", str(IDLE_LIMIT)))
 
@@ -241,9 +245,18 @@ class NvdlaEnv(uvm_env):
         d.mem_rnd_seed.value = (seed or 0) & 0xFFFFFFFF
         d.idle_limit.value = max(0, idle_limit()) & 0xFFFFFFFF
         d.rstn.value = 0
-        for _ in range(RESET_CYCLES):
+        for _ in range(RESET_CYCLES - 1):
             await RisingEdge(d.clk)
+        # in reset no request is outstanding: the CSB answers must be low (NVIDIA's csb_master
+        # resets both flops to 0); a DUT that answers here would complete an access it never got
+        await ReadOnly()
+        high = [n for n, sig in (("nvdla2csb_valid", d.csb_rvalid),
+                                 ("nvdla2csb_wr_complete", d.csb_wr_complete))
+                if str(sig.value) == "1"]
+        await RisingEdge(d.clk)
         d.rstn.value = 1
+        if high:
+            raise CsbViolation(f"CSB: {' and '.join(high)} high in reset (no request outstanding)")
         await RisingEdge(d.clk)
         # idle cycles after reset before the first CSB access (a DUT may need them to settle);
         # not counted in a trace's cycles

@@ -89,14 +89,15 @@ SUITES["cdp"] = SUITES["cdp"][:2] + ("unit:unit_cdp_w65_lrn7",) + SUITES["cdp"][
 # traces added for survivors of earlier runs (tb/MUTANTS.md), last: they only decide mutants
 # that every trace before them passes. cdp_8x8x64_lrn3_int8_0 interpolates between differing
 # LE entries (exponent mode, non-zero fraction); the PDP splits have a last segment wider /
-# narrower than the middle ones; unit_conv_pack1x1 a 1x1 packed cube with a non-packed
+# narrower than the middle ones; unit_cdp_le_uflow squared sums under an LE table that starts
+# at 2^12; unit_conv_pack1x1 a 1x1 packed cube with a non-packed
 # surface stride; unit_conv_reuse_full two layers, the second reusing all of the first's data
 # (which fills 94 % of the data ring: a fetch would overwrite it); unit_conv_reuse_split two
 # layers, the second reusing the rows the first did not release; unit_sdp_strided_20x2x20 lines
 # of 20 beats (DMA requests of 16 + 4); unit_conv_yext2/4 image input with CSC post
 # Y-extension; unit_conv_data_overflow an input larger than its data
 # banks (expects the watchdog: nv_small never finishes it).
-SUITES["cdp"] += ("cdp_8x8x64_lrn3_int8_0",)
+SUITES["cdp"] += ("cdp_8x8x64_lrn3_int8_0", "unit:unit_cdp_le_uflow")
 SUITES["pdp"] += ("unit:unit_pdp_split3_lastwide", "unit:unit_pdp_split4_lastnarrow")
 SUITES["sdp"] += ("unit:unit_sdp_strided_20x2x20",)
 SUITES["conv"] += ("unit:unit_conv_pack1x1", "unit:unit_conv_reuse_full", "unit:unit_conv_reuse_split",
@@ -104,7 +105,8 @@ SUITES["conv"] += ("unit:unit_conv_pack1x1", "unit:unit_conv_reuse_full", "unit:
 SUITES["cvt"] = SUITES["sdp"][:3] + SUITES["cdp"][:3]                          # nvs_sat, nvs_shr_rnd_sat
 SUITES["rd"] = SUITES["pdp"][:4] + SUITES["cdp"][:3] + SUITES["conv"][:2] \
     + ("unit:unit_cdp_w150_lrn3",)                                              # cube_rd, pc_fifo
-SUITES["wr"] = SUITES["pdp"][:4] + SUITES["cdp"][:3] + ("unit:unit_cdp_w150_lrn3",)  # cube_wr
+SUITES["wr"] = SUITES["pdp"][:4] + SUITES["cdp"][:3] + ("unit:unit_cdp_w150_lrn3",  # cube_wr
+                                                          "unit:unit_chain_pdp", "unit:unit_chain_cdp")
 SUITES["all"] = ("regs", SUITES["sdp"][0], SUITES["pdp"][0], SUITES["cdp"][0], "conv:feat",
                  SUITES["sdp"][1], SUITES["pdp"][1], "conv:img", SUITES["sdp"][2],
                  "unit:unit_chain_sdp", "unit:unit_chain_pdp", "unit:unit_chain_cdp")

@@ -26,8 +26,8 @@ from model.bounds import op_bounds
 from model.regs import REGMAP, RegView
 
 from .csb import CsbItem
-from .env import (CONV_IDLE_FACTOR, AxiViolation, IdleTimeout, NvdlaEnv, WatchdogTimeout,
-                  axi_counts, axi_violation, idle_limit)
+from .env import (CONV_IDLE_FACTOR, AxiViolation, CsbViolation, IdleTimeout, NvdlaEnv,
+                  WatchdogTimeout, axi_counts, axi_violation, idle_limit)
 
 # watchdog: cycles an interrupt (or a poll) may take, as a multiple of NVIDIA's nv_small cycles
 # for the trace (summary.csv), else of the work its registers program (work_cycles), never
@@ -271,7 +271,7 @@ class TraceSequence(CsbSequence):
                 raise AxiViolation(f"AXI: transactions never answered at the end of the trace: "
                                    f"{axi_counts(env.dut)}")
             res["passed"] = True
-        except (TraceFail, WatchdogTimeout, AxiViolation) as e:
+        except (TraceFail, WatchdogTimeout, AxiViolation, CsbViolation) as e:
             res["message"] = str(e)
         except TraceError as e:
             res["message"] = str(e)

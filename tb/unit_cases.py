@@ -338,6 +338,12 @@ def make_all(root: Path, seed: int = 7) -> list[Path]:
                           "unit_conv_reuse_split"))
     # SDP lines of 20 beats: DMA requests of 16 + 4 beats (at most 16, no 4 KiB crossing)
     out.append(write_trace(sdp_geom_case("unit_sdp_strided_20x2x20", rng, 20, 2, 20, 16, 32), root))
+    # CDP LE table in exponent mode starting at 2^12 (LE_INDEX_OFFSET 12): the squared sums
+    # below it take the LE underflow slope from start + 2^12
+    c = cdp_case("unit_cdp_le_uflow", rng, 8, 4, 24, trace="cdp_8x8x64_lrn3_int8_0")
+    c.writes = _override(c.writes, {"NVDLA_CDP.S_LUT_INFO_0": _put(
+        "NVDLA_CDP.S_LUT_INFO_0", dict(c.writes)["NVDLA_CDP.S_LUT_INFO_0"], LUT_LE_INDEX_OFFSET=12)})
+    out.append(write_trace(c, root))
     # image input with CSC post Y-extension (kernel rows 2 and 4 at a time): unit_conv_yext2, 4
     from .conv_cases import y_extension_case
     for code in (1, 2):

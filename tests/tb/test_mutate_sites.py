@@ -238,3 +238,24 @@ def test_match_selects_mutants_by_text(capsys):
     assert len(out) == 1 and " ".join(out[0].split()).startswith(text), out
     assert mutate.main(["--module", "nvs_pdp_core", "--match", "no such line", "--list"]) == 2
     assert "no mutant matches" in capsys.readouterr().err
+
+
+def test_trace_that_expects_the_watchdog(tmp_path, monkeypatch):
+    """A trace whose .cfg starts with '// expect: watchdog' passes only when the testbench's
+    watchdog ends it: a mutant that lets the layer finish (or fail otherwise) is killed."""
+    from tb.conv_cases import EXPECT_WATCHDOG
+    d = tmp_path / "hangs"
+    d.mkdir()
+    (d / "hangs.cfg").write_text(f"{EXPECT_WATCHDOG}: never finishes\n")
+
+    class R:
+        def __init__(self, rc, out):
+            self.returncode, self.stdout, self.stderr = rc, out, ""
+    outs = iter([R(1, "FAIL hangs: watchdog: intr_notify(SDP_0) never raised"),
+                 R(0, "PASS hangs"), R(1, "FAIL hangs: check_crc line 9: CRC expected 0x0")])
+    monkeypatch.setattr(mutate.subprocess, "run", lambda cmd, **kw: next(outs))
+    assert mutate.expects_watchdog(d) and not mutate.expects_watchdog("regs")
+    assert mutate._run_one(tmp_path / "f", d, tmp_path, 5) == ("pass", "")
+    o, why = mutate._run_one(tmp_path / "f", d, tmp_path, 5)
+    assert o == "fail" and "expected the watchdog" in why
+    assert mutate._run_one(tmp_path / "f", d, tmp_path, 5)[0] == "fail"
