@@ -567,6 +567,22 @@ def _geom(case: ConvCase) -> dict:
                 pixel=_get(case, S + "D_DATAIN_FORMAT_0", "DATAIN_FORMAT"))
 
 
+def _stale_weight_entries(case: ConvCase) -> int:
+    """CBUF weight entries CDMA fetches (D_WEIGHT_BYTES, padded to 128 as nvdla_compiler pads
+    it) beyond the ones CSC reads and releases at the end of the layer (SKIP_WEIGHT_RLS = 0:
+    ceil(K x bytes per kernel / 8)). On NVIDIA's nv_small RTL the next layer on the same banks
+    (no CBUF pending/clear) reads these stale entries first, before its own weights (measured:
+    chain full2, 112 fetched, 108 released, layer B's output = its weights shifted by 4 entries
+    of layer A's tail). A layer that keeps its weights (SKIP_WEIGHT_RLS = 1) is released at the
+    next layer's start by the whole WEIGHT_BYTES (NV_NVDLA_CSC_wl last_weight_entries), no stale
+    entries then. The chains of reuse_chain keep a layer's weights whenever this is > 0 and
+    another layer follows."""
+    kbytes = (_get(case, "NVDLA_CDMA.D_WEIGHT_SIZE_0_0", "BYTE_PER_KERNEL")
+              * (_get(case, "NVDLA_CSC.D_WEIGHT_SIZE_EXT_1_0", "WEIGHT_KERNEL") + 1))
+    wbytes = _get(case, "NVDLA_CSC.D_WEIGHT_BYTES_0", "WEIGHT_BYTES")
+    return _ceil(wbytes, ATOM) - _ceil(kbytes, ATOM)
+
+
 def reuse_chain(rng: np.random.Generator, kind: str, name: str,
                 wrap_pixel: bool = False) -> tuple[list[ConvCase], list[ConvCase]]:
     """Convolutions that share CBUF, and for each one a stand-alone equivalent (same output,
@@ -594,10 +610,17 @@ def reuse_chain(rng: np.random.Generator, kind: str, name: str,
                                    ATOM), BANK_ENTRIES) for c in cases)
             if dbank + need > BANKS or dbank < 2:
                 continue
-            for c, x in zip(cases, g):
+            # a layer followed by another keeps its weights when CSC's release at its end would
+            # leave stale weight entries (_stale_weight_entries): they must fit the weight banks
+            keep = [i < 2 and _stale_weight_entries(c) > 0 for i, c in enumerate(cases)]
+            if any(k and x["wbytes"] > (BANKS - dbank) * BANK_ENTRIES * ATOM for k, x in zip(keep, g)):
+                continue
+            for c, x, k in zip(cases, g, keep):
                 _banks(c, dbank, BANKS - dbank)
                 _set(c, "NVDLA_CSC.D_RELEASE_0", RLS_SLICES=int(rng.integers(0, x["h"])))
                 _misc(c, SKIP_DATA_RLS=int(rng.random() < 0.3))
+                if k:
+                    _misc(c, SKIP_WEIGHT_RLS=1)
             ptrs: list = []
             chain_outputs(cases, ptrs)
             # some layer's entries run past the ring's end (the write pointer came round)
@@ -616,7 +639,7 @@ def reuse_chain(rng: np.random.Generator, kind: str, name: str,
         b = _copy(a, f"{name}_b")
         wt_base = next(n for n in b.mem if n == WT_BASE)
         if kind == "full":
-            _misc(a, SKIP_DATA_RLS=1, SKIP_WEIGHT_RLS=wreuse)
+            _misc(a, SKIP_DATA_RLS=1, SKIP_WEIGHT_RLS=int(wreuse or _stale_weight_entries(a) > 0))
             _misc(b, DATA_REUSE=1, WEIGHT_REUSE=wreuse)
             ref = _copy(b, f"{name}_b")
             _misc(ref, DATA_REUSE=0, WEIGHT_REUSE=0)
@@ -646,7 +669,7 @@ def reuse_chain(rng: np.random.Generator, kind: str, name: str,
         _set_out_height(a, hoa)
         _set(a, "NVDLA_CDMA.D_ZERO_PADDING_0", PAD_BOTTOM=0)
         _set(a, "NVDLA_CSC.D_RELEASE_0", RLS_SLICES=rls - 1)
-        _misc(a, SKIP_WEIGHT_RLS=wreuse)
+        _misc(a, SKIP_WEIGHT_RLS=int(wreuse or _stale_weight_entries(a) > 0))
         for c in (b,):
             _set(c, "NVDLA_CSC.D_ZERO_PADDING_0", PAD_TOP=0)
             _set(c, "NVDLA_CDMA.D_ZERO_PADDING_0", PAD_TOP=0, PAD_BOTTOM=pb)
