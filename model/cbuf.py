@@ -31,6 +31,14 @@ vmod/nvdla/cdma/NV_NVDLA_CDMA_dc.v and NV_NVDLA_CDMA_status.v):
   SKIP_WEIGHT_RLS = 0, CSC releases each kernel group when it is done (weights stream through
   the weight banks). The first layer after reset, and a layer after a bank or format change,
   fetch as usual (the reuse bits are not looked at).
+* Stale weight entries (measured on NVIDIA's nv_small RTL, chain tb.conv_cases full2): CDMA
+  writes ceil(WEIGHT_BYTES / 8) entries, CSC releases at the end of a SKIP_WEIGHT_RLS = 0 layer
+  only the entries it read, ceil(K x C x R x S / 8) (NV_NVDLA_CSC_wl wt_rls_cnt, per kernel
+  group). With WEIGHT_BYTES padded beyond the kernels (nvdla_compiler pads to 128) the difference
+  stays in CBUF and the next layer on the same banks reads it before its own weights (full2: 112
+  fetched, 108 released, layer B = its weights behind 4 entries of A's tail). A layer kept with
+  SKIP_WEIGHT_RLS = 1 is released at the next layer's start by WEIGHT_BYTES / 8 (last_weight_entries):
+  no stale entries. The model refuses a layer that would read stale entries (ConfigError).
 
 The model keeps the data ring's contents (int8 entries) and its pointers, and the weight bytes of
 the last layer that kept them. CSC's and CDMA's settings are read from CSC's registers (the
@@ -81,6 +89,8 @@ class ConvBuffer:
         self.left = 0             # entries of the previous layer not released
         self.weights: np.ndarray | None = None   # bytes kept by the last SKIP_WEIGHT_RLS layer
         self.layer: Layer | None = None
+        self.wt_fetched = 0       # weight entries CDMA wrote for the weights in use
+        self.wt_stale = 0         # weight entries the last layer fetched but CSC did not release
 
     # ---- start of a layer -----------------------------------------------------------------
     def plan(self, cfg: dict, error) -> Layer:
@@ -109,6 +119,15 @@ class ConvBuffer:
                         "'previous layer shall be full input')")
         else:
             weights = "fetch"
+        if prev is None or prev[:2] != key[:2]:
+            self.wt_stale = 0                           # a bank change empties CBUF
+        elif weights == "fetch" and same and self.wt_stale:
+            raise error(f"CSC.D_WEIGHT_BYTES: the previous convolution fetched {self.wt_stale} "
+                        "weight entries more than CSC released (WEIGHT_BYTES beyond its kernels, "
+                        "SKIP_WEIGHT_RLS = 0): on nv_small this layer would read them before its "
+                        "own weights (not modelled; keep the previous weights: SKIP_WEIGHT_RLS = 1)")
+        if weights == "fetch":
+            self.wt_fetched = -(-cfg.get("weight_bytes", 0) // ATOM)
         self.layer = Layer(data, weights, ring, self.base, self.left if data != "fetch" else 0)
         return self.layer
 
@@ -145,6 +164,8 @@ class ConvBuffer:
                             f"layer has ({slices})")
             self.base = (L.base + rls * eps) % L.ring
             self.left = (slices - rls) * eps
+        self.wt_stale = 0 if cfg["skip_weight_rls"] else \
+            max(0, self.wt_fetched - -(-cfg.get("kernel_bytes", 0) // ATOM))
         if L.weights == "fetch":
             self.weights = blob if cfg["skip_weight_rls"] else None
         elif not cfg["skip_weight_rls"]:

@@ -90,7 +90,12 @@ def cbuf_config(regs) -> dict:
                 data_reuse=_csc(regs, m, "DATA_REUSE"), weight_reuse=_csc(regs, m, "WEIGHT_REUSE"),
                 skip_data_rls=_csc(regs, m, "SKIP_DATA_RLS"),
                 skip_weight_rls=_csc(regs, m, "SKIP_WEIGHT_RLS"),
-                rls_slices=_csc(regs, "D_RELEASE_0", "RLS_SLICES") + 1)
+                rls_slices=_csc(regs, "D_RELEASE_0", "RLS_SLICES") + 1,
+                weight_bytes=_csc(regs, "D_WEIGHT_BYTES_0", "WEIGHT_BYTES"),
+                kernel_bytes=(_csc(regs, "D_WEIGHT_SIZE_EXT_1_0", "WEIGHT_KERNEL") + 1)
+                * (_csc(regs, "D_WEIGHT_SIZE_EXT_1_0", "WEIGHT_CHANNEL_EXT") + 1)
+                * (_csc(regs, "D_WEIGHT_SIZE_EXT_0_0", "WEIGHT_HEIGHT_EXT") + 1)
+                * (_csc(regs, "D_WEIGHT_SIZE_EXT_0_0", "WEIGHT_WIDTH_EXT") + 1))
 
 
 def _csc_cube(regs) -> tuple[int, int, int]:

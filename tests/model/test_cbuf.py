@@ -100,3 +100,34 @@ def test_ring_pointers_by_hand():
     assert (cb.base, cb.left) == (188, 0)
     L = cb.plan(dict(cfg, data_bank=2), ConfigError)            # bank change: empty, from 0
     assert (L.data, L.base, L.kept, cb.wr) == ("fetch", 0, 0, 0)
+
+
+def test_next_layer_after_stale_weight_entries_is_refused():
+    """Chain full2 (reuse_chain rng 102) made plain: A (43 kernels of 10 x 2 x 1 = 860 bytes,
+    WEIGHT_BYTES 896) releases its weights at its end, B on the same banks fetches its own. CSC
+    released ceil(860 / 8) = 108 of the 112 entries CDMA wrote: on NVIDIA's nv_small RTL B's
+    output is that of its weights behind A's last 4 entries (measured, tb.conv_cases
+    _stale_weight_entries); the model refuses it. With A keeping its weights (SKIP_WEIGHT_RLS
+    = 1, released whole at B's start) B is its stand-alone self (also bit-exact on NVIDIA)."""
+    cases, refs = reuse_chain(np.random.default_rng(102), "full", "f")
+    a, b = cases
+    _misc(a, SKIP_DATA_RLS=0, SKIP_WEIGHT_RLS=0)
+    _misc(b, DATA_REUSE=0, WEIGHT_REUSE=0)
+    with pytest.raises(ConfigError, match=r"^CSC.D_WEIGHT_BYTES: the previous convolution fetched 4 "):
+        chain_outputs([a, b])
+    _misc(a, SKIP_WEIGHT_RLS=1)
+    got = chain_outputs([a, b])[1]
+    want = expected(b)
+    assert np.array_equal(got, want), _first_diff(got, want)
+
+
+@pytest.mark.parametrize("kind", ["split", "full", "ring", "ring_pixel"])
+def test_chains_leave_no_stale_weight_entries(kind):
+    """Every layer of the regression's chains that another layer follows keeps its weights or
+    releases all CDMA fetched (else the model refuses the chain: test above)."""
+    from tb.conv_cases import _stale_weight_entries, _get
+    for seed in range(100, 110):
+        cases, _ = reuse_chain(np.random.default_rng(seed), kind[:4] if kind == "ring_pixel" else kind,
+                               f"{kind}{seed}", wrap_pixel=kind == "ring_pixel")
+        for c in cases[:-1]:
+            assert _get(c, "NVDLA_CSC.D_MISC_CFG_0", "SKIP_WEIGHT_RLS") or not _stale_weight_entries(c), c.name
