@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.tb import assert_all_passed
+
 CASES = 10          # per seed
 
 
@@ -26,11 +28,7 @@ def _run(tmp_path, sim: str, case_seed: int, n: int, mem_seed, pixel=None, tag="
     from tb.runner import run_traces
     dirs = make_cases(tmp_path / "cases", n, case_seed, pixel, pdp, wide)
     res = run_traces(sim, dirs, mem_seed, tag=f"pytest-conv{tag}-{case_seed}-{mem_seed}")
-    bad = [res[d.name]["line"] if d.name in res else f"{d.name}: no result" for d in dirs
-           if d.name not in res or not res[d.name]["passed"]]
-    assert not bad, f"{len(bad)} of {n} cases failed: " + " | ".join(bad[:4])
-    for d in dirs:
-        assert res[d.name]["model_checks"] >= 1, f"{d.name}: not compared with the golden model"
+    assert_all_passed(res, dirs)
     return res
 
 
@@ -151,11 +149,7 @@ def test_layers_sharing_cbuf_verilator(tmp_path, mem_seed):
                                    else kind, f"{kind}{seed}", wrap_pixel=kind == "ring_pixel")
             dirs.append(write_chain(cases, tmp_path, f"cbuf_{kind}{seed}"))
     res = run_traces("verilator", dirs, mem_seed, tag=f"pytest-conv-cbuf-{mem_seed}")
-    bad = [res[d.name]["line"] if d.name in res else f"{d.name}: no result" for d in dirs
-           if d.name not in res or not res[d.name]["passed"]]
-    assert not bad, f"{len(bad)} of {len(dirs)} chains failed: " + " | ".join(bad[:4])
-    for d in dirs:
-        assert res[d.name]["model_checks"] >= 2, f"{d.name}: not compared with the golden model"
+    assert_all_passed(res, dirs, "chains", model_checks=2)
 
 
 @pytest.mark.rtl
@@ -175,6 +169,4 @@ def test_image_conv_with_post_y_extension_verilator(tmp_path, mem_seed):
             assert np.array_equal(expected(ye), expected(plain)), ye.name
             dirs.append(write_trace(ye, tmp_path))
     res = run_traces("verilator", dirs, mem_seed, tag=f"pytest-conv-yext-{mem_seed}")
-    bad = [res[d.name]["line"] if d.name in res else f"{d.name}: no result" for d in dirs
-           if d.name not in res or not res[d.name]["passed"]]
-    assert not bad, f"{len(bad)} of {len(dirs)} cases failed: " + " | ".join(bad[:4])
+    assert_all_passed(res, dirs, model_checks=None)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.tb import assert_all_passed
+
 from model import data
 
 KINDS = ("sdp", "pdp", "conv", "cdp")
@@ -27,8 +29,4 @@ def test_funcov_hole_cases_verilator(tmp_path, kind):
         pytest.skip(f"NVIDIA trace cdp_8x8x32_lrn3_int8_0 not found under {traces}")
     dirs = make_all(tmp_path, 1, traces)[kind]
     res = run_traces("verilator", dirs, None, tag=f"pytest-funcov-{kind}")
-    bad = [res[d.name]["line"] if d.name in res else f"{d.name}: no result" for d in dirs
-           if d.name not in res or not res[d.name]["passed"]]
-    assert not bad, f"{len(bad)} of {len(dirs)} cases failed: " + " | ".join(bad[:4])
-    for d in dirs:
-        assert res[d.name]["model_checks"] >= 1, f"{d.name}: not compared with the golden model"
+    assert_all_passed(res, dirs)

@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.tb import assert_all_passed
+
 from model.data import loadables_dir
 from model.memory import read_cube
 
@@ -68,11 +70,7 @@ def _rtl(tmp_path, keys, mem_seed):
         pytest.skip(why)
     dirs = [write(_case(k) / "fast-math.nvdla", tmp_path, seed=3)[0] for k in keys]
     res = run_traces("verilator", dirs, mem_seed, tag=f"pytest-loadable-{mem_seed}")
-    bad = [res[d.name]["line"] if d.name in res else f"{d.name}: no result" for d in dirs
-           if d.name not in res or not res[d.name]["passed"]]
-    assert not bad, " | ".join(bad)
-    for d in dirs:
-        assert res[d.name]["model_checks"] >= 1
+    assert_all_passed(res, dirs)
 
 
 @pytest.mark.rtl

@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.tb import assert_all_passed
+
 from model import data
 
 pytestmark = pytest.mark.skipif(not (data.traces_root() / "nv_small").is_dir(),
@@ -77,11 +79,7 @@ def test_unit_cases_verilator(tmp_path):
     dirs = [d for d in every if d not in hang]
     assert [d.name for d in hang] == ["unit_conv_data_overflow"]
     res = run_traces("verilator", every, None, tag="pytest-unit-cases")
-    bad = [res[d.name]["line"] if d.name in res else f"{d.name}: no result" for d in dirs
-           if d.name not in res or not res[d.name]["passed"]]
-    assert not bad, f"{len(bad)} of {len(dirs)} cases failed: " + " | ".join(bad[:4])
-    for d in dirs:
-        assert res[d.name]["model_checks"] >= 1, f"{d.name}: not compared with the golden model"
+    assert_all_passed(res, dirs)
     # an input larger than its data banks never finishes (as on nv_small): the watchdog ends
     # it, naming the unit and group it waited for (the other cases of the run pass, above)
     for d in hang:
