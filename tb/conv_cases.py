@@ -372,6 +372,20 @@ def _memfile(path: Path, b: np.ndarray) -> None:
 EXPECT_WATCHDOG = "// expect: watchdog"
 
 
+def expects_watchdog(trace) -> bool:
+    """True for a trace of a layer nv_small never finishes (its .cfg starts with
+    EXPECT_WATCHDOG, as write_trace writes it): it passes when the testbench's watchdog ends it
+    (tb.mutate), is left out of tb.coverage. ``trace``: a directory, or tb.mutate's "regs"."""
+    if trace == "regs":
+        return False
+    cfg = Path(trace) / f"{Path(trace).name}.cfg"
+    try:
+        with cfg.open() as f:
+            return f.readline().startswith(EXPECT_WATCHDOG)
+    except OSError:
+        return False
+
+
 def write_trace(case: ConvCase, root: Path, expect_watchdog: str = "") -> Path:
     """Write the case as a trace directory root/<name>/ and return it. ``expect_watchdog``: the
     case is one nv_small never finishes (the reason, written into the trace as an

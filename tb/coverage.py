@@ -155,7 +155,7 @@ def default_traces() -> tuple[list[Path], list[Path]]:
 def synth_cases(root: Path) -> list[Path]:
     """The synthetic convolutions of SYNTH_CONV and tb/unit_cases.py's PDP/CDP/SDP cases."""
     import numpy as np
-    from .conv_cases import make_cases, random_case, write_chain
+    from .conv_cases import expects_watchdog, make_cases, random_case, write_chain
     from .unit_cases import make_all
     out = []
     for tag, n, seed, pixel, pdp, wide in SYNTH_CONV:
@@ -166,7 +166,6 @@ def synth_cases(root: Path) -> list[Path]:
                            root, "conv_chain"))
     # a layer nv_small never finishes (tb.conv_cases.EXPECT_WATCHDOG: the watchdog ends it)
     # would fail the run: it is judged by tb.mutate and tests/tb/test_unit_cases_rtl.py
-    from .mutate import expects_watchdog
     return out + [d for d in make_all(root / "unit") if not expects_watchdog(d)]
 
 

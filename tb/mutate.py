@@ -55,6 +55,7 @@ from pathlib import Path
 from model import data
 
 from . import runner
+from .conv_cases import expects_watchdog
 
 OUT = runner.BUILD / "mutants"
 NOTE = Path(__file__).resolve().parent / "MUTANTS.md"
@@ -330,20 +331,6 @@ def write_conv_cases(cases: Path) -> None:
         d = cases / f"conv_mut_{tag}"
         write_trace(random_case(np.random.default_rng(seed), d.name, pixel=pixel, pdp=pdp,
                                 wide=wide), cases)
-
-
-def expects_watchdog(trace) -> bool:
-    """True for a trace of a layer nv_small never finishes (its .cfg starts with
-    tb.conv_cases.EXPECT_WATCHDOG): it passes when the testbench's watchdog ends it."""
-    from .conv_cases import EXPECT_WATCHDOG
-    if trace == "regs":
-        return False
-    cfg = Path(trace) / f"{Path(trace).name}.cfg"
-    try:
-        with cfg.open() as f:
-            return f.readline().startswith(EXPECT_WATCHDOG)
-    except OSError:
-        return False
 
 
 def _watchdog_fail(stdout: str, name: str) -> bool:

@@ -72,7 +72,7 @@ def test_unit_cases_verilator(tmp_path):
     why = sim_available("verilator")
     if why:
         pytest.skip(why)
-    from tb.mutate import expects_watchdog
+    from tb.conv_cases import expects_watchdog
     from tb.unit_cases import make_all
     every = make_all(tmp_path / "cases")
     hang = [d for d in every if expects_watchdog(d)]
