@@ -127,10 +127,9 @@ def check_channels_and_ram(regs: RegView, off_flying: int) -> None:
     rams = [(f"{_P}D_DST_RAM_CFG_0", "DST_RAM_TYPE")]
     if off_flying:
         rams.append((f"{_R}D_SRC_RAM_CFG_0", "SRC_RAM_TYPE"))
-    for reg, f in rams:
-        if regs.f(reg, f) != 1:
-            raise PdpConfigError(f"PDP: {reg[len('NVDLA_'):]} {f}=0 (CV SRAM): nv_small has no CV "
-                                 f"SRAM interface, program 1 (MC)")
+    bad = regs.first_cv_sram(rams)
+    if bad:
+        raise PdpConfigError(f"PDP: {bad}")
 
 
 def check_rdma(regs: RegView, splits: int) -> None:
@@ -149,12 +148,10 @@ def check_rdma(regs: RegView, splits: int) -> None:
                   ("PARTIAL_WIDTH_IN_FIRST", "PARTIAL_WIDTH_IN_MID", "PARTIAL_WIDTH_IN_LAST")]
         pairs += [("D_POOLING_KERNEL_CFG_0", f, f, 0) for f in
                   ("KERNEL_WIDTH", "KERNEL_STRIDE_WIDTH")]
-    for reg, rf, pf, shift in pairs:
-        r, p = regs.f(f"{_R}{reg}", rf), regs.f(f"{_P}{reg}", pf)
-        if r >> shift != p >> shift:
-            what = " (8-channel atoms differ)" if shift else ""
-            raise PdpConfigError(f"PDP: PDP_RDMA.{reg} {rf}={r} != PDP.{reg} {pf}={p}{what}: "
-                                 f"PDP_RDMA must read the cube PDP pools, undefined on nv_small")
+    bad = regs.first_difference(_R, _P, pairs)
+    if bad:
+        raise PdpConfigError(f"PDP: {bad}: PDP_RDMA must read the cube PDP pools, undefined on "
+                             f"nv_small")
 
 
 def pool(x, method: str, kernel, stride, pad, pad_values=(0,) * 7, recip=(0x10000, 0x10000),

@@ -191,6 +191,28 @@ class RegView:
         """Field value as two's complement of the field's width."""
         return self.regmap[full_name].field(field_name).get_signed(self.raw(full_name))
 
+    def first_difference(self, a: str, b: str, pairs) -> str | None:
+        """Two units programmed for one cube (a DMA and its engine): ``pairs`` of (register,
+        field of unit ``a``, field of unit ``b``, shift), ``a``/``b`` the units' prefixes
+        ("NVDLA_PDP_RDMA."). The first pair whose values differ once shifted right by ``shift``
+        (3: compared by 8-channel atoms), named "A.REG F=x != B.REG G=y"; None when all agree."""
+        for reg, fa, fb, shift in pairs:
+            va, vb = self.f(a + reg, fa), self.f(b + reg, fb)
+            if va >> shift != vb >> shift:
+                atoms = " (8-channel atoms differ)" if shift else ""
+                return f"{a[6:-1]}.{reg} {fa}={va} != {b[6:-1]}.{reg} {fb}={vb}{atoms}"
+        return None
+
+    def first_cv_sram(self, rams) -> str | None:
+        """The first of ``rams`` ((register, RAM_TYPE field) of the DMAs that run) not on the
+        memory interface MC (1): nv_small has no CV SRAM (0, the reset value); None if all MC."""
+        for reg, f in rams:
+            v = self.f(reg, f)
+            if v != 1:
+                return (f"{reg[len('NVDLA_'):]} {f}={v} (CV SRAM): nv_small has no CV SRAM "
+                        f"interface, program 1 (MC)")
+        return None
+
     def addr64(self, low_name: str, high_name: str) -> int:
         """A 64-bit address from a LOW/HIGH register pair (nv_small uses only the low 32 bits)."""
         return (self.raw(high_name) << 32) | self.raw(low_name)

@@ -222,15 +222,12 @@ def check_rdma_cube(regs: RegView) -> None:
     (CHANNEL 7 or 33 of 41) the operation ends with the model's bytes but the next one hangs.
     Channels in the same atoms (40 for 41, either unit) give the model's bytes, and so does the
     next operation."""
-    for reg, f, shift in (("D_DATA_CUBE_WIDTH_0", "WIDTH", 0),
-                          ("D_DATA_CUBE_HEIGHT_0", "HEIGHT", 0),
-                          ("D_DATA_CUBE_CHANNEL_0", "CHANNEL", 3)):
-        r, p = regs.f(f"{_R}{reg}", f), regs.f(f"{_S}{reg}", f)
-        if r >> shift != p >> shift:
-            what = " (8-channel atoms differ)" if shift else ""
-            raise SdpConfigError(f"SDP: SDP_RDMA.{reg} {f}={r} != SDP.{reg} {f}={p}{what}: "
-                                 f"SDP_RDMA must read the cube SDP processes, undefined on "
-                                 f"nv_small")
+    bad = regs.first_difference(_R, _S, (("D_DATA_CUBE_WIDTH_0", "WIDTH", "WIDTH", 0),
+                                         ("D_DATA_CUBE_HEIGHT_0", "HEIGHT", "HEIGHT", 0),
+                                         ("D_DATA_CUBE_CHANNEL_0", "CHANNEL", "CHANNEL", 3)))
+    if bad:
+        raise SdpConfigError(f"SDP: {bad}: SDP_RDMA must read the cube SDP processes, undefined "
+                             f"on nv_small")
 
 
 def check_rdma_mode(regs: RegView) -> None:
@@ -266,10 +263,9 @@ def check_ram(regs: RegView) -> None:
             rams.append((f"{_R}D_{dma}_CFG_0", f"{dma}_RAM_TYPE"))
     if not to_pdp(regs):
         rams.append((f"{_S}D_DST_DMA_CFG_0", "DST_RAM_TYPE"))
-    for reg, f in rams:
-        if regs.f(reg, f) != 1:
-            raise SdpConfigError(f"SDP: {reg[len('NVDLA_'):]} {f}=0 (CV SRAM): nv_small has no CV "
-                                 f"SRAM interface, program 1 (MC)")
+    bad = regs.first_cv_sram(rams)
+    if bad:
+        raise SdpConfigError(f"SDP: {bad}")
 
 
 def cube(regs: RegView) -> tuple[int, int, int]:
